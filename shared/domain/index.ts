@@ -1,0 +1,4 @@
+export * from './types.ts';
+export * from './reasons.ts';
+export * from './rules.ts';
+export * from './masking.ts';

@@ -1,0 +1,30 @@
+import { defineConfig } from 'vitest/config';
+
+/** One project per process folder, so each runs in the environment it ships in. */
+export default defineConfig({
+  test: {
+    projects: [
+      { test: { name: 'shared', include: ['test/shared/**/*.test.ts', 'test/lint/**/*.test.ts'], environment: 'node' } },
+      {
+        test: {
+          name: 'server',
+          include: ['test/server/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+          // Hub suites each start their own databases; on 2 cores more forks only add contention.
+          maxWorkers: 2,
+        },
+      },
+      { test: { name: 'main', include: ['test/main/**/*.test.ts'], environment: 'node', testTimeout: 60_000 } },
+      {
+        test: {
+          name: 'renderer',
+          include: ['test/renderer/**/*.test.{ts,tsx}'],
+          environment: 'happy-dom',
+          setupFiles: ['test/renderer/setup.ts'],
+        },
+      },
+    ],
+  },
+});
