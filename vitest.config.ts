@@ -4,7 +4,9 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     projects: [
-      { test: { name: 'shared', include: ['test/shared/**/*.test.ts', 'test/lint/**/*.test.ts'], environment: 'node' } },
+      {
+        test: { name: 'shared', include: ['test/shared/**/*.test.ts', 'test/lint/**/*.test.ts'], environment: 'node' },
+      },
       {
         test: {
           name: 'server',

@@ -122,7 +122,14 @@ describe('maskRecipient', () => {
       detail: '五常街道文一西路 969 号',
     };
     const m = maskRecipient(r);
-    expect(m).toEqual({ name: '王*明', phone: '139****5678', province: '浙江省', city: '杭州市', district: '余杭区', detail: '****' });
+    expect(m).toEqual({
+      name: '王*明',
+      phone: '139****5678',
+      province: '浙江省',
+      city: '杭州市',
+      district: '余杭区',
+      detail: '****',
+    });
     expect(JSON.stringify(m)).not.toContain('文一西路');
     expect(JSON.stringify(m)).not.toContain('小');
     expect(JSON.stringify(m)).not.toContain('1234');

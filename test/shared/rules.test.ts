@@ -37,7 +37,9 @@ const order = (over: Partial<OrderState> = {}): OrderState => ({
 });
 
 describe('printability', () => {
-  const cases: Array<[string, OrderState, ReturnType<typeof printability>, { factoryShopId?: number; reprint?: boolean }?]> = [
+  const cases: Array<
+    [string, OrderState, ReturnType<typeof printability>, { factoryShopId?: number; reprint?: boolean }?]
+  > = [
     ['allocated, no waybill yet', order(), { printable: true }],
     ['allocated, waybill issued at the current address', order({ waybill: waybill() }), { printable: true }],
     ['after-sale closed again', order({ afterSale: 'closed' }), { printable: true }],
@@ -56,7 +58,11 @@ describe('printability', () => {
       { printable: false, reason: 'allocation_cancelled' },
     ],
     ['order cancelled', order({ status: 'cancelled' }), { printable: false, reason: 'order_cancelled' }],
-    ['order shipped', order({ status: 'shipped', waybill: waybill({ status: 'returned' }) }), { printable: false, reason: 'order_shipped' }],
+    [
+      'order shipped',
+      order({ status: 'shipped', waybill: waybill({ status: 'returned' }) }),
+      { printable: false, reason: 'order_shipped' },
+    ],
     [
       'tracking number already returned',
       order({ waybill: waybill({ status: 'returned', returnedAt: T }) }),
@@ -81,7 +87,12 @@ describe('printability', () => {
       { reprint: true },
     ],
     ['never allocated', order({ allocation: null }), { printable: false, reason: 'not_allocated' }],
-    ['allocated to another factory', order({ allocation: allocated(8) }), { printable: false, reason: 'not_allocated' }, { factoryShopId: 7 }],
+    [
+      'allocated to another factory',
+      order({ allocation: allocated(8) }),
+      { printable: false, reason: 'not_allocated' },
+      { factoryShopId: 7 },
+    ],
     ['allocated to this factory', order({ allocation: allocated(7) }), { printable: true }, { factoryShopId: 7 }],
     [
       'another factory asks about a cancelled allocation: not_allocated leaks nothing',
@@ -109,16 +120,36 @@ describe('allocatability', () => {
   const free = order({ allocation: null });
   const cases: Array<[string, OrderState | null, boolean, ReturnType<typeof allocatability>]> = [
     ['a normal order to a bound factory', free, true, { allocatable: true }],
-    ['re-allocation after the merchant cancelled', order({ allocation: { ...allocated(), status: 'cancelled', cancelledAt: T, cancelReason: 'merchant' } }), true, { allocatable: true }],
+    [
+      're-allocation after the merchant cancelled',
+      order({ allocation: { ...allocated(), status: 'cancelled', cancelledAt: T, cancelReason: 'merchant' } }),
+      true,
+      { allocatable: true },
+    ],
     ['after-sale closed', order({ allocation: null, afterSale: 'closed' }), true, { allocatable: true }],
     ['unknown order', null, true, { allocatable: false, reason: 'not_found' }],
-    ['after-sale open', order({ allocation: null, afterSale: 'open' }), true, { allocatable: false, reason: 'after_sale' }],
+    [
+      'after-sale open',
+      order({ allocation: null, afterSale: 'open' }),
+      true,
+      { allocatable: false, reason: 'after_sale' },
+    ],
     ['under audit', order({ allocation: null, audit: 'hold' }), true, { allocatable: false, reason: 'audit_hold' }],
     ['not bound', free, false, { allocatable: false, reason: 'not_bound' }],
     ['already allocated', order(), true, { allocatable: false, reason: 'already_allocated' }],
     ['shipped', order({ allocation: null, status: 'shipped' }), true, { allocatable: false, reason: 'order_shipped' }],
-    ['cancelled', order({ allocation: null, status: 'cancelled' }), true, { allocatable: false, reason: 'order_cancelled' }],
-    ['after-sale outranks not-bound', order({ allocation: null, afterSale: 'open' }), false, { allocatable: false, reason: 'after_sale' }],
+    [
+      'cancelled',
+      order({ allocation: null, status: 'cancelled' }),
+      true,
+      { allocatable: false, reason: 'order_cancelled' },
+    ],
+    [
+      'after-sale outranks not-bound',
+      order({ allocation: null, afterSale: 'open' }),
+      false,
+      { allocatable: false, reason: 'after_sale' },
+    ],
   ];
   it.each(cases)('%s', (_name, state, bound, expected) => {
     expect(allocatability(state, { bound })).toEqual(expected);
@@ -132,7 +163,11 @@ describe('autoUnallocateReason (M3)', () => {
     ['order cancelled while allocated', order({ status: 'cancelled' }), 'order_cancelled'],
     ['normal allocated order stays', order(), null],
     ['not allocated: nothing to undo', order({ allocation: null, afterSale: 'open' }), null],
-    ['after the return it is handled offline', order({ afterSale: 'open', waybill: waybill({ status: 'returned' }) }), null],
+    [
+      'after the return it is handled offline',
+      order({ afterSale: 'open', waybill: waybill({ status: 'returned' }) }),
+      null,
+    ],
   ] as const)('%s', (_n, state, expected) => {
     expect(autoUnallocateReason(state)).toBe(expected);
   });
