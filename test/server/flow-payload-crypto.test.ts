@@ -1,0 +1,69 @@
+import { randomBytes } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { openPrintPayload } from '../../shared/api/flow.ts';
+import type { PrintPayload } from '../../shared/api/flow.ts';
+import { openPrintPayloadSync, sealPrintPayload } from '../../server/flow/payload-crypto.ts';
+
+const payload: PrintPayload = {
+  v: 1,
+  orderSn: '261127-000000001',
+  courier: 'ZTO',
+  waybillNo: '731234567890',
+  addressVersion: 2,
+  routing: { sortCode: '330-W05 117', bigPen: '杭州西湖' },
+  receiver: {
+    name: '张*丰',
+    phone: '138****5678',
+    province: '浙江省',
+    city: '杭州市',
+    district: '西湖区',
+    detail: '文三路 478 号华星时代广场 A 座 1203 室',
+  },
+  shipper: { name: '小李服饰', phone: '0571-88886666', address: '浙江省杭州市余杭区仓前街道 1 号' },
+  items: [{ goodsName: '纯棉T恤', spec: '白色 XL', quantity: 2 }],
+  issuedAt: '2026-11-27T04:00:00.000Z',
+};
+
+describe('print payload sealing (AES-256-GCM)', () => {
+  const keyA = randomBytes(32);
+  const keyB = randomBytes(32);
+
+  it('round-trips under the station’s own key, with the hub and the station’s WebCrypto opener', async () => {
+    const env = sealPrintPayload(keyA, payload);
+    expect(openPrintPayloadSync(keyA, env)).toEqual(payload);
+    expect(await openPrintPayload(keyA.toString('base64'), env)).toEqual(payload);
+  });
+
+  it('hides the street address and uses a fresh IV each time', () => {
+    const a = sealPrintPayload(keyA, payload);
+    const b = sealPrintPayload(keyA, payload);
+    expect(a).not.toBe(b);
+    const raw = Buffer.from(a, 'base64');
+    expect(raw[0]).toBe(1);
+    expect(raw.toString('utf8')).not.toContain('文三路');
+    expect(raw.includes(Buffer.from('文三路'))).toBe(false);
+  });
+
+  it('another station’s key cannot open it (authentication fails)', async () => {
+    const env = sealPrintPayload(keyA, payload);
+    expect(() => openPrintPayloadSync(keyB, env)).toThrow(/auth|unable/i);
+    await expect(openPrintPayload(keyB.toString('base64'), env)).rejects.toThrow();
+  });
+
+  it('any tampering (IV, body, tag, version) is detected', async () => {
+    const env = sealPrintPayload(keyA, payload);
+    const raw = Buffer.from(env, 'base64');
+    for (const pos of [0, 1, 13, 20, raw.length - 1]) {
+      const t = Buffer.from(raw);
+      t[pos] = t[pos]! ^ 0x01;
+      const bad = t.toString('base64');
+      expect(() => openPrintPayloadSync(keyA, bad)).toThrow();
+      await expect(openPrintPayload(keyA.toString('base64'), bad)).rejects.toThrow();
+    }
+    expect(() => openPrintPayloadSync(keyA, raw.subarray(0, 20).toString('base64'))).toThrow(/bad envelope/);
+  });
+
+  it('refuses keys that are not 32 bytes', () => {
+    expect(() => sealPrintPayload(randomBytes(16), payload)).toThrow(/32 bytes/);
+  });
+});
