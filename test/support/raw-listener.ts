@@ -1,0 +1,128 @@
+/**
+ * A stand-in for a network label printer: a TCP listener on 127.0.0.1 (random port, or a given one)
+ * that records every connection's bytes. Options let a test make it misbehave: never read (to provoke
+ * write timeouts) or answer status queries with chosen bytes.
+ */
+import net from 'node:net';
+
+export interface RawConnection {
+  chunks: Buffer[];
+  ended: boolean;
+  bytes(): Buffer;
+}
+
+export interface RawListenerOptions {
+  port?: number;
+  /** Never read: data piles up in the kernel buffers until the sender stalls. */
+  neverRead?: boolean;
+  /** Reply to each incoming chunk that contains `query` with `reply` (status emulation). */
+  respond?: { query: Uint8Array; reply: Uint8Array };
+}
+
+export interface RawListener {
+  port: number;
+  url: string;
+  connections: RawConnection[];
+  /** All bytes from all connections, in order. */
+  bytes(): Buffer;
+  /** Resolves once at least `n` bytes arrived in total (or rejects after timeoutMs). */
+  waitForBytes(n: number, timeoutMs?: number): Promise<Buffer>;
+  /** Resolves once `count` connections have ended (the sender closed). */
+  waitForEnded(count?: number, timeoutMs?: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+function indexOf(haystack: Buffer, needle: Uint8Array): number {
+  return haystack.indexOf(Buffer.from(needle.buffer, needle.byteOffset, needle.byteLength));
+}
+
+export async function startRawListener(options: RawListenerOptions = {}): Promise<RawListener> {
+  const connections: RawConnection[] = [];
+  const sockets = new Set<net.Socket>();
+  const waiters = new Set<() => void>();
+  const poke = () => {
+    for (const w of waiters) w();
+  };
+
+  const server = net.createServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => undefined);
+    const conn: RawConnection = {
+      chunks: [],
+      ended: false,
+      bytes: () => Buffer.concat(conn.chunks),
+    };
+    connections.push(conn);
+    if (options.neverRead) {
+      socket.pause();
+      return;
+    }
+    socket.on('data', (chunk: Buffer) => {
+      conn.chunks.push(chunk);
+      if (options.respond && indexOf(chunk, options.respond.query) >= 0) socket.write(options.respond.reply);
+      poke();
+    });
+    socket.on('end', () => {
+      conn.ended = true;
+      socket.end();
+      poke();
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  const address = server.address();
+  if (!address || typeof address === 'string') throw new Error('listener has no port');
+  const port = address.port;
+
+  const all = () => Buffer.concat(connections.flatMap((c) => c.chunks));
+  const waitUntil = (done: () => boolean, timeoutMs: number, what: string) =>
+    new Promise<void>((resolve, reject) => {
+      if (done()) return resolve();
+      const check = () => {
+        if (!done()) return;
+        clearTimeout(timer);
+        waiters.delete(check);
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        waiters.delete(check);
+        reject(new Error(`raw listener: timed out waiting for ${what} (have ${all().length} bytes)`));
+      }, timeoutMs);
+      waiters.add(check);
+    });
+
+  return {
+    port,
+    url: `tcp://127.0.0.1:${port}`,
+    connections,
+    bytes: all,
+    async waitForBytes(n, timeoutMs = 10_000) {
+      await waitUntil(() => all().length >= n, timeoutMs, `${n} bytes`);
+      return all();
+    },
+    waitForEnded(count = 1, timeoutMs = 10_000) {
+      return waitUntil(
+        () => connections.filter((c) => c.ended).length >= count,
+        timeoutMs,
+        `${count} ended connection(s)`,
+      );
+    },
+    close() {
+      for (const s of sockets) s.destroy();
+      return new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/** A port on 127.0.0.1 with nothing listening (bound, then released). */
+export async function closedPort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const address = server.address();
+  const port = address && typeof address !== 'string' ? address.port : 0;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
