@@ -112,8 +112,13 @@ export function parseTsplStatus(reply: Uint8Array): PrinterStatus {
  */
 export function parseZplHostStatus(reply: Uint8Array): PrinterStatus {
   const text = new TextDecoder('latin1').decode(reply);
-  const strings = [...text.matchAll(/\x02([^\x03]*)\x03/g)].map((m) => (m[1] ?? '').split(','));
-  const status = blank(text.replace(/[\x02\x03\r\n]+/g, ' ').trim());
+  const STX = String.fromCharCode(0x02);
+  const ETX = String.fromCharCode(0x03);
+  const strings = text
+    .split(STX)
+    .slice(1)
+    .map((part) => (part.split(ETX)[0] ?? '').split(','));
+  const status = blank(text.split(STX).join(' ').split(ETX).join(' ').replace(/\s+/g, ' ').trim());
   const s1 = strings[0];
   const s2 = strings[1];
   if (!s1 || !s2) return { ...status, ready: false, otherError: true };

@@ -81,7 +81,7 @@ export function parsePrinterUrl(url: string): ParsedPrinterUrl {
     case 'system': {
       const queue = decodeURIComponent(base.slice('system://'.length).replace(/\/+$/, ''));
       // CUPS names have no spaces or slashes, but Windows queue names may contain both.
-      if (!queue || /[\x00-\x1f]/.test(queue)) throw bad('missing or invalid queue name');
+      if (!queue || [...queue].some((c) => c.charCodeAt(0) < 0x20)) throw bad('missing or invalid queue name');
       return { target: { kind: 'system', queue, raw: flag(params, 'raw', true) }, language };
     }
     default:

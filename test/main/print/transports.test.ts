@@ -336,7 +336,7 @@ describe('usb device-file transport', () => {
     const received: Buffer[] = [];
     const reader = createReadStream(fifo);
     reader.on('data', (c) => received.push(c as Buffer));
-    const done = new Promise((r) => reader.on('end', r));
+    const done = new Promise<void>((r) => reader.on('end', () => r()));
     const payload = randomBytes(300_000);
     const t = openTransport(`usb://${fifo}`);
     await t.send(payload);
