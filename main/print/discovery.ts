@@ -224,6 +224,13 @@ export async function discoverPrinters(options: DiscoveryOptions = {}): Promise<
     await discoverLibusb(options, out);
     return out;
   }
-  await Promise.all([discoverCups(options, out), discoverDeviceFiles(options, out), discoverLibusb(options, out)]);
+  // Sources run in parallel, each into its own list, so the result order is stable: queues, device files, libusb.
+  const parts = [0, 1, 2].map((): DiscoveryResult => ({ printers: [], warnings: [] }));
+  const [a, b, c] = parts as [DiscoveryResult, DiscoveryResult, DiscoveryResult];
+  await Promise.all([discoverCups(options, a), discoverDeviceFiles(options, b), discoverLibusb(options, c)]);
+  for (const part of parts) {
+    out.printers.push(...part.printers);
+    out.warnings.push(...part.warnings);
+  }
   return out;
 }

@@ -3,6 +3,8 @@
  * that records every connection's bytes. Options let a test make it misbehave: never read (to provoke
  * write timeouts) or answer status queries with chosen bytes.
  */
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import net from 'node:net';
 
 export interface RawConnection {
@@ -116,6 +118,55 @@ export async function startRawListener(options: RawListenerOptions = {}): Promis
     },
   };
 }
+
+export interface CupsAvailability {
+  ok: boolean;
+  reason: string;
+}
+
+function run(cmd: string, args: string[]): Promise<{ code: number | null; out: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { env: { ...process.env, LC_ALL: 'C', LANG: 'C' } });
+    let out = '';
+    child.stdout.on('data', (c) => (out += String(c)));
+    child.stderr.on('data', (c) => (out += String(c)));
+    child.on('error', (e) => resolve({ code: -1, out: String(e) }));
+    child.on('close', (code) => resolve({ code, out }));
+  });
+}
+
+/**
+ * Makes sure the CUPS scheduler answers, starting `cupsd` when it is installed but not running
+ * (the lead's .ci/run starts it in CI). Returns why not, when it cannot.
+ */
+export async function ensureCupsRunning(): Promise<CupsAvailability> {
+  const check = async () => /scheduler is running/.test((await run('lpstat', ['-r'])).out);
+  if (await check()) return { ok: true, reason: 'running' };
+  const started = await run('cupsd', []);
+  if (started.code !== 0) return { ok: false, reason: `cupsd did not start: ${started.out.trim()}` };
+  for (let i = 0; i < 50; i++) {
+    if (await check()) return { ok: true, reason: 'started cupsd' };
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return { ok: false, reason: 'lpstat -r still says the scheduler is not running' };
+}
+
+/** Creates a raw CUPS queue that prints to `socket://127.0.0.1:port`; returns its name and a cleanup. */
+export async function createCupsQueue(port: number): Promise<{ name: string; remove: () => Promise<void> }> {
+  const name = `DAIFA_TEST_${randomBytes(4).toString('hex')}`;
+  const r = await run('lpadmin', ['-p', name, '-E', '-v', `socket://127.0.0.1:${port}`]);
+  if (r.code !== 0) throw new Error(`lpadmin failed: ${r.out}`);
+  return {
+    name,
+    remove: async () => {
+      await run('cancel', ['-a', name]);
+      await run('lpadmin', ['-x', name]);
+    },
+  };
+}
+
+/** Runs a command with the C locale (test helper for lpstat/lpadmin checks). */
+export const runTool = run;
 
 /** A port on 127.0.0.1 with nothing listening (bound, then released). */
 export async function closedPort(): Promise<number> {
