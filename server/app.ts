@@ -1,0 +1,70 @@
+/**
+ * The hub as a Fastify app: zod validation of every request and response, OpenAPI at
+ * /v1/openapi.json, `{error:{code,message}}` errors, and the route groups of routes/index.ts.
+ */
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import fastifySwagger from '@fastify/swagger';
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import type { Clock } from './clock.ts';
+import type { HubContext } from './context.ts';
+import type { HubDb } from './db/open.ts';
+import { dialectOf } from './db/dialect.ts';
+import { installErrorHandlers } from './http/error-handler.ts';
+import { ROUTE_REGISTRARS } from './routes/index.ts';
+
+/** 2 MiB: a batch of 1,000 platform orders fits; anything larger is refused with 413. */
+export const BODY_LIMIT = 2 * 1024 * 1024;
+
+export interface BuildAppOptions {
+  db: HubDb;
+  clock: Clock;
+  /** Bearer token for the platform endpoints; null or empty disables them. */
+  adminToken: string | null;
+  /** Enable POST /v1/platform/clock (the clock must be settable). */
+  testClock?: boolean;
+  /** pino options or false; default false (silent). */
+  logger?: FastifyServerOptions['logger'];
+}
+
+export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: opts.logger ?? false,
+    bodyLimit: BODY_LIMIT,
+    // Proxies and clients may add a trailing slash; the contract has none.
+    routerOptions: { ignoreTrailingSlash: true },
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      info: {
+        title: 'Daifa hub (代发)',
+        version: '1.0.0',
+        description: 'REST API of the Daifa hub. Errors: {error:{code,message}}.',
+      },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+    },
+    transform: jsonSchemaTransform,
+  });
+
+  const ctx: HubContext = {
+    db: opts.db,
+    dialect: dialectOf(opts.db),
+    clock: opts.clock,
+    adminToken: opts.adminToken ? opts.adminToken : null,
+    testClock: opts.testClock ?? false,
+    log: app.log,
+  };
+  installErrorHandlers(app);
+  for (const register of ROUTE_REGISTRARS) register(app, ctx);
+  app.get('/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  app.get('/v1/health', { schema: { hide: true } }, async () => ({ ok: true }));
+  await app.ready();
+  return app;
+}

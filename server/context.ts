@@ -1,0 +1,20 @@
+/** What every route and service gets: the database, the clock, and configuration. */
+import type { FastifyBaseLogger } from 'fastify';
+import type { Clock } from './clock.ts';
+import type { HubDb } from './db/open.ts';
+import type { DbDialect } from './db/dialect.ts';
+
+export interface HubContext {
+  db: HubDb;
+  dialect: DbDialect;
+  clock: Clock;
+  /** Bearer token of the platform endpoints; null disables them. */
+  adminToken: string | null;
+  /** Whether POST /v1/platform/clock may move the clock. */
+  testClock: boolean;
+  log: FastifyBaseLogger;
+}
+
+export function nowIso(ctx: Pick<HubContext, 'clock'>): string {
+  return ctx.clock.now().toISOString();
+}

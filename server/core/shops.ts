@@ -1,0 +1,106 @@
+/** Shops, their tokens and their one role (M1). */
+import type { MeResponse, SetRoleRequest } from '../../shared/api/hub.ts';
+import type { HubContext } from '../context.ts';
+import { nowIso } from '../context.ts';
+import { conflict, notFound } from '../http/errors.ts';
+import { hashSecret, newToken, SHOP_TOKEN_PREFIX } from '../http/tokens.ts';
+import { writeTx, type Tx } from './tx.ts';
+
+export async function createShop(ctx: HubContext, name: string): Promise<{ shopId: number; token: string }> {
+  const token = newToken(SHOP_TOKEN_PREFIX);
+  const at = nowIso(ctx);
+  const shopId = await writeTx(ctx, async (trx) => {
+    const shop = await trx
+      .insertInto('shops')
+      .values({ name, role: null, created_at: at })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await trx
+      .insertInto('shop_tokens')
+      .values({ token_hash: hashSecret(token), shop_id: shop.id, created_at: at, revoked_at: null })
+      .execute();
+    return shop.id;
+  });
+  return { shopId, token };
+}
+
+export async function meView(db: HubContext['db'] | Tx, shopId: number): Promise<MeResponse> {
+  const shop = await db.selectFrom('shops').selectAll().where('id', '=', shopId).executeTakeFirst();
+  if (!shop) throw notFound('SHOP_NOT_FOUND', '店铺不存在');
+  if (shop.role === 'merchant') {
+    const p = await db
+      .selectFrom('merchant_profiles')
+      .selectAll()
+      .where('shop_id', '=', shopId)
+      .executeTakeFirstOrThrow();
+    return {
+      shopId,
+      name: shop.name,
+      profile: {
+        role: 'merchant',
+        displayName: p.display_name,
+        shipper: { name: p.shipper_name, phone: p.shipper_phone, address: p.shipper_address },
+      },
+    };
+  }
+  if (shop.role === 'factory') {
+    const p = await db
+      .selectFrom('factory_profiles')
+      .selectAll()
+      .where('shop_id', '=', shopId)
+      .executeTakeFirstOrThrow();
+    return { shopId, name: shop.name, profile: { role: 'factory', name: p.name } };
+  }
+  return { shopId, name: shop.name, profile: null };
+}
+
+/**
+ * Choose or update the shop's role and profile. Updating the profile of the same role is always
+ * allowed; switching role is refused once the shop has a pending or accepted binding.
+ */
+export async function setRole(ctx: HubContext, shopId: number, req: SetRoleRequest): Promise<MeResponse> {
+  const at = nowIso(ctx);
+  return writeTx(ctx, async (trx) => {
+    const shop = await trx.selectFrom('shops').selectAll().where('id', '=', shopId).executeTakeFirstOrThrow();
+    if (shop.role !== null && shop.role !== req.role) {
+      const live = await trx
+        .selectFrom('bindings')
+        .select('id')
+        .where((eb) => eb.or([eb('merchant_shop_id', '=', shopId), eb('factory_shop_id', '=', shopId)]))
+        .where('status', 'in', ['pending', 'accepted'])
+        .executeTakeFirst();
+      if (live) throw conflict('ROLE_LOCKED', '已有绑定关系，不能更换角色');
+      // The old profile goes; the shop is one thing at a time.
+      await trx.deleteFrom('merchant_profiles').where('shop_id', '=', shopId).execute();
+      await trx.deleteFrom('factory_profiles').where('shop_id', '=', shopId).execute();
+    }
+    await trx.updateTable('shops').set({ role: req.role }).where('id', '=', shopId).execute();
+    if (req.role === 'merchant') {
+      const values = {
+        display_name: req.displayName,
+        shipper_name: req.shipper.name,
+        shipper_phone: req.shipper.phone,
+        shipper_address: req.shipper.address,
+        updated_at: at,
+      };
+      await trx
+        .insertInto('merchant_profiles')
+        .values({ shop_id: shopId, ...values })
+        .onConflict((oc) => oc.column('shop_id').doUpdateSet(values))
+        .execute();
+    } else {
+      const values = { name: req.name ?? shop.name, updated_at: at };
+      await trx
+        .insertInto('factory_profiles')
+        .values({ shop_id: shopId, ...values })
+        .onConflict((oc) => oc.column('shop_id').doUpdateSet(values))
+        .execute();
+      await trx
+        .insertInto('factory_versions')
+        .values({ factory_shop_id: shopId, version: 0, min_version: 0 })
+        .onConflict((oc) => oc.column('factory_shop_id').doNothing())
+        .execute();
+    }
+    return meView(trx, shopId);
+  });
+}

@@ -1,0 +1,108 @@
+/**
+ * Write transactions and the lock order that keeps them deadlock-free on PostgreSQL.
+ *
+ * Lock order, always: factory_versions rows (ascending factory id) → orders rows (ascending id).
+ * A transaction that changes what a factory sees reserves its versions FIRST
+ * (`UPDATE factory_versions SET version = version + n … RETURNING version`): the row lock it
+ * takes is held until commit, so writers of one factory commit in version order and a reader
+ * can never see version v+1 before v (DESIGN §4). On SQLite all writes are serialised anyway.
+ */
+import type { Transaction } from 'kysely';
+import type { HubContext } from '../context.ts';
+import type { Database } from '../db/schema.ts';
+
+export type Tx = Transaction<Database>;
+
+/** Thrown inside a transaction whose optimistic read turned out stale: it is re-run from the start. */
+export class RetryTransaction extends Error {}
+
+const RETRYABLE_PG_CODES = new Set(['40001', '40P01']);
+
+function isRetryable(e: unknown): boolean {
+  if (e instanceof RetryTransaction) return true;
+  const code = (e as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && (RETRYABLE_PG_CODES.has(code) || code === 'SQLITE_BUSY');
+}
+
+export async function writeTx<T>(ctx: Pick<HubContext, 'db'>, fn: (trx: Tx) => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await ctx.db.transaction().execute(fn);
+    } catch (e) {
+      if (attempt >= 10 || !isRetryable(e)) throw e;
+      await new Promise((r) => setTimeout(r, Math.random() * 5 * attempt));
+    }
+  }
+}
+
+/** A consistent read across several statements (feed pages, checks). */
+export async function readTx<T>(ctx: Pick<HubContext, 'db' | 'dialect'>, fn: (trx: Tx) => Promise<T>): Promise<T> {
+  const builder = ctx.db.transaction();
+  return ctx.dialect === 'postgres' ? builder.setIsolationLevel('repeatable read').execute(fn) : builder.execute(fn);
+}
+
+/**
+ * Reserve `count` consecutive versions of each factory's feed. Returns, per factory, the first
+ * reserved version; versions left unused are harmless gaps. Must be the first writes of the transaction.
+ */
+export async function reserveVersions(trx: Tx, counts: Map<number, number>): Promise<Map<number, number>> {
+  const first = new Map<number, number>();
+  for (const factoryId of [...counts.keys()].sort((a, b) => a - b)) {
+    const n = counts.get(factoryId)!;
+    if (n <= 0) continue;
+    const row = await trx
+      .updateTable('factory_versions')
+      .set((eb) => ({ version: eb('version', '+', n) }))
+      .where('factory_shop_id', '=', factoryId)
+      .returning('version')
+      .executeTakeFirst();
+    if (!row) throw new Error(`factory ${factoryId} has no version row`);
+    first.set(factoryId, row.version - n + 1);
+  }
+  return first;
+}
+
+/** Lock order rows for update (PostgreSQL; a no-op on SQLite, whose writers are serialised). */
+export async function lockOrders(trx: Tx, ctx: Pick<HubContext, 'dialect'>, orderIds: number[]): Promise<void> {
+  if (ctx.dialect !== 'postgres' || orderIds.length === 0) return;
+  const ids = [...new Set(orderIds)].sort((a, b) => a - b);
+  for (const part of chunks(ids, 1000)) {
+    await trx.selectFrom('orders').select('id').where('id', 'in', part).orderBy('id').forUpdate().execute();
+  }
+}
+
+/** Record that these orders changed for this factory, at consecutive versions from `firstVersion`. */
+export async function writeFeedEntries(
+  trx: Tx,
+  factoryId: number,
+  orderIds: number[],
+  firstVersion: number,
+): Promise<void> {
+  if (orderIds.length === 0) return;
+  const rows = orderIds.map((orderId, i) => ({
+    factory_shop_id: factoryId,
+    order_id: orderId,
+    version: firstVersion + i,
+  }));
+  for (const part of chunks(rows, 500)) {
+    await trx
+      .insertInto('feed_entries')
+      .values(part)
+      .onConflict((oc) =>
+        oc.columns(['factory_shop_id', 'order_id']).doUpdateSet((eb) => ({ version: eb.ref('excluded.version') })),
+      )
+      .execute();
+  }
+}
+
+/** A helper for the common case: one factory, some orders, inside a transaction that reserved nothing yet. */
+export async function touchFactoryFeed(trx: Tx, factoryId: number, orderIds: number[]): Promise<void> {
+  const first = await reserveVersions(trx, new Map([[factoryId, orderIds.length]]));
+  await writeFeedEntries(trx, factoryId, orderIds, first.get(factoryId)!);
+}
+
+export function chunks<T>(xs: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < xs.length; i += size) out.push(xs.slice(i, i + size));
+  return out;
+}

@@ -1,0 +1,12 @@
+/**
+ * Every migration, in order. Names sort lexically and the Migrator applies them in that order.
+ * Issue 4 ([hub-flow]) adds its own modules here, e.g. `'0002_flow': flow`.
+ */
+import type { Migration } from 'kysely/migration';
+import * as hubCore from './0001_hub_core.ts';
+import * as flow from './0002_flow.ts';
+
+export const MIGRATIONS: Record<string, Migration> = {
+  '0001_hub_core': hubCore,
+  '0002_flow': flow,
+};

@@ -1,0 +1,95 @@
+/**
+ * Opening the hub database from a URL and bringing its schema up to date.
+ *   sqlite:PATH (or sqlite::memory:)  → better-sqlite3, WAL, foreign keys on, busy timeout
+ *   postgres://… / postgresql://…     → pg pool
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import SQLite from 'better-sqlite3';
+import pg from 'pg';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { Migrator } from 'kysely/migration';
+import type { Database } from './schema.ts';
+import { MIGRATIONS } from './migrations/index.ts';
+
+export type HubDb = Kysely<Database>;
+
+// PostgreSQL's int8 (count(*), sums) would arrive as strings; our values fit in a double.
+pg.types.setTypeParser(20, (v) => Number(v));
+
+export interface OpenDbOptions {
+  /** Run the migrations (default true). */
+  migrate?: boolean;
+  /** PostgreSQL pool size (default 10). */
+  poolSize?: number;
+}
+
+export async function openDb(url: string, opts: OpenDbOptions = {}): Promise<HubDb> {
+  const db = new Kysely<Database>({ dialect: dialectFor(url, opts) });
+  if (opts.migrate !== false) {
+    try {
+      await migrate(db);
+    } catch (e) {
+      await db.destroy();
+      throw e;
+    }
+  }
+  return db;
+}
+
+function dialectFor(url: string, opts: OpenDbOptions) {
+  if (url.startsWith('sqlite:')) {
+    const path = url.slice('sqlite:'.length);
+    if (path === '') throw new Error('DATABASE_URL sqlite: needs a path, e.g. sqlite:./data/hub.db');
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    const sqlite = new SQLite(path);
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma('foreign_keys = ON');
+    sqlite.pragma('busy_timeout = 5000');
+    // WAL makes NORMAL durable against application crashes; only an OS crash may lose the last commits.
+    sqlite.pragma('synchronous = NORMAL');
+    return new SqliteDialect({ database: retainingDatabase(sqlite) });
+  }
+  if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
+    return new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max: opts.poolSize ?? 10 }) });
+  }
+  throw new Error(`DATABASE_URL must start with sqlite: or postgres:// (got ${url.split(':')[0]}:…)`);
+}
+
+/**
+ * better-sqlite3 12 on Node ≥ 24.19 aborts the process (`RemoveEnvironmentCleanupHook … (env) != nullptr`)
+ * when the garbage collector finalises a Statement or Database outside a JS context: Node 24.19's
+ * ObjectWrap destructor needs a current Environment (see WiseLibs/better-sqlite3#1515; v13 moved to
+ * N-API). Kysely prepares a statement per query, so the heap is always full of collectable ones.
+ * We therefore cache every prepared statement by its SQL and keep databases and caches reachable for
+ * the life of the process: nothing of better-sqlite3's is ever finalised by the GC. The number of
+ * distinct SQL texts is bounded (our queries are fixed shapes; IN lists are capped at 1,000 values).
+ */
+const RETAINED: unknown[] = [];
+
+function retainingDatabase(sqlite: SQLite.Database) {
+  const statements = new Map<string, SQLite.Statement>();
+  RETAINED.push(sqlite, statements);
+  return {
+    prepare(sql: string) {
+      let st = statements.get(sql);
+      if (!st) {
+        st = sqlite.prepare(sql);
+        statements.set(sql, st);
+      }
+      return st;
+    },
+    close() {
+      sqlite.close();
+    },
+  };
+}
+
+export async function migrate(db: HubDb): Promise<void> {
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => MIGRATIONS } });
+  const { error, results } = await migrator.migrateToLatest();
+  const failed = results?.find((r) => r.status === 'Error');
+  if (error || failed) {
+    throw new Error(`migration ${failed?.migrationName ?? ''} failed: ${String(error)}`, { cause: error });
+  }
+}

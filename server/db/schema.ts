@@ -1,0 +1,154 @@
+/**
+ * Kysely table types of the hub. Times are ISO-8601 UTC text (sortable, portable across
+ * SQLite and PostgreSQL); JSON is stored as text. Ids are integers on both databases.
+ */
+import type { Generated } from 'kysely';
+
+export interface ShopsTable {
+  id: Generated<number>;
+  name: string;
+  /** null until the shop chooses (M1); one role per shop. */
+  role: 'merchant' | 'factory' | null;
+  created_at: string;
+}
+
+export interface ShopTokensTable {
+  /** sha256 hex of the bearer token; the token itself is never stored. */
+  token_hash: string;
+  shop_id: number;
+  created_at: string;
+  revoked_at: string | null;
+}
+
+export interface MerchantProfilesTable {
+  shop_id: number;
+  display_name: string;
+  shipper_name: string;
+  shipper_phone: string;
+  shipper_address: string;
+  updated_at: string;
+}
+
+export interface FactoryProfilesTable {
+  shop_id: number;
+  name: string;
+  updated_at: string;
+}
+
+export interface BindingsTable {
+  id: Generated<number>;
+  merchant_shop_id: number;
+  factory_shop_id: number;
+  status: 'pending' | 'accepted' | 'rejected';
+  requested_at: string;
+  decided_at: string | null;
+}
+
+export interface OrdersTable {
+  id: Generated<number>;
+  sn: string;
+  merchant_shop_id: number;
+  status: 'awaiting_shipment' | 'shipped' | 'cancelled';
+  after_sale: 'none' | 'open' | 'closed';
+  audit: 'none' | 'hold' | 'released';
+  address_version: number;
+  /** JSON: OrderItem[] */
+  items_json: string;
+  recipient_name: string;
+  recipient_phone: string;
+  recipient_province: string;
+  recipient_city: string;
+  recipient_district: string;
+  recipient_detail: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface AllocationsTable {
+  id: Generated<number>;
+  order_id: number;
+  merchant_shop_id: number;
+  factory_shop_id: number;
+  status: 'allocated' | 'cancelled';
+  allocated_at: string;
+  cancelled_at: string | null;
+  cancel_reason: 'merchant' | 'after_sale' | 'audit_hold' | 'order_cancelled' | null;
+}
+
+export interface OrderEventsTable {
+  id: Generated<number>;
+  order_id: number;
+  /** created | allocated | allocation_cancelled | address_changed | after_sale_opened | … */
+  type: string;
+  factory_shop_id: number | null;
+  /** Why, e.g. the cancel reason of an allocation_cancelled. */
+  reason: string | null;
+  at: string;
+}
+
+export interface FactoryVersionsTable {
+  factory_shop_id: number;
+  /** Bumped inside every transaction that changes something this factory sees (DESIGN §4). */
+  version: number;
+  /** Cursors below this are too old to serve incrementally and get a reset. */
+  min_version: number;
+}
+
+/** One row per (factory, order) the factory has ever been allocated: the version of its latest change. */
+export interface FeedEntriesTable {
+  factory_shop_id: number;
+  order_id: number;
+  version: number;
+}
+
+export interface StationsTable {
+  id: Generated<number>;
+  factory_shop_id: number;
+  name: string;
+  token_hash: string;
+  /** base64 of 32 random bytes generated at pairing: the station's print payload key. */
+  payload_key: string;
+  paired_at: string;
+  revoked_at: string | null;
+}
+
+export interface PairingCodesTable {
+  /** sha256 hex of the normalised code. */
+  code_hash: string;
+  factory_shop_id: number;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+  station_id: number | null;
+}
+
+/** Issued by [hub-flow] (issue 4); the core already reads it so printability honours waybills. */
+export interface WaybillsTable {
+  id: Generated<number>;
+  order_id: number;
+  order_sn: string;
+  factory_shop_id: number;
+  waybill_no: string;
+  courier: 'ZTO' | 'YTO' | 'YUNDA' | 'STO' | 'JTSD';
+  address_version: number;
+  status: 'issued' | 'returned' | 'cancelled';
+  issued_at: string;
+  returned_at: string | null;
+  cancelled_at: string | null;
+}
+
+export interface Database {
+  shops: ShopsTable;
+  shop_tokens: ShopTokensTable;
+  merchant_profiles: MerchantProfilesTable;
+  factory_profiles: FactoryProfilesTable;
+  bindings: BindingsTable;
+  orders: OrdersTable;
+  allocations: AllocationsTable;
+  order_events: OrderEventsTable;
+  factory_versions: FactoryVersionsTable;
+  feed_entries: FeedEntriesTable;
+  stations: StationsTable;
+  pairing_codes: PairingCodesTable;
+  waybills: WaybillsTable;
+}

@@ -1,0 +1,40 @@
+/**
+ * `npm run hub`: start the hub.
+ *   PORT (8787) · HOST (0.0.0.0) · DATABASE_URL (sqlite:./data/hub.db) · HUB_ADMIN_TOKEN · HUB_TEST_CLOCK=1
+ */
+import pino from 'pino';
+import { buildApp } from './app.ts';
+import { createSettableClock, systemClock } from './clock.ts';
+import { openDb } from './db/open.ts';
+
+const log = pino({ name: 'daifa-hub' });
+const port = Number(process.env.PORT ?? 8787);
+const host = process.env.HOST ?? '0.0.0.0';
+const databaseUrl = process.env.DATABASE_URL ?? 'sqlite:./data/hub.db';
+const adminToken = process.env.HUB_ADMIN_TOKEN ?? '';
+const testClock = process.env.HUB_TEST_CLOCK === '1';
+
+if (!adminToken)
+  log.warn('HUB_ADMIN_TOKEN is not set: the platform endpoints (/v1/shops, /v1/platform/*) are disabled');
+if (testClock) log.warn('HUB_TEST_CLOCK=1: POST /v1/platform/clock can move the hub clock. Never in production.');
+
+const db = await openDb(databaseUrl);
+const app = await buildApp({
+  db,
+  clock: testClock ? createSettableClock() : systemClock,
+  adminToken,
+  testClock,
+  logger: { level: process.env.LOG_LEVEL ?? 'info' },
+});
+
+const shutdown = async (signal: string) => {
+  log.info({ signal }, 'shutting down');
+  await app.close();
+  await db.destroy();
+  process.exit(0);
+};
+process.on('SIGINT', () => void shutdown('SIGINT'));
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+
+await app.listen({ port, host });
+log.info({ port, database: databaseUrl.split(':')[0] }, 'hub listening');

@@ -1,0 +1,22 @@
+/** The merchant's orders and allocation (M3). */
+import type { FastifyInstance } from 'fastify';
+import { CORE_ENDPOINTS as E } from '../../shared/api/endpoints.ts';
+import type { HubContext } from '../context.ts';
+import { registerEndpoint } from '../http/route.ts';
+import { listMerchantOrders, merchantOrderDetail } from '../core/platform-orders.ts';
+import { allocateOrders, cancelAllocations } from '../core/allocation.ts';
+
+export function merchantRoutes(app: FastifyInstance, ctx: HubContext): void {
+  registerEndpoint(app, ctx, E.merchantOrders, async ({ caller, query }) =>
+    listMerchantOrders(ctx, caller.shopId, query),
+  );
+  registerEndpoint(app, ctx, E.merchantOrder, async ({ caller, params }) =>
+    merchantOrderDetail(ctx, caller.shopId, params.sn),
+  );
+  registerEndpoint(app, ctx, E.allocate, async ({ caller, body }) => ({
+    results: await allocateOrders(ctx, caller.shopId, body.factoryShopId, body.orderSns),
+  }));
+  registerEndpoint(app, ctx, E.cancelAllocation, async ({ caller, body }) => ({
+    results: await cancelAllocations(ctx, caller.shopId, body.orderSns),
+  }));
+}

@@ -1,0 +1,3 @@
+export * from './common.ts';
+export * from './hub.ts';
+export * from './endpoints.ts';

@@ -1,0 +1,411 @@
+/**
+ * Test support for the hub: a real hub on a real 127.0.0.1 port over a fresh database
+ * (a temp SQLite file, or a fresh randomly named PostgreSQL database), a tiny typed HTTP
+ * client, helpers for the usual set-up steps, and `describeEachDb` to run a suite on both.
+ *
+ * PostgreSQL: DAIFA_TEST_PG_URL (e.g. postgres://daifa:daifa@127.0.0.1:5432/postgres) names a
+ * server where we may CREATE DATABASE. Unset: in CI (CI=true) the PostgreSQL suites FAIL;
+ * elsewhere they are skipped with a loud warning.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, it } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../../../server/app.ts';
+import { createSettableClock, type SettableClock } from '../../../server/clock.ts';
+import { openDb, type HubDb } from '../../../server/db/open.ts';
+import type {
+  AllocateResponse,
+  BindingResponse,
+  CancelAllocationResponse,
+  CheckResponse,
+  CreatePlatformOrdersResponse,
+  CreateShopResponse,
+  FeedResponse,
+  MeResponse,
+  PairingCodeResponse,
+  PairStationResponse,
+  PlatformOrderEventRequest,
+  PlatformOrderEventResponse,
+  PlatformOrderInput,
+  SetRoleRequest,
+} from '../../../shared/api/hub.ts';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+export interface TestHub {
+  dialect: Dialect;
+  /** Base URL, e.g. http://127.0.0.1:41234 */
+  url: string;
+  app: FastifyInstance;
+  db: HubDb;
+  clock: SettableClock;
+  adminToken: string;
+  /** The DATABASE_URL this hub runs on (for a second process, e.g. the seed CLI). */
+  databaseUrl: string;
+  close(): Promise<void>;
+}
+
+export const PG_URL = process.env.DAIFA_TEST_PG_URL ?? '';
+export const IN_CI = process.env.CI === 'true';
+
+export interface StartTestHubOptions {
+  dialect: Dialect;
+  /** Default true: POST /v1/platform/clock works. */
+  testClock?: boolean;
+  /** Start the hub's clock here. */
+  now?: Date;
+}
+
+/** A fresh database URL and a function that removes it. */
+export async function freshDatabase(dialect: Dialect): Promise<{ url: string; drop: () => Promise<void> }> {
+  if (dialect === 'sqlite') {
+    const dir = mkdtempSync(join(tmpdir(), 'daifa-hub-'));
+    return { url: `sqlite:${join(dir, 'hub.db')}`, drop: async () => rmSync(dir, { recursive: true, force: true }) };
+  }
+  if (!PG_URL) throw new Error('PostgreSQL run needs DAIFA_TEST_PG_URL');
+  const name = `daifa_test_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: PG_URL });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.end();
+  }
+  const u = new URL(PG_URL);
+  u.pathname = `/${name}`;
+  return {
+    url: u.toString(),
+    drop: async () => {
+      const c = new pg.Client({ connectionString: PG_URL });
+      await c.connect();
+      try {
+        await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      } finally {
+        await c.end();
+      }
+    },
+  };
+}
+
+export async function startTestHub(opts: StartTestHubOptions): Promise<TestHub> {
+  const { url: databaseUrl, drop } = await freshDatabase(opts.dialect);
+  const db = await openDb(databaseUrl);
+  const clock = createSettableClock(opts.now);
+  const adminToken = `admin-${randomBytes(16).toString('hex')}`;
+  const app = await buildApp({ db, clock, adminToken, testClock: opts.testClock ?? true, logger: false });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const addr = app.server.address();
+  if (addr === null || typeof addr === 'string') throw new Error('hub did not bind a TCP port');
+  return {
+    dialect: opts.dialect,
+    url: `http://127.0.0.1:${addr.port}`,
+    app,
+    db,
+    clock,
+    adminToken,
+    databaseUrl,
+    async close() {
+      await app.close();
+      await db.destroy();
+      await drop();
+    },
+  };
+}
+
+/**
+ * Run `fn` once per database, each with its own hub started before the suite and closed after.
+ * `t.hub()` returns the suite's hub. Tests isolate themselves by creating their own shops.
+ */
+export function describeEachDb(
+  name: string,
+  fn: (t: { dialect: Dialect; hub: () => TestHub }) => void,
+  opts: Omit<StartTestHubOptions, 'dialect'> = {},
+): void {
+  for (const dialect of ['sqlite', 'postgres'] as const) {
+    const title = `${name} [${dialect}]`;
+    if (dialect === 'postgres' && !PG_URL) {
+      if (IN_CI) {
+        describe(title, () => {
+          it('needs PostgreSQL (DAIFA_TEST_PG_URL) in CI', () => {
+            throw new Error('CI=true but DAIFA_TEST_PG_URL is unset: the PostgreSQL run must not be skipped in CI');
+          });
+        });
+      } else {
+        warnPgSkipped();
+        describe.skip(`${title} — PostgreSQL run SKIPPED: set DAIFA_TEST_PG_URL`, () =>
+          fn({ dialect, hub: () => undefined as never }));
+      }
+      continue;
+    }
+    describe(title, () => {
+      let hub: TestHub | undefined;
+      beforeAll(async () => {
+        hub = await startTestHub({ dialect, ...opts });
+      });
+      afterAll(async () => {
+        await hub?.close();
+      });
+      fn({
+        dialect,
+        hub: () => {
+          if (!hub) throw new Error('hub not started');
+          return hub;
+        },
+      });
+    });
+  }
+}
+
+let warned = false;
+function warnPgSkipped(): void {
+  if (warned) return;
+  warned = true;
+  console.warn(
+    '\n' +
+      '!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n' +
+      '!!  PostgreSQL run SKIPPED: set DAIFA_TEST_PG_URL                       !!\n' +
+      '!!  e.g. DAIFA_TEST_PG_URL=postgres://daifa:daifa@127.0.0.1:5432/postgres !!\n' +
+      '!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n',
+  );
+}
+
+// ───────────────────────── HTTP client ─────────────────────────
+
+export interface ApiResponse<T = unknown> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+export interface CallOptions {
+  token?: string;
+  body?: unknown;
+  /** Sent as-is (for malformed-JSON tests); overrides `body`. */
+  rawBody?: string;
+  headers?: Record<string, string>;
+  query?: Record<string, string | number | undefined>;
+}
+
+/** One HTTP call to the hub. Never throws on a status; the body is parsed JSON (or text). */
+export async function call<T = any>( // eslint-disable-line @typescript-eslint/no-explicit-any
+  hub: Pick<TestHub, 'url'>,
+  method: string,
+  path: string,
+  opts: CallOptions = {},
+): Promise<ApiResponse<T>> {
+  const headers: Record<string, string> = { ...opts.headers };
+  if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+  let payload: string | undefined;
+  if (opts.rawBody !== undefined) {
+    payload = opts.rawBody;
+    headers['content-type'] ??= 'application/json';
+  } else if (opts.body !== undefined) {
+    payload = JSON.stringify(opts.body);
+    headers['content-type'] ??= 'application/json';
+  }
+  const url = new URL(path, hub.url);
+  for (const [k, v] of Object.entries(opts.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
+  const res = await fetch(url, { method, headers, body: payload });
+  const text = await res.text();
+  let body: unknown = text;
+  try {
+    body = text === '' ? null : JSON.parse(text);
+  } catch {
+    // not JSON: keep the text
+  }
+  return { status: res.status, body: body as T, headers: res.headers };
+}
+
+/** Like `call`, but throws unless the status is 2xx. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export async function ok<T = any>(
+  hub: Pick<TestHub, 'url'>,
+  method: string,
+  path: string,
+  opts: CallOptions = {},
+): Promise<T> {
+  const r = await call<T>(hub, method, path, opts);
+  if (r.status < 200 || r.status >= 300) {
+    throw new Error(`${method} ${path} → ${r.status} ${JSON.stringify(r.body)}`);
+  }
+  return r.body;
+}
+
+// ───────────────────────── set-up helpers ─────────────────────────
+
+export interface TestShop {
+  shopId: number;
+  token: string;
+}
+
+let shopCounter = 0;
+
+export async function createShop(hub: TestHub, name = `测试店铺${++shopCounter}`): Promise<TestShop> {
+  return ok<CreateShopResponse>(hub, 'POST', '/v1/shops', { token: hub.adminToken, body: { name } });
+}
+
+export async function setRole(hub: TestHub, shop: TestShop, role: SetRoleRequest): Promise<MeResponse> {
+  return ok<MeResponse>(hub, 'PUT', '/v1/me/role', { token: shop.token, body: role });
+}
+
+export const DEFAULT_SHIPPER = {
+  name: '王经理',
+  phone: '13900001111',
+  address: '浙江省杭州市余杭区仓前街道梦想小镇8号',
+};
+
+export async function createMerchant(hub: TestHub, displayName = `商家${++shopCounter}`): Promise<TestShop> {
+  const shop = await createShop(hub, `${displayName}的店`);
+  await setRole(hub, shop, { role: 'merchant', displayName, shipper: DEFAULT_SHIPPER });
+  return shop;
+}
+
+export async function createFactory(hub: TestHub, name = `代发厂${++shopCounter}`): Promise<TestShop> {
+  const shop = await createShop(hub, name);
+  await setRole(hub, shop, { role: 'factory', name });
+  return shop;
+}
+
+/** Merchant requests, factory accepts. Returns the binding id. */
+export async function bindAndAccept(hub: TestHub, merchant: TestShop, factory: TestShop): Promise<number> {
+  const { binding } = await ok<BindingResponse>(hub, 'POST', '/v1/merchant/bindings', {
+    token: merchant.token,
+    body: { factoryShopId: factory.shopId },
+  });
+  await ok(hub, 'POST', `/v1/factory/bindings/${binding.id}/accept`, { token: factory.token });
+  return binding.id;
+}
+
+let snCounter = 0;
+const PROVINCES = [
+  ['广东省', '深圳市', '南山区'],
+  ['浙江省', '杭州市', '西湖区'],
+  ['北京市', '北京市', '朝阳区'],
+  ['四川省', '成都市', '武侯区'],
+  ['江苏省', '苏州市', '工业园区'],
+] as const;
+
+/** A realistic order with a unique sn. The full name/phone/detail are distinctive so leak tests can grep them. */
+export function makeOrder(over: Partial<PlatformOrderInput> = {}): PlatformOrderInput {
+  const n = ++snCounter;
+  const [province, city, district] = PROVINCES[n % PROVINCES.length]!;
+  const tag = `${process.pid}${Date.now().toString(36)}${n}`;
+  return {
+    sn: `T${tag}`.slice(0, 64),
+    items: [{ goodsId: 'G100', skuId: `SKU-${n % 3}`, goodsName: '纯棉T恤', spec: '白色 XL', quantity: 1 + (n % 2) }],
+    recipient: {
+      name: '欧阳娜娜',
+      phone: `1380013${String(n % 10000).padStart(4, '0')}`,
+      province,
+      city,
+      district,
+      detail: `幸福路${n}号阳光小区3栋1201室`,
+    },
+    ...over,
+  };
+}
+
+/** Create `n` orders (or the given ones) for a merchant; returns their sns. */
+export async function createOrders(
+  hub: TestHub,
+  merchant: TestShop,
+  orders: number | PlatformOrderInput[] = 1,
+): Promise<string[]> {
+  const list = typeof orders === 'number' ? Array.from({ length: orders }, () => makeOrder()) : orders;
+  const sns: string[] = [];
+  for (let i = 0; i < list.length; i += 1000) {
+    const part = list.slice(i, i + 1000);
+    await ok<CreatePlatformOrdersResponse>(hub, 'POST', '/v1/platform/orders', {
+      token: hub.adminToken,
+      body: { merchantShopId: merchant.shopId, orders: part },
+    });
+    sns.push(...part.map((o) => o.sn));
+  }
+  return sns;
+}
+
+export async function allocate(
+  hub: TestHub,
+  merchant: TestShop,
+  factoryShopId: number,
+  orderSns: string[],
+): Promise<AllocateResponse> {
+  return ok<AllocateResponse>(hub, 'POST', '/v1/merchant/allocations', {
+    token: merchant.token,
+    body: { factoryShopId, orderSns },
+  });
+}
+
+export async function cancelAllocation(
+  hub: TestHub,
+  merchant: TestShop,
+  orderSns: string[],
+): Promise<CancelAllocationResponse> {
+  return ok<CancelAllocationResponse>(hub, 'POST', '/v1/merchant/allocations/cancel', {
+    token: merchant.token,
+    body: { orderSns },
+  });
+}
+
+export async function platformEvent(
+  hub: TestHub,
+  sn: string,
+  event: PlatformOrderEventRequest,
+): Promise<PlatformOrderEventResponse> {
+  return ok<PlatformOrderEventResponse>(hub, 'POST', `/v1/platform/orders/${encodeURIComponent(sn)}/events`, {
+    token: hub.adminToken,
+    body: event,
+  });
+}
+
+export interface TestStation {
+  stationId: number;
+  factoryShopId: number;
+  token: string;
+  payloadKey: string;
+}
+
+export async function pairStation(hub: TestHub, factory: TestShop, name = '打印站1'): Promise<TestStation> {
+  const { code } = await ok<PairingCodeResponse>(hub, 'POST', '/v1/factory/stations', { token: factory.token });
+  return ok<PairStationResponse>(hub, 'POST', '/v1/stations/pair', { body: { code, name } });
+}
+
+export async function feed(hub: TestHub, station: TestStation, cursor?: string, limit?: number): Promise<FeedResponse> {
+  return ok<FeedResponse>(hub, 'GET', '/v1/station/feed', { token: station.token, query: { cursor, limit } });
+}
+
+/** Pull every page from `cursor` to the end. */
+export async function pullAll(
+  hub: TestHub,
+  station: TestStation,
+  cursor?: string,
+  limit = 500,
+): Promise<{ pages: FeedResponse[]; cursor: string }> {
+  const pages: FeedResponse[] = [];
+  let c = cursor;
+  for (;;) {
+    const page = await feed(hub, station, c, limit);
+    pages.push(page);
+    c = page.cursor;
+    if (!page.hasMore) return { pages, cursor: c };
+  }
+}
+
+export async function check(hub: TestHub, station: TestStation, orderSns: string[]): Promise<CheckResponse> {
+  return ok<CheckResponse>(hub, 'POST', '/v1/station/check', { token: station.token, body: { orderSns } });
+}
+
+/** A merchant bound to a factory (accepted), with a paired station: the usual starting point. */
+export async function boundPair(
+  hub: TestHub,
+): Promise<{ merchant: TestShop; factory: TestShop; station: TestStation }> {
+  const merchant = await createMerchant(hub);
+  const factory = await createFactory(hub);
+  await bindAndAccept(hub, merchant, factory);
+  const station = await pairStation(hub, factory);
+  return { merchant, factory, station };
+}
