@@ -4,6 +4,7 @@
  * The server validates with these; the station and the web console parse with them.
  */
 import { z } from 'zod';
+import type { EndpointDef } from './endpoints.ts';
 import { BlockReasonSchema, CourierSchema, IsoTimeSchema, MAX_BATCH, OrderSnSchema, ShopIdSchema } from './common.ts';
 
 const text = (max: number) => z.string().max(max);
@@ -372,3 +373,111 @@ export interface StatementRow {
   allocatedAt: string;
   returnedAt: string;
 }
+
+// ---------------------------------------------------------------------------------------------
+// The flow endpoints as data, like CORE_ENDPOINTS: the hub registers them from this table and the
+// OpenAPI document is generated from it. The statement download streams a file and is registered
+// by hand (its path is STATEMENT_DOWNLOAD_PATH).
+
+const def = <T extends EndpointDef>(d: T): T => d;
+const Ok = z.strictObject({ ok: z.literal(true) });
+
+export const FLOW_ENDPOINTS = {
+  issueWaybills: def({
+    method: 'POST',
+    path: '/v1/station/waybills',
+    auth: 'station',
+    summary: '取号 — electronic waybill numbers for up to 100 orders, with encrypted print payloads',
+    body: WaybillsRequestSchema,
+    response: { 200: WaybillsResponseSchema },
+  }),
+  pushMutations: def({
+    method: 'POST',
+    path: '/v1/station/mutations',
+    auth: 'station',
+    summary: '回传运单号 / 取消运单 — exactly-once push of the station outbox (409 MUTATION_GAP on a gap)',
+    body: MutationsRequestSchema,
+    response: { 200: MutationsResponseSchema, 409: MutationGapErrorSchema },
+  }),
+  listReturnAddresses: def({
+    method: 'GET',
+    path: '/v1/merchant/return-addresses',
+    auth: 'merchant',
+    summary: '退货地址列表',
+    response: { 200: ReturnAddressListSchema },
+  }),
+  createReturnAddress: def({
+    method: 'POST',
+    path: '/v1/merchant/return-addresses',
+    auth: 'merchant',
+    summary: '新增退货地址',
+    body: ReturnAddressInputSchema,
+    response: { 201: z.strictObject({ returnAddress: ReturnAddressSchema }) },
+  }),
+  updateReturnAddress: def({
+    method: 'PUT',
+    path: '/v1/merchant/return-addresses/:id',
+    auth: 'merchant',
+    summary: '修改退货地址',
+    params: ReturnAddressIdParamSchema,
+    body: ReturnAddressInputSchema,
+    response: { 200: z.strictObject({ returnAddress: ReturnAddressSchema }) },
+  }),
+  deleteReturnAddress: def({
+    method: 'DELETE',
+    path: '/v1/merchant/return-addresses/:id',
+    auth: 'merchant',
+    summary: '删除退货地址',
+    params: ReturnAddressIdParamSchema,
+    response: { 200: Ok },
+  }),
+  ship: def({
+    method: 'POST',
+    path: '/v1/merchant/shipments',
+    auth: 'merchant',
+    summary: '发货 — ship orders whose tracking number was returned, with a return address',
+    body: ShipmentsRequestSchema,
+    response: { 200: ShipmentsResponseSchema },
+  }),
+  putPrices: def({
+    method: 'PUT',
+    path: '/v1/factory/prices',
+    auth: 'factory',
+    summary: '设置结算价格 — per (merchant, skuId) in fen; history is kept',
+    body: PutPricesRequestSchema,
+    response: { 200: PricesResponseSchema },
+  }),
+  getPrices: def({
+    method: 'GET',
+    path: '/v1/factory/prices',
+    auth: 'factory',
+    summary: '结算价格 — prices in force, or their history with ?history=1',
+    query: PricesQuerySchema,
+    response: { 200: PricesResponseSchema },
+  }),
+  createStatement: def({
+    method: 'POST',
+    path: '/v1/merchant/statements',
+    auth: 'merchant',
+    summary: '生成对账单 — 202 pending; 429 STATEMENT_LIMIT (3 per China day, 10 minutes apart)',
+    body: CreateStatementRequestSchema,
+    response: { 202: CreateStatementResponseSchema, 429: StatementLimitErrorSchema },
+  }),
+  listStatements: def({
+    method: 'GET',
+    path: '/v1/merchant/statements',
+    auth: 'merchant',
+    summary: '对账单列表 (pending, ready, failed)',
+    response: { 200: StatementListSchema },
+  }),
+  getStatement: def({
+    method: 'GET',
+    path: '/v1/merchant/statements/:id',
+    auth: 'merchant',
+    summary: '对账单',
+    params: StatementIdParamSchema,
+    response: { 200: CreateStatementResponseSchema },
+  }),
+} as const;
+
+export const STATEMENT_DOWNLOAD_PATH = '/v1/merchant/statements/:id/download';

@@ -1,0 +1,240 @@
+/**
+ * POST /v1/station/mutations: the station's outbox push, exactly-once (DESIGN §4).
+ *
+ * - Each installation has a clientId whose mutation ids rise by exactly 1.
+ * - In ONE transaction: the effects of every new mutation, its stored result, and the client's
+ *   last_mutation_id. A crash before commit leaves nothing; after commit, everything.
+ * - Ids ≤ last are not applied again; their stored results are returned. A gap is refused whole.
+ * - A business rejection is permanent: it is stored and counted as processed like an applied one.
+ */
+import type { BlockReason } from '../../shared/domain/reasons.ts';
+import { blockReasonText } from '../../shared/domain/reasons.ts';
+import { printability } from '../../shared/domain/rules.ts';
+import type { Mutation, MutationRejectReason, MutationResult, MutationsRequest } from '../../shared/api/flow.ts';
+import { MutationResultSchema } from '../../shared/api/flow.ts';
+import type { HubContext } from '../context.ts';
+import { HttpError } from '../http/errors.ts';
+import type { StationCaller } from '../http/auth.ts';
+import { loadOrdersBySn, orderStateOf, type LoadedOrder } from '../core/orders.ts';
+import { chunks, lockOrders, reserveVersions, writeFeedEntries, writeTx } from '../core/tx.ts';
+import type { ElectronicWaybillService } from './courier.ts';
+import { flowTx, type FlowTx, type FlowWaybillsTable } from './schema.ts';
+import type { Selectable } from 'kysely';
+
+type WaybillRow = Selectable<FlowWaybillsTable>;
+
+/** 409: the batch does not start at last + 1 (or its ids are not consecutive). */
+export class MutationGapError extends HttpError {
+  readonly lastMutationId: number;
+  constructor(lastMutationId: number, message: string) {
+    super(409, 'MUTATION_GAP', message);
+    this.lastMutationId = lastMutationId;
+  }
+}
+
+const REJECT_TEXT: Record<Exclude<MutationRejectReason, BlockReason>, string> = {
+  waybill_not_current: '运单号不是该订单当前的运单',
+  waybill_already_returned: '运单号已回传，不能取消',
+  waybill_cancelled: '运单号已取消',
+};
+
+function rejected(id: number, reason: MutationRejectReason, intercept = false): MutationResult {
+  const message =
+    reason in REJECT_TEXT
+      ? REJECT_TEXT[reason as keyof typeof REJECT_TEXT]
+      : blockReasonText(reason as BlockReason) + (intercept ? '，请拦截该包裹' : '');
+  return { id, status: 'rejected', reason, message, intercept };
+}
+
+/**
+ * Block reasons that mean the order turned abnormal after its waybill was issued to this factory.
+ * A parcel already labelled for it must be pulled (拦截).
+ */
+const INTERCEPT_REASONS = new Set<BlockReason>([
+  'after_sale',
+  'audit_hold',
+  'address_changed',
+  'order_cancelled',
+  'allocation_cancelled',
+]);
+
+export interface MutationOutcome {
+  lastMutationId: number;
+  results: MutationResult[];
+}
+
+export async function applyMutations(
+  ctx: HubContext,
+  courierService: ElectronicWaybillService,
+  station: StationCaller,
+  req: MutationsRequest,
+): Promise<MutationOutcome> {
+  const F = station.factoryShopId;
+  const ms = req.mutations;
+  const cancelled: Array<{ courier: WaybillRow['courier']; waybillNo: string }> = [];
+
+  const outcome = await writeTx(ctx, async (trx) => {
+    cancelled.length = 0;
+    const t = flowTx(trx);
+    const now = ctx.clock.now().toISOString();
+    // The client row first (it is locked on PostgreSQL): pushes of one client are serialised.
+    await t
+      .insertInto('station_clients')
+      .values({
+        client_id: req.clientId,
+        factory_shop_id: F,
+        station_id: station.stationId,
+        last_mutation_id: 0,
+        updated_at: now,
+      })
+      .onConflict((oc) => oc.column('client_id').doNothing())
+      .execute();
+    let q = t.selectFrom('station_clients').selectAll().where('client_id', '=', req.clientId);
+    if (ctx.dialect === 'postgres') q = q.forUpdate();
+    const client = await q.executeTakeFirstOrThrow();
+    if (client.factory_shop_id !== F) {
+      throw new HttpError(403, 'FORBIDDEN', '该 clientId 属于其他厂家的打印站');
+    }
+    const last = client.last_mutation_id;
+    const firstId = ms[0]!.id;
+    for (let i = 1; i < ms.length; i++) {
+      if (ms[i]!.id !== ms[i - 1]!.id + 1) {
+        throw new MutationGapError(last, `一批内的变更编号必须连续递增（${ms[i - 1]!.id} 之后是 ${ms[i]!.id}）`);
+      }
+    }
+    if (firstId > last + 1) {
+      throw new MutationGapError(last, `变更编号不连续：已处理到 ${last}，收到 ${firstId}，请从 ${last + 1} 重新提交`);
+    }
+
+    const results = new Map<number, MutationResult>();
+    const old = ms.filter((m) => m.id <= last).map((m) => m.id);
+    for (const part of chunks(old, 500)) {
+      const rows = await t
+        .selectFrom('mutation_results')
+        .select(['mutation_id', 'result_json'])
+        .where('client_id', '=', req.clientId)
+        .where('mutation_id', 'in', part)
+        .execute();
+      for (const r of rows) results.set(r.mutation_id, MutationResultSchema.parse(JSON.parse(r.result_json)));
+    }
+    const fresh = ms.filter((m) => m.id > last);
+    if (fresh.length > 0) {
+      const first = (await reserveVersions(trx, new Map([[F, fresh.length]]))).get(F)!;
+      const changedOrders = await applyFresh(ctx, t, trx, F, station.stationId, fresh, now, results, cancelled);
+      await writeFeedEntries(trx, F, changedOrders, first);
+      for (const part of chunks(fresh, 200)) {
+        await t
+          .insertInto('mutation_results')
+          .values(
+            part.map((m) => ({
+              client_id: req.clientId,
+              mutation_id: m.id,
+              result_json: JSON.stringify(results.get(m.id)),
+            })),
+          )
+          .execute();
+      }
+      await t
+        .updateTable('station_clients')
+        .set({ last_mutation_id: fresh[fresh.length - 1]!.id, station_id: station.stationId, updated_at: now })
+        .where('client_id', '=', req.clientId)
+        .execute();
+    }
+    const lastMutationId = Math.max(last, ms[ms.length - 1]!.id);
+    return {
+      lastMutationId,
+      // A stored result can only be missing for an id the hub never saw, which ids ≤ last cannot be.
+      results: ms.map((m) => results.get(m.id) ?? { id: m.id, status: 'applied' as const }),
+    };
+  });
+  for (const c of cancelled) await courierService.cancel(c.courier, c.waybillNo);
+  return outcome;
+}
+
+/** Applies the new mutations in id order; returns the ids of orders whose factory view changed. */
+async function applyFresh(
+  ctx: HubContext,
+  t: FlowTx,
+  trx: Parameters<typeof lockOrders>[0],
+  F: number,
+  stationId: number,
+  fresh: Mutation[],
+  now: string,
+  results: Map<number, MutationResult>,
+  cancelled: Array<{ courier: WaybillRow['courier']; waybillNo: string }>,
+): Promise<number[]> {
+  const sns = [...new Set(fresh.map((m) => m.orderSn))];
+  const ids = await t.selectFrom('orders').select('id').where('sn', 'in', sns).execute();
+  await lockOrders(
+    trx,
+    ctx,
+    ids.map((r) => r.id),
+  );
+  const orders = await loadOrdersBySn(trx, sns, { factoryShopId: F });
+  const numbers = [...new Set(fresh.map((m) => m.waybillNo))];
+  const waybills = new Map<string, WaybillRow>();
+  for (const part of chunks(numbers, 500)) {
+    for (const w of await t.selectFrom('waybills').selectAll().where('waybill_no', 'in', part).execute()) {
+      waybills.set(w.waybill_no, w);
+    }
+  }
+  const changed = new Set<number>();
+
+  for (const m of fresh) {
+    const o = orders.get(m.orderSn);
+    const w = waybills.get(m.waybillNo);
+    const result = decide(m, o, w, F);
+    results.set(m.id, result);
+    if (result.status !== 'applied' || !o || !w) continue;
+    if (m.type === 'waybill_returned' && w.status === 'issued') {
+      const set = {
+        status: 'returned' as const,
+        returned_at: now,
+        printed_at: m.printedAt,
+        unverified: m.unverified ? 1 : 0,
+        slave_waybill_nos: m.slaveWaybillNos?.length ? JSON.stringify(m.slaveWaybillNos) : null,
+        returned_station_id: stationId,
+      };
+      await t.updateTable('waybills').set(set).where('id', '=', w.id).execute();
+      Object.assign(w, set);
+      changed.add(o.row.id);
+    } else if (m.type === 'waybill_cancelled' && w.status === 'issued') {
+      const set = { status: 'cancelled' as const, cancelled_at: now, cancel_reason: m.reason || 'station' };
+      await t.updateTable('waybills').set(set).where('id', '=', w.id).execute();
+      Object.assign(w, set);
+      cancelled.push({ courier: w.courier, waybillNo: w.waybill_no });
+      changed.add(o.row.id);
+    }
+    // Later mutations of this batch see the order as it now is.
+    o.waybill = w.status === 'cancelled' ? null : (w as LoadedOrder['waybill']);
+  }
+  return [...changed];
+}
+
+function decide(m: Mutation, o: LoadedOrder | undefined, w: WaybillRow | undefined, F: number): MutationResult {
+  // Another factory's order (or none at all): say nothing about it.
+  if (!o || !o.allocation) return rejected(m.id, 'not_allocated');
+  if (!w || w.order_id !== o.row.id || w.factory_shop_id !== F) return rejected(m.id, 'waybill_not_current');
+
+  if (m.type === 'waybill_cancelled') {
+    if (w.status === 'returned') return rejected(m.id, 'waybill_already_returned');
+    return { id: m.id, status: 'applied' }; // issued → cancelled, or already cancelled (same effect)
+  }
+
+  if (w.status === 'returned') return { id: m.id, status: 'applied' }; // the same number again: no change
+  if (w.status === 'cancelled') return rejected(m.id, 'waybill_cancelled');
+  // Judge the order with the number being returned as its waybill (M7: it must still be current).
+  const state = orderStateOf({ ...o, waybill: w });
+  const p = printability(state, { factoryShopId: F });
+  if (p.printable) return { id: m.id, status: 'applied' };
+  // After-sale or audit un-allocate the order automatically (M3): name the cause, not its effect.
+  let reason: BlockReason = p.reason;
+  const cause = o.allocation.status === 'cancelled' ? o.allocation.cancel_reason : null;
+  if (
+    reason === 'allocation_cancelled' &&
+    (cause === 'after_sale' || cause === 'audit_hold' || cause === 'order_cancelled')
+  ) {
+    reason = cause;
+  }
+  return rejected(m.id, reason, INTERCEPT_REASONS.has(reason));
+}
