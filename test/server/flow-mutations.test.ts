@@ -1,0 +1,228 @@
+import { expect, it } from 'vitest';
+import {
+  cancelAllocation,
+  check,
+  describeEachDb,
+  makeOrder,
+  pairStation,
+  platformEvent,
+  pullAll,
+} from './support/hub.ts';
+import { allocatedOrders, issueNumbers, newClientId, push, returned } from './flow-support.ts';
+import type { Mutation } from '../../shared/api/flow.ts';
+import { flowDb } from '../../server/flow/schema.ts';
+
+describeEachDb('hub-flow: POST /v1/station/mutations (exactly-once)', ({ hub }) => {
+  it('applies returns once; the same batch sent twice is ignored and answers with the stored results', async () => {
+    const h = hub();
+    const { station, sns: all } = await allocatedOrders(h, 6);
+    const sns = all.slice(0, 5);
+    const extra = all[5]!;
+    const numbers = await issueNumbers(h, station, sns);
+    const clientId = newClientId();
+    const batch = sns.map((sn, i) => returned(i + 1, sn, numbers[i]!, '2026-11-27T02:00:00.000Z'));
+    const first = await push(h, station, clientId, batch);
+    expect(first.status).toBe(200);
+    expect(first.body.lastMutationId).toBe(5);
+    expect(first.body.results).toEqual(batch.map((m) => ({ id: m.id, status: 'applied' })));
+    const rows1 = await flowDb(h.db).selectFrom('waybills').selectAll().where('order_sn', 'in', sns).execute();
+    expect(rows1.every((w) => w.status === 'returned' && w.printed_at === '2026-11-27T02:00:00.000Z')).toBe(true);
+
+    // Move the clock: a re-application would change returned_at.
+    h.clock.advance(60_000);
+    const second = await push(h, station, clientId, batch);
+    expect(second.status).toBe(200);
+    expect(second.body).toEqual(first.body);
+    const rows2 = await flowDb(h.db).selectFrom('waybills').selectAll().where('order_sn', 'in', sns).execute();
+    expect(rows2.map((w) => w.returned_at)).toEqual(rows1.map((w) => w.returned_at));
+
+    // Overlap: ids 4..6 → 4 and 5 come from storage, 6 is new.
+    const [extraNo] = await issueNumbers(h, station, [extra]);
+    const overlap = [batch[3]!, batch[4]!, returned(6, extra, extraNo!)];
+    const third = await push(h, station, clientId, overlap);
+    expect(third.body.lastMutationId).toBe(6);
+    expect(third.body.results.map((r) => r.status)).toEqual(['applied', 'applied', 'applied']);
+    const stored = await flowDb(h.db)
+      .selectFrom('station_clients')
+      .selectAll()
+      .where('client_id', '=', clientId)
+      .executeTakeFirstOrThrow();
+    expect(stored.last_mutation_id).toBe(6);
+  });
+
+  it('a rejected mutation is permanent: stored, counted, and the queue moves on', async () => {
+    const h = hub();
+    const { station, sns } = await allocatedOrders(h, 2);
+    const numbers = await issueNumbers(h, station, sns);
+    const clientId = newClientId();
+    const bad = returned(1, sns[0]!, 'YT0000000000000'); // not this order's number
+    const good = returned(2, sns[1]!, numbers[1]!);
+    const r = await push(h, station, clientId, [bad, good]);
+    expect(r.body.results[0]).toMatchObject({
+      id: 1,
+      status: 'rejected',
+      reason: 'waybill_not_current',
+      intercept: false,
+    });
+    expect(r.body.results[1]).toEqual({ id: 2, status: 'applied' });
+    // Resending the same id does not re-judge it, even though it would now pass.
+    const again = await push(h, station, clientId, [{ ...bad, waybillNo: numbers[0]! }]);
+    expect(again.body.results[0]).toMatchObject({ id: 1, status: 'rejected', reason: 'waybill_not_current' });
+    const w = await flowDb(h.db)
+      .selectFrom('waybills')
+      .select('status')
+      .where('waybill_no', '=', numbers[0]!)
+      .executeTakeFirstOrThrow();
+    expect(w.status).toBe('issued');
+  });
+
+  it('refuses a gap (409 MUTATION_GAP with lastMutationId) and applies nothing of that batch', async () => {
+    const h = hub();
+    const { station, sns } = await allocatedOrders(h, 3);
+    const numbers = await issueNumbers(h, station, sns);
+    const clientId = newClientId();
+    expect((await push(h, station, clientId, [returned(1, sns[0]!, numbers[0]!)])).status).toBe(200);
+    const gap = await push(h, station, clientId, [returned(3, sns[2]!, numbers[2]!)]);
+    expect(gap.status).toBe(409);
+    expect(gap.body.error).toMatchObject({ code: 'MUTATION_GAP', lastMutationId: 1 });
+    expect(gap.body.error!.message).toContain('请从 2 重新提交');
+    // Ids inside one batch must rise by exactly 1 as well.
+    const holey = await push(h, station, clientId, [
+      returned(2, sns[1]!, numbers[1]!),
+      returned(4, sns[2]!, numbers[2]!),
+    ]);
+    expect(holey.status).toBe(409);
+    expect(holey.body.error).toMatchObject({ code: 'MUTATION_GAP', lastMutationId: 1 });
+    const w = await flowDb(h.db)
+      .selectFrom('waybills')
+      .select(['waybill_no', 'status'])
+      .where('order_sn', 'in', sns)
+      .orderBy('id')
+      .execute();
+    expect(w.map((x) => x.status)).toEqual(['returned', 'issued', 'issued']);
+    // Resuming at last + 1 works.
+    const ok = await push(h, station, clientId, [returned(2, sns[1]!, numbers[1]!), returned(3, sns[2]!, numbers[2]!)]);
+    expect(ok.body.lastMutationId).toBe(3);
+  });
+
+  it('intercepts a return for an order that turned abnormal after its waybill was issued', async () => {
+    const h = hub();
+    const { station, sns, merchant, factory } = await allocatedOrders(h, 5);
+    const numbers = await issueNumbers(h, station, sns);
+    await platformEvent(h, sns[0]!, {
+      type: 'address_changed',
+      recipient: { ...makeOrder().recipient, detail: '改址路 1 号' },
+    });
+    await platformEvent(h, sns[1]!, { type: 'after_sale_opened' });
+    await platformEvent(h, sns[2]!, { type: 'audit_hold' });
+    await cancelAllocation(h, merchant, [sns[3]!]);
+    const clientId = newClientId();
+    const r = await push(
+      h,
+      station,
+      clientId,
+      sns.map((sn, i) => returned(i + 1, sn, numbers[i]!)),
+    );
+    expect(r.status).toBe(200);
+    const [addr, afterSale, audit, unalloc, fine] = r.body.results;
+    expect(addr).toMatchObject({ status: 'rejected', reason: 'address_changed', intercept: true });
+    expect(afterSale).toMatchObject({ status: 'rejected', reason: 'after_sale', intercept: true });
+    expect(audit).toMatchObject({ status: 'rejected', reason: 'audit_hold', intercept: true });
+    expect(unalloc).toMatchObject({ status: 'rejected', reason: 'allocation_cancelled', intercept: true });
+    expect(fine).toEqual({ id: 5, status: 'applied' });
+    if (afterSale?.status === 'rejected') expect(afterSale.message).toContain('请拦截该包裹');
+    expect(factory.shopId).toBeGreaterThan(0);
+    // After the return, a later after-sale does not reach back (the parcel has left).
+    await platformEvent(h, sns[4]!, { type: 'after_sale_opened' });
+    const w = await flowDb(h.db)
+      .selectFrom('waybills')
+      .select('status')
+      .where('waybill_no', '=', numbers[4]!)
+      .executeTakeFirstOrThrow();
+    expect(w.status).toBe('returned');
+  });
+
+  it('cancels numbers (waybill_cancelled): the order can get a new one; a returned number cannot be cancelled', async () => {
+    const h = hub();
+    const { station, sns } = await allocatedOrders(h, 2);
+    const numbers = await issueNumbers(h, station, sns);
+    const clientId = newClientId();
+    const muts: Mutation[] = [
+      { id: 1, type: 'waybill_cancelled', orderSn: sns[0]!, waybillNo: numbers[0]!, reason: '面单打印错误' },
+      returned(2, sns[1]!, numbers[1]!),
+      { id: 3, type: 'waybill_cancelled', orderSn: sns[1]!, waybillNo: numbers[1]!, reason: 'x' },
+      returned(4, sns[0]!, numbers[0]!),
+    ];
+    const r = await push(h, station, clientId, muts);
+    expect(r.body.results.map((x) => (x.status === 'applied' ? 'applied' : x.reason))).toEqual([
+      'applied',
+      'applied',
+      'waybill_already_returned',
+      'waybill_cancelled',
+    ]);
+    const [fresh] = await issueNumbers(h, station, [sns[0]!]);
+    expect(fresh).not.toBe(numbers[0]);
+    const c = await check(h, station, [sns[0]!, sns[1]!]);
+    expect(c.results.map((x) => x.reason)).toEqual([null, 'waybill_returned']);
+  });
+
+  it('returns and cancellations bump the factory feed; the return shows as such', async () => {
+    const h = hub();
+    const { station, sns } = await allocatedOrders(h, 2);
+    const numbers = await issueNumbers(h, station, sns);
+    const { cursor } = await pullAll(h, station);
+    await push(h, station, newClientId(), [
+      returned(1, sns[0]!, numbers[0]!),
+      { id: 2, type: 'waybill_cancelled', orderSn: sns[1]!, waybillNo: numbers[1]!, reason: 'x' },
+    ]);
+    const changes = (await pullAll(h, station, cursor)).pages.flatMap((p) => p.changes);
+    const bySn = new Map(changes.map((c) => [c.orderSn, c]));
+    expect(bySn.get(sns[0]!)?.waybill?.status).toBe('returned');
+    expect(bySn.get(sns[0]!)?.printable).toBe(false);
+    expect(bySn.get(sns[1]!)?.waybill).toBeNull();
+  });
+
+  it('stores printedAt, the unverified flag and up to 10 extra parcel numbers; refuses 11', async () => {
+    const h = hub();
+    const { station, sns } = await allocatedOrders(h, 1);
+    const [no] = await issueNumbers(h, station, sns);
+    const slaves = Array.from({ length: 10 }, (_, i) => `7300000000${String(i).padStart(2, '0')}`);
+    const clientId = newClientId();
+    const tooMany = await push(h, station, clientId, [
+      { ...returned(1, sns[0]!, no!), slaveWaybillNos: [...slaves, '730000000099'] },
+    ]);
+    expect(tooMany.status).toBe(400);
+    const r = await push(h, station, clientId, [
+      { ...returned(1, sns[0]!, no!, '2026-11-27T03:04:05.000Z'), unverified: true, slaveWaybillNos: slaves },
+    ]);
+    expect(r.body.results[0]!.status).toBe('applied');
+    const w = await flowDb(h.db)
+      .selectFrom('waybills')
+      .selectAll()
+      .where('waybill_no', '=', no!)
+      .executeTakeFirstOrThrow();
+    expect(w).toMatchObject({
+      unverified: 1,
+      printed_at: '2026-11-27T03:04:05.000Z',
+      returned_station_id: station.stationId,
+    });
+    expect(JSON.parse(w.slave_waybill_nos!)).toEqual(slaves);
+  });
+
+  it('a clientId belongs to one factory; another factory’s order is not_allocated and tells nothing', async () => {
+    const h = hub();
+    const a = await allocatedOrders(h, 1);
+    const b = await allocatedOrders(h, 1);
+    const [noA] = await issueNumbers(h, a.station, a.sns);
+    const clientId = newClientId();
+    expect((await push(h, a.station, clientId, [returned(1, a.sns[0]!, noA!)])).status).toBe(200);
+    const stolen = await push(h, b.station, clientId, [returned(2, a.sns[0]!, noA!)]);
+    expect(stolen.status).toBe(403);
+    const other = await push(h, b.station, newClientId(), [returned(1, a.sns[0]!, noA!)]);
+    expect(other.body.results[0]).toMatchObject({ status: 'rejected', reason: 'not_allocated', intercept: false });
+    // Re-pairing the same installation (a new station token of the same factory) continues its ids.
+    const repaired = await pairStation(h, a.factory, '重装后的打印站');
+    const cont = await push(h, repaired, clientId, [returned(2, a.sns[0]!, noA!)]);
+    expect(cont.body.lastMutationId).toBe(2);
+  });
+});
