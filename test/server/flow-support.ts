@@ -1,6 +1,6 @@
 /** Helpers shared by the [hub-flow] suites (test/server/flow-*.test.ts). */
 import { randomBytes } from 'node:crypto';
-import type { Mutation, MutationsResponse, ShipmentResult, WaybillsResponse } from '../../shared/api/flow.ts';
+import type { Mutation, MutationsResponse, WaybillsResponse } from '../../shared/api/flow.ts';
 import type { z } from 'zod';
 import type { ShipmentsResponseSchema } from '../../shared/api/flow.ts';
 import {
@@ -44,7 +44,7 @@ export function returned(
   orderSn: string,
   waybillNo: string,
   printedAt = new Date().toISOString(),
-): Mutation {
+): Extract<Mutation, { type: 'waybill_returned' }> {
   return { id, type: 'waybill_returned', orderSn, waybillNo, printedAt };
 }
 
@@ -88,7 +88,7 @@ export async function returnAddress(h: TestHub, merchant: TestShop): Promise<num
 }
 
 export function ship(h: TestHub, merchant: TestShop, orderSns: string[], returnAddressId: number) {
-  return call<z.infer<typeof ShipmentsResponseSchema> & ShipmentsResponse>(h, 'POST', '/v1/merchant/shipments', {
+  return call<z.infer<typeof ShipmentsResponseSchema>>(h, 'POST', '/v1/merchant/shipments', {
     token: merchant.token,
     body: { orderSns, returnAddressId },
   });
