@@ -43,11 +43,11 @@ function dialectFor(url: string, opts: OpenDbOptions) {
     if (path === '') throw new Error('DATABASE_URL sqlite: needs a path, e.g. sqlite:./data/hub.db');
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     const sqlite = new SQLite(path);
-    sqlite.pragma('journal_mode = WAL');
-    sqlite.pragma('foreign_keys = ON');
-    sqlite.pragma('busy_timeout = 5000');
+    // exec(), not pragma(): pragma() prepares a Statement that is then left to the GC (see below).
     // WAL makes NORMAL durable against application crashes; only an OS crash may lose the last commits.
-    sqlite.pragma('synchronous = NORMAL');
+    sqlite.exec(
+      'PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL;',
+    );
     return new SqliteDialect({ database: retainingDatabase(sqlite) });
   }
   if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
