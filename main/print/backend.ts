@@ -1,0 +1,103 @@
+/**
+ * The common interface of every print backend (pdf, png: A1; tspl, zpl, escpos: A2).
+ * A backend turns labels into the bytes a transport sends to a printer (or a file).
+ *
+ * Every backend goes through prepareLabel(): the shared layout engine with the process-wide font
+ * measure, then the printer's calibration offset. So all formats put every element at the same place.
+ */
+import type { LabelData, LabelLayout, LabelTemplate } from '../../shared/label/index.ts';
+import { getTemplate, layoutLabel, offsetLayout } from '../../shared/label/index.ts';
+import { waybillFonts } from './render/font.ts';
+
+export type LabelFormat = 'pdf' | 'png' | 'tspl' | 'zpl' | 'escpos';
+export const LABEL_FORMATS: readonly LabelFormat[] = ['pdf', 'png', 'tspl', 'zpl', 'escpos'];
+
+export interface RenderOptions {
+  /** A template id ('100x180', '76x130') or a template object. */
+  template: string | LabelTemplate;
+  /** Printer resolution: 203 (8 dots/mm) or 300 (12 dots/mm). */
+  dpi: number;
+  /** Per-printer calibration: moves everything right/down by this many mm (may be negative). */
+  offsetMm: { x: number; y: number };
+  /** Print darkness 0–15 (TSPL DENSITY scale; other backends map it to their own range). */
+  darkness: number;
+  /** Print speed in inches per second. */
+  speed: number;
+  /** Copies of each label (≥ 1). */
+  copies: number;
+}
+
+export const DEFAULT_RENDER_OPTIONS: RenderOptions = {
+  template: '100x180',
+  dpi: 203,
+  offsetMm: { x: 0, y: 0 },
+  darkness: 8,
+  speed: 4,
+  copies: 1,
+};
+
+/** What happened to one label's content: nothing silently lost. */
+export interface LabelReport {
+  waybillNo: string;
+  /** Text elements that did not show everything (cut with …, or goods summarised as 等N件). */
+  truncatedFields: string[];
+  /** Characters the font lacks, printed as □. */
+  missingGlyphs: string[];
+}
+
+export interface RenderedLabels {
+  bytes: Uint8Array;
+  mimeType: string;
+  reports: LabelReport[];
+}
+
+export interface LabelBackend {
+  readonly format: LabelFormat;
+  readonly mimeType: string;
+  /** File name extension for the virtual (file) printer, without the dot. */
+  readonly fileExtension: string;
+  render(labels: readonly LabelData[], opts: RenderOptions): Promise<RenderedLabels>;
+}
+
+export function resolveTemplate(t: string | LabelTemplate): LabelTemplate {
+  return typeof t === 'string' ? getTemplate(t) : t;
+}
+
+/** Fills unset options with the defaults and rejects values no printer accepts. */
+export function normalizeOptions(opts: Partial<RenderOptions>): RenderOptions {
+  const o: RenderOptions = {
+    ...DEFAULT_RENDER_OPTIONS,
+    ...opts,
+    offsetMm: { ...DEFAULT_RENDER_OPTIONS.offsetMm, ...opts.offsetMm },
+  };
+  if (o.dpi !== 203 && o.dpi !== 300) throw new Error(`不支持的打印分辨率 ${o.dpi} dpi（只支持 203 或 300）`);
+  if (!Number.isInteger(o.copies) || o.copies < 1 || o.copies > 999)
+    throw new Error(`份数必须是 1–999 的整数，收到 ${o.copies}`);
+  if (!(o.darkness >= 0 && o.darkness <= 15)) throw new Error(`浓度必须在 0–15 之间，收到 ${o.darkness}`);
+  if (!(o.speed > 0 && o.speed <= 14)) throw new Error(`速度必须在 1–14 英寸/秒之间，收到 ${o.speed}`);
+  if (
+    !Number.isFinite(o.offsetMm.x) ||
+    !Number.isFinite(o.offsetMm.y) ||
+    Math.abs(o.offsetMm.x) > 20 ||
+    Math.abs(o.offsetMm.y) > 20
+  ) {
+    throw new Error('校准偏移必须在 ±20 mm 之内');
+  }
+  return o;
+}
+
+/** The laid-out label (offset applied) and its report: the one entry point every backend uses. */
+export function prepareLabel(
+  data: LabelData,
+  opts: Pick<RenderOptions, 'template' | 'offsetMm'>,
+): { layout: LabelLayout; report: LabelReport } {
+  const layout = offsetLayout(
+    layoutLabel(resolveTemplate(opts.template), data, waybillFonts().measure),
+    opts.offsetMm.x,
+    opts.offsetMm.y,
+  );
+  return {
+    layout,
+    report: { waybillNo: data.waybillNo, truncatedFields: layout.truncatedFields, missingGlyphs: layout.missingGlyphs },
+  };
+}

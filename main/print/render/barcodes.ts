@@ -1,0 +1,61 @@
+/**
+ * Barcode symbols encoded once with bwip-js (`raw`, no image), then drawn by each renderer as
+ * exact module rectangles: vectors in the PDF, whole-dot bars in rasters.
+ */
+// The default export: in the ESM build the named export `raw` is the "raw" symbology, not the encoder.
+import bwipjs from 'bwip-js';
+
+export interface Code128Pattern {
+  /** Total width in modules (quiet zones excluded). */
+  modules: number;
+  /** Bars as [start module, width in modules]. */
+  bars: Array<[number, number]>;
+}
+
+export interface QrMatrix {
+  /** Modules per side (quiet zone excluded). */
+  size: number;
+  /** Row-major, 1 = dark. */
+  dark: Uint8Array;
+}
+
+export function code128Pattern(value: string): Code128Pattern {
+  const raw = bwipjs.raw({ bcid: 'code128', text: value }) as Array<{ sbs?: number[] }>;
+  const sbs = raw[0]?.sbs;
+  if (!sbs) throw new Error(`Code128 encoding of "${value}" failed`);
+  const bars: Array<[number, number]> = [];
+  let x = 0;
+  for (let i = 0; i < sbs.length; i++) {
+    const w = sbs[i]!;
+    if (i % 2 === 0) bars.push([x, w]); // even entries are bars, odd are spaces
+    x += w;
+  }
+  return { modules: x, bars };
+}
+
+export function qrMatrix(value: string): QrMatrix {
+  // eclevel is a BWIPP option that bwip-js's typings do not list.
+  const options = { bcid: 'qrcode', text: value, eclevel: 'M' };
+  const raw = bwipjs.raw(options) as Array<{ pixs?: number[]; pixx?: number; pixy?: number }>;
+  const r = raw[0];
+  if (!r?.pixs || !r.pixx) throw new Error('QR encoding failed');
+  return { size: r.pixx, dark: Uint8Array.from(r.pixs) };
+}
+
+/** Dark modules of each QR row merged into horizontal runs [x, y, length], so a renderer draws few rectangles. */
+export function qrRuns(m: QrMatrix): Array<[number, number, number]> {
+  const runs: Array<[number, number, number]> = [];
+  for (let y = 0; y < m.size; y++) {
+    let x = 0;
+    while (x < m.size) {
+      if (!m.dark[y * m.size + x]) {
+        x++;
+        continue;
+      }
+      const start = x;
+      while (x < m.size && m.dark[y * m.size + x]) x++;
+      runs.push([start, y, x - start]);
+    }
+  }
+  return runs;
+}

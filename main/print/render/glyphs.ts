@@ -1,0 +1,172 @@
+/**
+ * 1-bit text for the thermal bitmap, drawn from a glyph cache.
+ *
+ * Reading pixels back from Skia costs ~6 ns per pixel plus the whole surface on a large canvas,
+ * so rasterising each label's text through a canvas costs ~20 ms. Instead each (face, size, code point)
+ * is rasterised ONCE on a small canvas, thresholded and kept as a 1-bit mask; a label is then
+ * composed by copying masks at pen positions computed from the same font advances the layout
+ * measured with, so text lands exactly where the layout fitted it.
+ */
+import { createCanvas } from '@napi-rs/canvas';
+import type { Canvas, SKRSContext2D } from '@napi-rs/canvas';
+import type { TextOp } from '../../../shared/label/index.ts';
+import { dotsPerMm, PT_MM } from '../../../shared/label/index.ts';
+import { waybillFonts } from './font.ts';
+import type { LoadedFace } from './font.ts';
+
+export interface GlyphMask {
+  /** Offset of the mask's top-left from the pen position on the baseline, dots. */
+  left: number;
+  top: number;
+  w: number;
+  h: number;
+  /** Horizontal ink runs as (y, x, length) triples relative to (left, top); empty for blank glyphs. */
+  runs: Int16Array;
+  /** Horizontal advance in dots (fractional). */
+  advance: number;
+}
+
+/** Ink threshold on anti-aliased black-on-white (0 = black, 255 = white). */
+const INK_THRESHOLD = 128;
+/** Bounded so a long-running station with many sizes cannot grow without limit (~60 MB worst case). */
+const MAX_CACHED_GLYPHS = 60_000;
+
+const cache = new Map<string, GlyphMask>();
+const canvases = new Map<number, { canvas: Canvas; ctx: SKRSContext2D }>();
+
+function glyphCanvas(side: number): SKRSContext2D {
+  // Buckets of 16 px, so a handful of small canvases serve every size.
+  const bucket = Math.ceil(side / 16) * 16;
+  let c = canvases.get(bucket);
+  if (!c) {
+    const canvas = createCanvas(bucket, bucket);
+    c = { canvas, ctx: canvas.getContext('2d') };
+    canvases.set(bucket, c);
+  }
+  return c.ctx;
+}
+
+function rasterise(face: LoadedFace, family: string, sizePx: number, cp: number): GlyphMask {
+  const advance = (face.font.glyphForCodePoint(cp).advanceWidth * sizePx) / face.font.unitsPerEm;
+  // Room for overhangs: glyphs may extend a little left of the pen and below the descender.
+  const pad = Math.ceil(sizePx * 0.25) + 2;
+  const side = Math.ceil(sizePx * 1.5) + 2 * pad;
+  const ctx = glyphCanvas(side);
+  const baseline = pad + Math.ceil(sizePx * 1.1);
+  ctx.fillStyle = '#fff';
+  ctx.fillRect(0, 0, side, side);
+  ctx.fillStyle = '#000';
+  ctx.font = `${sizePx.toFixed(2)}px ${family}`;
+  ctx.textBaseline = 'alphabetic';
+  ctx.fillText(String.fromCodePoint(cp), pad, baseline);
+  const data = ctx.getImageData(0, 0, side, side).data;
+  let x0 = side;
+  let y0 = side;
+  let x1 = -1;
+  let y1 = -1;
+  for (let y = 0; y < side; y++) {
+    for (let x = 0; x < side; x++) {
+      if (data[(y * side + x) * 4]! < INK_THRESHOLD) {
+        if (x < x0) x0 = x;
+        if (x > x1) x1 = x;
+        if (y < y0) y0 = y;
+        if (y > y1) y1 = y;
+      }
+    }
+  }
+  if (x1 < 0) return { left: 0, top: 0, w: 0, h: 0, runs: new Int16Array(0), advance };
+  const w = x1 - x0 + 1;
+  const h = y1 - y0 + 1;
+  const runs: number[] = [];
+  for (let y = 0; y < h; y++) {
+    let x = 0;
+    while (x < w) {
+      if (data[((y0 + y) * side + x0 + x) * 4]! >= INK_THRESHOLD) {
+        x++;
+        continue;
+      }
+      const start = x;
+      while (x < w && data[((y0 + y) * side + x0 + x) * 4]! < INK_THRESHOLD) x++;
+      runs.push(y, start, x - start);
+    }
+  }
+  return { left: x0 - pad, top: y0 - baseline, w, h, runs: Int16Array.from(runs), advance };
+}
+
+export function glyphMask(bold: boolean, family: string, sizePx: number, cp: number): GlyphMask {
+  const key = `${bold ? 'b' : 'r'}${sizePx.toFixed(2)}:${cp}`;
+  let g = cache.get(key);
+  if (!g) {
+    if (cache.size >= MAX_CACHED_GLYPHS) cache.clear();
+    const fonts = waybillFonts();
+    g = rasterise(bold ? fonts.bold : fonts.regular, family, sizePx, cp);
+    cache.set(key, g);
+  }
+  return g;
+}
+
+export function glyphCacheSize(): number {
+  return cache.size;
+}
+
+/** Sets (black) or clears dots [x0, x1) of one bitmap row with byte masks (x0 < x1). */
+export function setRun(rows: Uint8Array, rowStart: number, x0: number, x1: number, black: boolean): void {
+  const b0 = rowStart + (x0 >> 3);
+  const b1 = rowStart + ((x1 - 1) >> 3);
+  const first = 0xff >> (x0 & 7); // dots from x0 to the end of its byte
+  const last = (0xff00 >> (((x1 - 1) & 7) + 1)) & 0xff; // dots from the start of the byte to x1 - 1
+  if (b0 === b1) {
+    const m = first & last;
+    if (black) rows[b0]! |= m;
+    else rows[b0]! &= ~m;
+    return;
+  }
+  if (black) {
+    rows[b0]! |= first;
+    rows[b1]! |= last;
+    for (let b = b0 + 1; b < b1; b++) rows[b] = 0xff;
+  } else {
+    rows[b0]! &= ~first;
+    rows[b1]! &= ~last;
+    for (let b = b0 + 1; b < b1; b++) rows[b] = 0;
+  }
+}
+
+/**
+ * ORs (or, for inverse text, clears) the op's glyphs into a packed 1-bit bitmap (1 = black, MSB first).
+ * Pen positions accumulate fractional advances and are rounded per glyph.
+ */
+export function blitText(
+  rows: Uint8Array,
+  bytesPerRow: number,
+  widthDots: number,
+  heightDots: number,
+  op: TextOp,
+  dpi: number,
+  family: string,
+): void {
+  const s = dotsPerMm(dpi);
+  const sizePx = op.sizePt * PT_MM * dotsPerMm(dpi);
+  const black = !op.inverse;
+  for (const line of op.lines) {
+    let pen = line.x * s;
+    const baseline = Math.round(line.baseline * s);
+    const text = line.text;
+    for (let i = 0; i < text.length; i++) {
+      const cp = text.codePointAt(i)!;
+      if (cp > 0xffff) i++;
+      const g = glyphMask(op.bold, family, sizePx, cp);
+      const gx = Math.round(pen) + g.left;
+      const gy = baseline + g.top;
+      pen += g.advance;
+      const runs = g.runs;
+      for (let r = 0; r < runs.length; r += 3) {
+        const Y = gy + runs[r]!;
+        if (Y < 0 || Y >= heightDots) continue;
+        const xa = Math.max(0, gx + runs[r + 1]!);
+        const xb = Math.min(widthDots, gx + runs[r + 1]! + runs[r + 2]!);
+        if (xb > xa) setRun(rows, Y * bytesPerRow, xa, xb, black);
+      }
+    }
+  }
+}

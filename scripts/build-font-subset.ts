@@ -1,0 +1,140 @@
+/**
+ * Regenerates assets/fonts/NotoSansCJKsc-{Regular,Bold}-waybill.otf, the CJK fonts that every label backend draws with.
+ *
+ *   node scripts/build-font-subset.ts [folder holding NotoSansCJK-{Regular,Bold}.ttc]
+ *
+ * Source: Noto Sans CJK SC Regular and Bold (SIL Open Font License 1.1), as shipped by Debian's fonts-noto-cjk.
+ * The subset keeps what a Chinese waybill needs: every GB2312 character (level 1 + level 2 hanzi, its
+ * punctuation, full-width forms and symbols), ASCII, and a short list of extra characters common in
+ * names and addresses. Anything else is drawn as a visible placeholder (□) and reported by the renderer.
+ * subset-font runs harfbuzz's hb-subset as wasm: nothing is downloaded.
+ */
+import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import subsetFont from 'subset-font';
+
+const DEFAULT_SOURCE_DIR = '/usr/share/fonts/opentype/noto';
+/** Regular for text, Bold for the routing code and the courier name. Each face is picked by PostScript name from its TTC. */
+const FACES = [
+  { ttc: 'NotoSansCJK-Regular.ttc', postscriptName: 'NotoSansCJKsc-Regular', out: 'NotoSansCJKsc-Regular-waybill.otf' },
+  { ttc: 'NotoSansCJK-Bold.ttc', postscriptName: 'NotoSansCJKsc-Bold', out: 'NotoSansCJKsc-Bold-waybill.otf' },
+];
+
+/** Characters outside GB2312 that still show up on Chinese labels (names, addresses, symbols). */
+const EXTRA =
+  '…□×÷±·—–‘’“”《》〈〉【】〔〕「」『』〖〗￥€℃№§※→←↑↓●○■△▲◆◇★☆✓✔✕✗' +
+  '①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳' +
+  // Frequent in personal and place names but outside GB2312 (a pragmatic list, not a standard).
+  '堃喆昇珺琮玥琪瑄璟晗煜熠皓祎禕垚淼鑫焱犇骉麤昶炜烨彧翀赟旻昱晟曦桠楠槿樾汐沅泓湉溢滢漪潇澍濛' +
+  '婧婵嫣媛姝娅妍婕娣婳嫚妤宸琨琰瑾璇璐玮珏珩琬瑗璠玙璨谞諴龑奡犇赑骉垕埌堉塽墀嵘崟岍岜峣' +
+  '啰呗咔嘞嗮氹冚圳坭埇垌墩岙嶴峪凼氻沤浉滘漖涌溪';
+
+function gb2312Characters(): string {
+  const decoder = new TextDecoder('gbk');
+  let out = '';
+  // EUC-CN rows 0xA1–0xA9 (symbols, punctuation, full-width forms) and 0xB0–0xF7 (hanzi levels 1 and 2).
+  for (let hi = 0xa1; hi <= 0xf7; hi++) {
+    if (hi > 0xa9 && hi < 0xb0) continue;
+    for (let lo = 0xa1; lo <= 0xfe; lo++) {
+      const ch = decoder.decode(new Uint8Array([hi, lo]));
+      if (ch.length > 0 && ch !== '\ufffd') out += ch;
+    }
+  }
+  return out;
+}
+
+function asciiCharacters(): string {
+  let out = '';
+  for (let c = 0x20; c < 0x7f; c++) out += String.fromCharCode(c);
+  return out;
+}
+
+/** Pull one face out of a TrueType/OpenType collection as a standalone sfnt (hb-subset reads face 0 only). */
+function extractFace(ttc: Buffer, wanted: string): Buffer {
+  if (ttc.toString('latin1', 0, 4) !== 'ttcf') return ttc;
+  const numFonts = ttc.readUInt32BE(8);
+  for (let i = 0; i < numFonts; i++) {
+    const face = sfntFromCollection(ttc, ttc.readUInt32BE(12 + i * 4));
+    if (postscriptName(face) === wanted) return face;
+  }
+  throw new Error(`${wanted} not found in the font collection`);
+}
+
+function sfntFromCollection(ttc: Buffer, dirOffset: number): Buffer {
+  const numTables = ttc.readUInt16BE(dirOffset + 4);
+  const tables: { tag: string; checksum: number; offset: number; length: number }[] = [];
+  for (let t = 0; t < numTables; t++) {
+    const rec = dirOffset + 12 + t * 16;
+    tables.push({
+      tag: ttc.toString('latin1', rec, rec + 4),
+      checksum: ttc.readUInt32BE(rec + 4),
+      offset: ttc.readUInt32BE(rec + 8),
+      length: ttc.readUInt32BE(rec + 12),
+    });
+  }
+  const headerSize = 12 + numTables * 16;
+  let size = headerSize;
+  for (const t of tables) size += (t.length + 3) & ~3;
+  const out = Buffer.alloc(size);
+  ttc.copy(out, 0, dirOffset, dirOffset + 12);
+  let cursor = headerSize;
+  tables.forEach((t, i) => {
+    const rec = 12 + i * 16;
+    out.write(t.tag, rec, 'latin1');
+    out.writeUInt32BE(t.checksum, rec + 4);
+    out.writeUInt32BE(cursor, rec + 8);
+    out.writeUInt32BE(t.length, rec + 12);
+    ttc.copy(out, cursor, t.offset, t.offset + t.length);
+    cursor += (t.length + 3) & ~3;
+  });
+  return out;
+}
+
+/** nameID 6 from the 'name' table (Windows Unicode record). */
+function postscriptName(sfnt: Buffer): string {
+  const numTables = sfnt.readUInt16BE(4);
+  for (let t = 0; t < numTables; t++) {
+    const rec = 12 + t * 16;
+    if (sfnt.toString('latin1', rec, rec + 4) !== 'name') continue;
+    const base = sfnt.readUInt32BE(rec + 8);
+    const count = sfnt.readUInt16BE(base + 2);
+    const strings = base + sfnt.readUInt16BE(base + 4);
+    for (let n = 0; n < count; n++) {
+      const r = base + 6 + n * 12;
+      if (sfnt.readUInt16BE(r) === 3 && sfnt.readUInt16BE(r + 6) === 6) {
+        const len = sfnt.readUInt16BE(r + 8);
+        const off = strings + sfnt.readUInt16BE(r + 10);
+        // Copy first: swap16 works in place and would corrupt the face.
+        return Buffer.from(sfnt.subarray(off, off + len))
+          .swap16()
+          .toString('utf16le');
+      }
+    }
+  }
+  return '';
+}
+
+async function main(): Promise<void> {
+  const sourceDir = process.argv[2] ?? DEFAULT_SOURCE_DIR;
+  const text = asciiCharacters() + gb2312Characters() + EXTRA;
+  const outDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'assets', 'fonts');
+  mkdirSync(outDir, { recursive: true });
+  for (const f of FACES) {
+    const face = extractFace(readFileSync(join(sourceDir, f.ttc)), f.postscriptName);
+    // keepFeatures and noHinting exist in subset-font 2.x but are missing from @types/subset-font.
+    const options: Parameters<typeof subsetFont>[2] & { keepFeatures: string[]; noHinting: boolean } = {
+      targetFormat: 'sfnt',
+      // Labels are horizontal, unshaped CJK: vertical and proportional alternates only add bytes.
+      keepFeatures: ['kern', 'liga'],
+      noHinting: true,
+    };
+    const subset = await subsetFont(face, text, options);
+    const out = join(outDir, f.out);
+    writeFileSync(out, subset);
+    const chars = new Set(Array.from(text)).size;
+    console.log(`${out}: ${chars} characters requested, ${(subset.length / 1024 / 1024).toFixed(2)} MB`);
+  }
+}
+
+await main();

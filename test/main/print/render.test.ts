@@ -1,0 +1,138 @@
+import { describe, expect, it } from 'vitest';
+import {
+  getTemplate,
+  layoutLabel,
+  mmToDots,
+  placeCode128,
+  SAMPLE_LABEL,
+  code128Modules,
+} from '../../../shared/label/index.ts';
+import type { LabelData, TextOp } from '../../../shared/label/index.ts';
+import {
+  code128Pattern,
+  inkRatio,
+  monoToPng,
+  renderMonochrome,
+  renderPreviewPng,
+  waybillFonts,
+} from '../../../main/print/render/index.ts';
+import * as fontModule from '../../../main/print/render/font.ts';
+import { prepareLabel } from '../../../main/print/backend.ts';
+import { zbarDecodeBuffer } from '../../support/decode.ts';
+
+const measure = () => waybillFonts().measure;
+
+describe('waybill font', () => {
+  it('is parsed once per process and measures CJK at one em', () => {
+    const a = waybillFonts();
+    const b = waybillFonts();
+    expect(a).toBe(b);
+    expect(fontModule.fontLoadCount).toBe(1);
+    expect(a.measure.width('中', 10, false)).toBeCloseTo(10, 5);
+    expect(a.measure.width('中文', 10, true)).toBeCloseTo(20, 5);
+    expect(a.measure.width('1', 10, false)).toBeLessThan(7);
+    expect(a.measure.hasGlyph('鑫'.codePointAt(0)!)).toBe(true);
+    expect(a.measure.hasGlyph('𠀾'.codePointAt(0)!)).toBe(false);
+    expect(a.measure.hasGlyph('□'.codePointAt(0)!)).toBe(true);
+  });
+});
+
+describe('renderMonochrome', () => {
+  it.each([
+    ['100x180', 203, 800, 1440],
+    ['100x180', 300, 1200, 2160],
+    ['76x130', 203, 608, 1040],
+    ['76x130', 300, 912, 1560],
+  ] as const)('%s at %i dpi is %i×%i dots, packed MSB-first', (template, dpi, w, h) => {
+    const { layout } = prepareLabel(SAMPLE_LABEL, { template, offsetMm: { x: 0, y: 0 } });
+    const bmp = renderMonochrome(layout, { dpi, omitCodes: true });
+    expect(bmp.widthDots).toBe(w);
+    expect(bmp.heightDots).toBe(h);
+    expect(bmp.bytesPerRow).toBe(Math.ceil(w / 8));
+    expect(bmp.rows.length).toBe(bmp.bytesPerRow * h);
+  });
+
+  it('draws the codes when asked, and they scan; leaves them out otherwise', async () => {
+    for (const dpi of [203, 300]) {
+      const { layout } = prepareLabel(SAMPLE_LABEL, { template: '76x130', offsetMm: { x: 0, y: 0 } });
+      const withCodes = await zbarDecodeBuffer(monoToPng(renderMonochrome(layout, { dpi, omitCodes: false })));
+      expect(withCodes).toEqual(
+        expect.arrayContaining([
+          { type: 'CODE-128', data: SAMPLE_LABEL.waybillNo },
+          { type: 'QR-Code', data: SAMPLE_LABEL.qrPayload },
+        ]),
+      );
+      const without = await zbarDecodeBuffer(monoToPng(renderMonochrome(layout, { dpi, omitCodes: true })));
+      expect(without).toEqual([]);
+    }
+  });
+
+  it('puts ink where the text is and none in the code boxes when codes are omitted', () => {
+    const { layout } = prepareLabel(SAMPLE_LABEL, { template: '100x180', offsetMm: { x: 0, y: 0 } });
+    const bmp = renderMonochrome(layout, { dpi: 203, omitCodes: true });
+    const address = layout.ops.find((o): o is TextOp => o.kind === 'text' && o.id === 'receiverAddress')!;
+    const d = (mm: number) => mmToDots(mm, 203);
+    expect(inkRatio(bmp, d(address.x), d(address.y), d(address.w), d(8))).toBeGreaterThan(0.05);
+    const code = layout.ops.find((o) => o.kind === 'code128')!;
+    if (code.kind !== 'code128') throw new Error('no code');
+    expect(inkRatio(bmp, d(code.x), d(code.y), d(code.w), d(code.h))).toBe(0);
+    // The inverse 收 tab is mostly black with white text cut out of it.
+    const tab = inkRatio(bmp, d(1.5), d(64.5), d(8), d(31));
+    expect(tab).toBeGreaterThan(0.6);
+    expect(tab).toBeLessThan(0.99);
+  });
+
+  it('applies the calibration offset to text and codes alike', () => {
+    const a = prepareLabel(SAMPLE_LABEL, { template: '100x180', offsetMm: { x: 0, y: 0 } }).layout;
+    const b = prepareLabel(SAMPLE_LABEL, { template: '100x180', offsetMm: { x: 2, y: 3 } }).layout;
+    const ca = a.ops.find((o) => o.kind === 'code128')!;
+    const cb = b.ops.find((o) => o.kind === 'code128')!;
+    if (ca.kind !== 'code128' || cb.kind !== 'code128') throw new Error('no code');
+    expect(placeCode128(cb, 203).xDots - placeCode128(ca, 203).xDots).toBe(16);
+    expect(placeCode128(cb, 203).yDots - placeCode128(ca, 203).yDots).toBe(24);
+    const ba = renderMonochrome(a, { dpi: 203, omitCodes: true });
+    const bb = renderMonochrome(b, { dpi: 203, omitCodes: true });
+    // The 收 tab's left edge moves 16 dots right.
+    expect(inkRatio(ba, 8, 530, 8, 40)).toBeGreaterThan(0.9);
+    expect(inkRatio(bb, 8, 530, 8, 40)).toBeLessThan(0.1);
+    expect(inkRatio(bb, 24, 554, 8, 40)).toBeGreaterThan(0.9);
+  });
+
+  it('reports a glyph the font lacks and draws the placeholder', () => {
+    const data: LabelData = { ...SAMPLE_LABEL, receiver: { ...SAMPLE_LABEL.receiver, name: '𠀾*' } };
+    const { layout, report } = prepareLabel(data, { template: '100x180', offsetMm: { x: 0, y: 0 } });
+    expect(report.missingGlyphs).toEqual(['𠀾']);
+    const bmp = renderMonochrome(layout, { dpi: 203, omitCodes: true });
+    expect(bmp.missingGlyphs).toEqual(['𠀾']);
+    const op = layout.ops.find((o): o is TextOp => o.kind === 'text' && o.id === 'receiverNamePhone')!;
+    expect(op.lines[0]!.text.startsWith('□*')).toBe(true);
+  });
+});
+
+describe('codes', () => {
+  it('our Code128 module estimate matches bwip-js for typical tracking numbers', () => {
+    for (const v of [
+      '78912345678901',
+      'YT1234567890123',
+      'JT0001234567890',
+      '462123456789',
+      'SF1234567890123',
+      '773100200300',
+    ]) {
+      expect(code128Modules(v)).toBe(code128Pattern(v).modules);
+    }
+  });
+
+  it('renders a preview PNG in which both codes scan', async () => {
+    const l = layoutLabel(getTemplate('100x180'), SAMPLE_LABEL, measure());
+    const p = renderPreviewPng(l, { dpi: 203 });
+    expect([p.widthPx, p.heightPx]).toEqual([800, 1440]);
+    const found = await zbarDecodeBuffer(p.png);
+    expect(found).toEqual(
+      expect.arrayContaining([
+        { type: 'CODE-128', data: SAMPLE_LABEL.waybillNo },
+        { type: 'QR-Code', data: SAMPLE_LABEL.qrPayload },
+      ]),
+    );
+  });
+});
