@@ -186,7 +186,7 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
         const adminToken = `admin-${randomBytes(8).toString('hex')}`;
         try {
           const setup = await hubOn(dialect, url, adminToken, false);
-          const pairs = [];
+          const pairs: Array<Awaited<ReturnType<typeof pairWithReturns>>> = [];
           for (let i = 0; i < 6; i++) pairs.push(await pairWithReturns(setup, 8 + i));
           const ids: number[] = [];
           for (const p of pairs) {
