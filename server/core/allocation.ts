@@ -14,6 +14,7 @@ import {
 import type { HubContext } from '../context.ts';
 import { nowIso } from '../context.ts';
 import { isBound } from './bindings.ts';
+import { inList } from './sql.ts';
 import { loadOrdersBySn, orderStateOf, type LoadedOrder } from './orders.ts';
 import { chunks, lockOrders, reserveVersions, RetryTransaction, writeFeedEntries, writeTx, type Tx } from './tx.ts';
 
@@ -109,7 +110,7 @@ async function orderIdsOf(trx: Tx, merchantShopId: number, sns: string[]): Promi
     const rows = await trx
       .selectFrom('orders')
       .select('id')
-      .where('sn', 'in', part)
+      .where(inList(trx, 'sn', part))
       .where('merchant_shop_id', '=', merchantShopId)
       .execute();
     for (const r of rows) ids.push(r.id);
@@ -145,9 +146,11 @@ export async function endAllocations(
       .updateTable('allocations')
       .set({ status: 'cancelled', cancelled_at: at, cancel_reason: reason })
       .where(
-        'id',
-        'in',
-        part.map((a) => a.id),
+        inList(
+          trx,
+          'id',
+          part.map((a) => a.id),
+        ),
       )
       .execute();
   }

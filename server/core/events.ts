@@ -5,6 +5,7 @@
  * factory's view of the order stays equal to what a fresh reset would give.
  */
 import { autoUnallocateReason } from '../../shared/domain/rules.ts';
+import { maskRecipient } from '../../shared/domain/masking.ts';
 import type { AllocationCancelReason } from '../../shared/domain/types.ts';
 import type { MerchantOrder, PlatformOrderEventRequest } from '../../shared/api/hub.ts';
 import type { HubContext } from '../context.ts';
@@ -52,6 +53,7 @@ export async function applyPlatformEvent(
           recipient_city: event.recipient.city,
           recipient_district: event.recipient.district,
           recipient_detail: event.recipient.detail,
+          masked_recipient_json: JSON.stringify(maskRecipient(event.recipient)),
         });
         break;
       case 'after_sale_opened':

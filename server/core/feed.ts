@@ -9,6 +9,7 @@ import type { CheckResult, FactoryOrderSnapshot, FeedResponse } from '../../shar
 import type { HubContext } from '../context.ts';
 import { factorySnapshot, loadMerchantInfo, loadOrdersById, loadOrdersBySn, orderStateOf } from './orders.ts';
 import { chunks, readTx, type Tx } from './tx.ts';
+import { inList } from './sql.ts';
 
 /** Cursor text: "f<factory>.v<version>". Opaque to clients. */
 export function formatCursor(factoryShopId: number, version: number): string {
@@ -119,7 +120,7 @@ export async function checkOrders(ctx: HubContext, factoryShopId: number, orderS
         .selectFrom('feed_entries')
         .select(['order_id', 'version'])
         .where('factory_shop_id', '=', factoryShopId)
-        .where('order_id', 'in', part)
+        .where(inList(trx, 'order_id', part))
         .execute();
       for (const r of rows) versions.set(r.order_id, r.version);
     }

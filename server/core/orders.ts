@@ -4,12 +4,19 @@
  * from shared/domain (printability, masking).
  */
 import type { Kysely, Selectable } from 'kysely';
-import type { Allocation, OrderItem, OrderState, Recipient, Waybill } from '../../shared/domain/types.ts';
+import type {
+  Allocation,
+  MaskedRecipient,
+  OrderItem,
+  OrderState,
+  Recipient,
+  Waybill,
+} from '../../shared/domain/types.ts';
 import { printability } from '../../shared/domain/rules.ts';
-import { maskRecipient } from '../../shared/domain/masking.ts';
 import type { FactoryOrderSnapshot, MerchantOrder } from '../../shared/api/hub.ts';
 import type { AllocationsTable, Database, OrdersTable, WaybillsTable } from '../db/schema.ts';
 import { chunks } from './tx.ts';
+import { inList } from './sql.ts';
 
 export type OrderRow = Selectable<OrdersTable>;
 export type AllocationRow = Selectable<AllocationsTable>;
@@ -38,6 +45,11 @@ export function recipientOf(row: OrderRow): Recipient {
     district: row.recipient_district,
     detail: row.recipient_detail,
   };
+}
+
+/** The masked recipient stored with the row (maskRecipient() at write time). */
+export function maskedRecipientOf(row: OrderRow): MaskedRecipient {
+  return JSON.parse(row.masked_recipient_json) as MaskedRecipient;
 }
 
 export function allocationOf(a: AllocationRow): Allocation {
@@ -84,7 +96,11 @@ export async function loadOrdersById(
   const out = new Map<number, LoadedOrder>();
   const ids = [...new Set(orderIds)];
   for (const part of chunks(ids, 1000)) {
-    const rows = await db.selectFrom('orders').selectAll().where('id', 'in', part).execute();
+    const rows = await db
+      .selectFrom('orders')
+      .selectAll()
+      .where(inList(db, 'id', part))
+      .execute();
     for (const row of rows) out.set(row.id, { row, allocation: null, waybill: null });
   }
   await attachAllocationsAndWaybills(db, out, opts);
@@ -99,7 +115,10 @@ export async function loadOrdersBySn(
 ): Promise<Map<string, LoadedOrder>> {
   const byId = new Map<number, LoadedOrder>();
   for (const part of chunks([...new Set(sns)], 1000)) {
-    let q = db.selectFrom('orders').selectAll().where('sn', 'in', part);
+    let q = db
+      .selectFrom('orders')
+      .selectAll()
+      .where(inList(db, 'sn', part));
     if (opts.merchantShopId !== undefined) q = q.where('merchant_shop_id', '=', opts.merchantShopId);
     for (const row of await q.execute()) byId.set(row.id, { row, allocation: null, waybill: null });
   }
@@ -116,12 +135,19 @@ export async function attachAllocationsAndWaybills(
 ): Promise<void> {
   const ids = [...orders.keys()];
   for (const part of chunks(ids, 1000)) {
-    let aq = db.selectFrom('allocations').selectAll().where('order_id', 'in', part);
+    let aq = db
+      .selectFrom('allocations')
+      .selectAll()
+      .where(inList(db, 'order_id', part));
     if (opts.factoryShopId !== undefined) aq = aq.where('factory_shop_id', '=', opts.factoryShopId);
     // Ascending id: the last one seen per order is its latest.
     for (const a of await aq.orderBy('id').execute()) orders.get(a.order_id)!.allocation = a;
 
-    let wq = db.selectFrom('waybills').selectAll().where('order_id', 'in', part).where('status', '!=', 'cancelled');
+    let wq = db
+      .selectFrom('waybills')
+      .selectAll()
+      .where(inList(db, 'order_id', part))
+      .where('status', '!=', 'cancelled');
     if (opts.factoryShopId !== undefined) wq = wq.where('factory_shop_id', '=', opts.factoryShopId);
     for (const w of await wq.orderBy('id').execute()) {
       const o = orders.get(w.order_id)!;
@@ -203,7 +229,7 @@ export function factorySnapshot(
     merchantDisplayName: merchant?.displayName ?? '',
     shipper: merchant?.shipper ?? null,
     items: itemsOf(o.row),
-    recipient: maskRecipient(recipientOf(o.row)),
+    recipient: maskedRecipientOf(o.row),
     status: state.status,
     afterSale: state.afterSale,
     audit: state.audit,

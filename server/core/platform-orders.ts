@@ -7,12 +7,14 @@ import type {
 } from '../../shared/api/hub.ts';
 import type { z } from 'zod';
 import type { MerchantOrdersQuerySchema } from '../../shared/api/hub.ts';
+import { maskRecipient } from '../../shared/domain/masking.ts';
 import type { HubContext } from '../context.ts';
 import { nowIso } from '../context.ts';
 import { notFound, unprocessable } from '../http/errors.ts';
 import { insertEvents } from './allocation.ts';
 import { attachAllocationsAndWaybills, loadOrdersBySn, merchantOrderView, type LoadedOrder } from './orders.ts';
 import { chunks, writeTx } from './tx.ts';
+import { inList } from './sql.ts';
 
 export async function createPlatformOrders(
   ctx: HubContext,
@@ -26,7 +28,12 @@ export async function createPlatformOrders(
     const sns = req.orders.map((o) => o.sn);
     const existing = new Set<string>();
     for (const part of chunks([...new Set(sns)], 1000)) {
-      for (const r of await trx.selectFrom('orders').select('sn').where('sn', 'in', part).execute()) existing.add(r.sn);
+      for (const r of await trx
+        .selectFrom('orders')
+        .select('sn')
+        .where(inList(trx, 'sn', part))
+        .execute())
+        existing.add(r.sn);
     }
     const results: CreatePlatformOrdersResponse['results'] = [];
     const fresh = [];
@@ -51,6 +58,7 @@ export async function createPlatformOrders(
         recipient_city: o.recipient.city,
         recipient_district: o.recipient.district,
         recipient_detail: o.recipient.detail,
+        masked_recipient_json: JSON.stringify(maskRecipient(o.recipient)),
         created_at: o.createdAt ? new Date(o.createdAt).toISOString() : at,
         updated_at: at,
       });

@@ -10,6 +10,7 @@
 import type { Transaction } from 'kysely';
 import type { HubContext } from '../context.ts';
 import type { Database } from '../db/schema.ts';
+import { inList } from './sql.ts';
 
 export type Tx = Transaction<Database>;
 
@@ -67,7 +68,13 @@ export async function lockOrders(trx: Tx, ctx: Pick<HubContext, 'dialect'>, orde
   if (ctx.dialect !== 'postgres' || orderIds.length === 0) return;
   const ids = [...new Set(orderIds)].sort((a, b) => a - b);
   for (const part of chunks(ids, 1000)) {
-    await trx.selectFrom('orders').select('id').where('id', 'in', part).orderBy('id').forUpdate().execute();
+    await trx
+      .selectFrom('orders')
+      .select('id')
+      .where(inList(trx, 'id', part))
+      .orderBy('id')
+      .forUpdate()
+      .execute();
   }
 }
 

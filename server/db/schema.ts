@@ -60,6 +60,8 @@ export interface OrdersTable {
   recipient_city: string;
   recipient_district: string;
   recipient_detail: string;
+  /** JSON: maskRecipient() of the recipient, computed on write (masking is the costly part of a feed page). */
+  masked_recipient_json: string;
   created_at: string;
   updated_at: string;
 }

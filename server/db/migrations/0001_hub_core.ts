@@ -65,6 +65,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('recipient_city', 'text', (c) => c.notNull())
     .addColumn('recipient_district', 'text', (c) => c.notNull())
     .addColumn('recipient_detail', 'text', (c) => c.notNull())
+    // maskRecipient() of the above, computed when it is written: what factories see (M4).
+    .addColumn('masked_recipient_json', 'text', (c) => c.notNull())
     .addColumn('created_at', 'text', (c) => c.notNull())
     .addColumn('updated_at', 'text', (c) => c.notNull())
     .execute();
