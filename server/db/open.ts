@@ -57,29 +57,28 @@ function dialectFor(url: string, opts: OpenDbOptions) {
 }
 
 /**
- * better-sqlite3 12 on Node ≥ 24.19 aborts the process (`RemoveEnvironmentCleanupHook … (env) != nullptr`)
- * when the garbage collector finalises a Statement or Database outside a JS context: Node 24.19's
- * ObjectWrap destructor needs a current Environment (see WiseLibs/better-sqlite3#1515; v13 moved to
- * N-API). Kysely prepares a statement per query, so the heap is always full of collectable ones.
- * We therefore cache every prepared statement by its SQL and keep databases and caches reachable for
- * the life of the process: nothing of better-sqlite3's is ever finalised by the GC. The number of
- * distinct SQL texts is bounded (our queries are fixed shapes; IN lists are capped at 1,000 values).
+ * A prepared-statement cache in front of better-sqlite3: Kysely prepares a statement for every
+ * query, and preparing is a measurable part of a small query's cost. Our queries have fixed shapes
+ * (IN lists take one parameter, see core/sql.ts), so a small cache holds them all.
+ * (Under better-sqlite3 12 this cache also kept Statements away from the GC, whose finalisers abort
+ * Node >= 24.19; the project is on 13.x now, where that crash is gone.)
  */
-const RETAINED: unknown[] = [];
+const STATEMENT_CACHE_SIZE = 2000;
 
 function retainingDatabase(sqlite: SQLite.Database) {
   const statements = new Map<string, SQLite.Statement>();
-  RETAINED.push(sqlite, statements);
   return {
     prepare(sql: string) {
       let st = statements.get(sql);
       if (!st) {
         st = sqlite.prepare(sql);
+        if (statements.size >= STATEMENT_CACHE_SIZE) statements.delete(statements.keys().next().value!);
         statements.set(sql, st);
       }
       return st;
     },
     close() {
+      statements.clear();
       sqlite.close();
     },
   };
