@@ -6,7 +6,6 @@
  */
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
-import ExcelJS from 'exceljs';
 import type { StatementRow } from '../../shared/api/flow.ts';
 
 export interface StatementExportMeta {
@@ -167,6 +166,8 @@ export async function writeStatementXlsx(
   out: Writable,
   meta: StatementExportMeta,
 ): Promise<StatementTotals> {
+  // exceljs takes seconds to load: only a hub that serves an XLSX download pays for it.
+  const { default: ExcelJS } = await import('exceljs');
   const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useSharedStrings: false, useStyles: true });
   const ws = wb.addWorksheet('对账单', { views: [{ state: 'frozen', ySplit: 2 }] });
   ws.columns = [

@@ -1,0 +1,234 @@
+/**
+ * Crash test of the exactly-once push (DESIGN §4): a real hub process (`node server/main.ts` on a
+ * temp SQLite file) is SIGKILLed at random points while a client pushes 2,000 returns in batches of
+ * 100, and restarted each time. The client behaves like the station's outbox: after any failure it
+ * resends from its last confirmed id. At the end every return was processed exactly once (the
+ * factory's feed version moved by exactly 2,000: each committed application reserves one version
+ * per new mutation), and the client's results equal those the hub stored.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { expect, it } from 'vitest';
+import { openDb } from '../../server/db/open.ts';
+import { flowDb } from '../../server/flow/schema.ts';
+import type { MutationResult } from '../../shared/api/flow.ts';
+import { buildApp } from '../../server/app.ts';
+import { createSettableClock } from '../../server/clock.ts';
+import { freshDatabase, platformEvent, type TestHub } from './support/hub.ts';
+import { allocatedOrders, issueNumbers, returned } from './flow-support.ts';
+
+const MAIN = fileURLToPath(new URL('../../server/main.ts', import.meta.url));
+const TOTAL = 2000;
+const BATCH = 100;
+const INTERCEPTED = 40;
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const addr = s.address();
+      s.close(() => resolve(typeof addr === 'object' && addr ? addr.port : 0));
+    });
+  });
+}
+
+it('SIGKILL at random points while 2,000 returns are pushed: each applied exactly once, client agrees with the database', async () => {
+  // 1. Set up a hub database in-process: 2,000 allocated orders with issued numbers.
+  const { url: dbUrl, drop } = await freshDatabase('sqlite');
+  const adminToken = `admin-${randomBytes(8).toString('hex')}`;
+  const db = await openDb(dbUrl);
+  const app = await buildApp({ db, clock: createSettableClock(), adminToken, logger: false });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const addr = app.server.address();
+  if (!addr || typeof addr === 'string') throw new Error('no port');
+  const h: TestHub = {
+    dialect: 'sqlite',
+    url: `http://127.0.0.1:${addr.port}`,
+    app,
+    db,
+    clock: createSettableClock(),
+    adminToken,
+    databaseUrl: dbUrl,
+    close: async () => undefined,
+  };
+  const { station, sns, factory } = await allocatedOrders(h, TOTAL);
+  const numbers: string[] = [];
+  for (let i = 0; i < TOTAL; i += 100) numbers.push(...(await issueNumbers(h, station, sns.slice(i, i + 100))));
+  // Some orders turn abnormal after their number was issued: their returns must be rejected (intercept).
+  for (let i = 0; i < INTERCEPTED; i++) await platformEvent(h, sns[i * 50]!, { type: 'after_sale_opened' });
+  const versionBefore = (
+    await db
+      .selectFrom('factory_versions')
+      .select('version')
+      .where('factory_shop_id', '=', factory.shopId)
+      .executeTakeFirstOrThrow()
+  ).version;
+  await app.close();
+  await db.destroy();
+
+  // 2. The hub as a child process, killed and restarted at random points.
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  let child: ChildProcess | null = null;
+  let stderr = '';
+  let kills = 0;
+  let killsInFlight = 0;
+  let inFlight = false;
+  const startHub = async () => {
+    stderr = '';
+    child = spawn(process.execPath, [MAIN], {
+      env: {
+        ...process.env,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        DATABASE_URL: dbUrl,
+        HUB_ADMIN_TOKEN: adminToken,
+        LOG_LEVEL: 'warn',
+      },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    child.stderr!.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
+    for (let i = 0; i < 200; i++) {
+      try {
+        if ((await fetch(`${base}/v1/health`)).ok) return;
+      } catch {
+        // not up yet
+      }
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    throw new Error(`hub did not start: ${stderr}`);
+  };
+  const killHub = async () => {
+    const c = child;
+    if (!c || c.exitCode !== null) return;
+    const exited = new Promise((r) => c.once('exit', r));
+    if (inFlight) killsInFlight++;
+    c.kill('SIGKILL');
+    await exited;
+    kills++;
+  };
+
+  const clientId = `crash-${randomBytes(6).toString('hex')}`;
+  const mutations = sns.map((sn, i) => returned(i + 1, sn, numbers[i]!, '2026-11-27T02:00:00.000Z'));
+  const results = new Map<number, MutationResult>();
+  let next = 1;
+  let requests = 0;
+  let failures = 0;
+  const deadline = Date.now() + 75_000;
+
+  await startHub();
+  // A killer that strikes at random moments while the client is pushing.
+  let killing = true;
+  const killer = (async () => {
+    while (killing) {
+      await new Promise((r) => setTimeout(r, 30 + Math.random() * 250));
+      if (!killing) break;
+      await killHub();
+      await startHub();
+    }
+  })();
+
+  try {
+    while (next <= TOTAL) {
+      if (Date.now() > deadline) throw new Error(`crash test too slow: next=${next} kills=${kills}`);
+      // The outbox: the next BATCH ids from the last confirmed one, and sometimes a few already-confirmed ones again.
+      const start = Math.max(1, next - (Math.random() < 0.3 ? Math.floor(Math.random() * 20) : 0));
+      const batch = mutations.slice(start - 1, start - 1 + BATCH);
+      requests++;
+      inFlight = true;
+      try {
+        const res = await fetch(`${base}/v1/station/mutations`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${station.token}` },
+          body: JSON.stringify({ clientId, mutations: batch }),
+        });
+        const body = (await res.json()) as { lastMutationId: number; results: MutationResult[] } & {
+          error?: { code: string; lastMutationId: number };
+        };
+        if (res.status === 409 && body.error?.code === 'MUTATION_GAP') {
+          next = body.error.lastMutationId + 1;
+          continue;
+        }
+        if (res.status !== 200) throw new Error(`unexpected ${res.status}: ${JSON.stringify(body)}`);
+        for (const r of body.results) {
+          const prev = results.get(r.id);
+          // A result, once seen, never changes: the stored one comes back for repeated ids.
+          if (prev) expect(r).toEqual(prev);
+          results.set(r.id, r);
+        }
+        // Like the outbox: an entry leaves the queue once its own result came back. lastMutationId may be
+        // higher (an earlier, lost response committed more): those ids are resent and answered from storage.
+        expect(body.lastMutationId).toBeGreaterThanOrEqual(batch[batch.length - 1]!.id);
+        next = batch[batch.length - 1]!.id + 1;
+      } catch (e) {
+        if (!(e instanceof TypeError)) throw e; // fetch's network errors are TypeErrors
+        failures++; // connection refused/reset: the hub was killed; resend from the last confirmed id
+        inFlight = false;
+        await new Promise((r) => setTimeout(r, 20));
+      } finally {
+        inFlight = false;
+      }
+    }
+  } finally {
+    killing = false;
+    await killer;
+    await killHub();
+  }
+
+  // 3. What the database says.
+  const check = await openDb(dbUrl);
+  try {
+    const f = flowDb(check);
+    const client = await f
+      .selectFrom('station_clients')
+      .selectAll()
+      .where('client_id', '=', clientId)
+      .executeTakeFirstOrThrow();
+    expect(client.last_mutation_id).toBe(TOTAL);
+    const stored = await f
+      .selectFrom('mutation_results')
+      .selectAll()
+      .where('client_id', '=', clientId)
+      .orderBy('mutation_id')
+      .execute();
+    expect(stored.map((s) => s.mutation_id)).toEqual(mutations.map((m) => m.id));
+    expect(results.size).toBe(TOTAL);
+    for (const s of stored) expect(results.get(s.mutation_id)).toEqual(JSON.parse(s.result_json));
+    const versionAfter = (
+      await check
+        .selectFrom('factory_versions')
+        .select('version')
+        .where('factory_shop_id', '=', factory.shopId)
+        .executeTakeFirstOrThrow()
+    ).version;
+    expect(versionAfter - versionBefore).toBe(TOTAL);
+    const waybills = await f
+      .selectFrom('waybills')
+      .select(['waybill_no', 'status'])
+      .where('waybill_no', 'in', numbers.slice(0, 1000))
+      .execute();
+    const waybills2 = await f
+      .selectFrom('waybills')
+      .select(['waybill_no', 'status'])
+      .where('waybill_no', 'in', numbers.slice(1000))
+      .execute();
+    const status = new Map([...waybills, ...waybills2].map((w) => [w.waybill_no, w.status]));
+    const rejected = [...results.values()].filter((r) => r.status === 'rejected');
+    expect(rejected).toHaveLength(INTERCEPTED);
+    expect(rejected.every((r) => r.status === 'rejected' && r.intercept && r.reason === 'after_sale')).toBe(true);
+    numbers.forEach((no, i) =>
+      expect(status.get(no)).toBe(i % 50 === 0 && i / 50 < INTERCEPTED ? 'issued' : 'returned'),
+    );
+  } finally {
+    await check.destroy();
+    await drop();
+  }
+  console.log(
+    `crash test: ${kills} SIGKILLs (${killsInFlight} during a push), ${requests} requests, ${failures} failed`,
+  );
+  expect(kills).toBeGreaterThanOrEqual(3);
+  expect(killsInFlight).toBeGreaterThanOrEqual(1);
+}, 150_000);
