@@ -53,10 +53,12 @@ export async function authenticate(
     if (!isStationToken) throw forbidden('FORBIDDEN', '此接口只接受打印站令牌');
     const st = await ctx.db
       .selectFrom('stations')
-      .select(['id', 'factory_shop_id', 'name', 'revoked_at'])
-      .where('token_hash', '=', hashSecret(token))
+      .innerJoin('shops', 'shops.id', 'stations.factory_shop_id')
+      .select(['stations.id', 'stations.factory_shop_id', 'stations.name', 'stations.revoked_at', 'shops.role'])
+      .where('stations.token_hash', '=', hashSecret(token))
       .executeTakeFirst();
-    if (!st) throw unauthorized('打印站令牌无效');
+    // A station belongs to a factory: if its shop is no longer one, the token is worthless.
+    if (!st || st.role !== 'factory') throw unauthorized('打印站令牌无效');
     if (st.revoked_at !== null) throw unauthorized('打印站已被撤销');
     return { kind: 'station', stationId: st.id, factoryShopId: st.factory_shop_id, name: st.name };
   }

@@ -27,6 +27,12 @@ import {
   WaybillViewSchema,
 } from './common.ts';
 
+/** `nextCursor` of a paged list: a row id, as text. */
+export const PageCursorSchema = z
+  .string()
+  .regex(/^\d{1,10}$/, 'cursor: the nextCursor of the previous page')
+  .refine((s) => Number(s) <= 2_147_483_647, 'cursor out of range');
+
 // ───────────────────────── platform (admin token) ─────────────────────────
 
 export const CreateShopRequestSchema = z.strictObject({ name: z.string().min(1).max(64) });
@@ -148,7 +154,7 @@ export const MerchantOrdersQuerySchema = z.strictObject({
   status: OrderStatusSchema.optional(),
   limit: LimitQuerySchema.default(50),
   /** The `nextCursor` of the previous page. */
-  cursor: z.string().max(32).regex(/^\d+$/).optional(),
+  cursor: PageCursorSchema.optional(),
 });
 export const MerchantOrdersResponseSchema = z.strictObject({
   orders: z.array(MerchantOrderSchema),
@@ -223,7 +229,7 @@ export const FactoryOrderSnapshotSchema = z.strictObject({
 });
 export const FactoryOrdersQuerySchema = z.strictObject({
   limit: LimitQuerySchema.default(100),
-  cursor: z.string().max(32).regex(/^\d+$/).optional(),
+  cursor: PageCursorSchema.optional(),
 });
 export const FactoryOrdersResponseSchema = z.strictObject({
   orders: z.array(FactoryOrderSnapshotSchema),

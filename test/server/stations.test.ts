@@ -131,6 +131,18 @@ describeEachDb('stations: pairing, listing, revoking', ({ hub }) => {
     expect((await call(h, 'POST', '/v1/shops', { token: merchant.token, body: { name: 'x' } })).status).toBe(401);
   });
 
+  it('a station of a shop that stopped being a factory is refused', async () => {
+    const h = hub();
+    const factory = await createFactory(h);
+    const station = await pairStation(h, factory);
+    expect((await call(h, 'GET', '/v1/station/me', { token: station.token })).status).toBe(200);
+    await ok(h, 'PUT', '/v1/me/role', {
+      token: factory.token,
+      body: { role: 'merchant', displayName: '转行', shipper: { name: 'a', phone: '1', address: 'b' } },
+    });
+    expect((await call(h, 'GET', '/v1/station/me', { token: station.token })).status).toBe(401);
+  });
+
   it('only factories create pairing codes', async () => {
     const h = hub();
     const merchant = await createMerchant(h);
