@@ -22,7 +22,9 @@ const RETRYABLE_PG_CODES = new Set(['40001', '40P01']);
 function isRetryable(e: unknown): boolean {
   if (e instanceof RetryTransaction) return true;
   const code = (e as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && (RETRYABLE_PG_CODES.has(code) || code === 'SQLITE_BUSY');
+  // SQLITE_BUSY*: another process (e.g. `hub:seed --db`) holds the write lock past busy_timeout, or a
+  // deferred transaction could not upgrade to a writer.
+  return typeof code === 'string' && (RETRYABLE_PG_CODES.has(code) || code.startsWith('SQLITE_BUSY'));
 }
 
 export async function writeTx<T>(ctx: Pick<HubContext, 'db'>, fn: (trx: Tx) => Promise<T>): Promise<T> {
