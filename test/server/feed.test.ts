@@ -250,6 +250,24 @@ describeEachDb('D1 station feed', ({ hub }) => {
     expect(xc.results.map((r) => r.reason)).toEqual([null, 'allocation_cancelled', 'not_allocated']);
   });
 
+  it('the factory console lists the same masked snapshots, paged by order', async () => {
+    const h = hub();
+    const { merchant, factory, station } = await boundPair(h);
+    const sns = await createOrders(h, merchant, 5);
+    await allocate(h, merchant, factory.shopId, sns);
+    await cancelAllocation(h, merchant, [sns[4]!]);
+    const p1 = await call(h, 'GET', '/v1/factory/orders', { token: factory.token, query: { limit: 3 } });
+    const p2 = await call(h, 'GET', '/v1/factory/orders', {
+      token: factory.token,
+      query: { limit: 3, cursor: p1.body.nextCursor },
+    });
+    expect(p2.body.nextCursor).toBeNull();
+    const listed = [...p1.body.orders, ...p2.body.orders];
+    expect(listed.map((o: FactoryOrderSnapshot) => o.orderSn)).toEqual(sns);
+    const fromFeed = applyPages(new Map(), (await pullAll(h, station)).pages);
+    for (const o of listed) expect(o).toEqual(fromFeed.get(o.orderSn));
+  });
+
   it('concurrent writers and a pulling reader: the reader ends with exactly the hub view', async () => {
     const h = hub();
     const { merchant, factory, station } = await boundPair(h);
