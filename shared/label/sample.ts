@@ -89,3 +89,40 @@ export function sampleLabels(count: number, seed = 1): LabelData[] {
   }
   return out;
 }
+
+/** 100+ characters: a real-looking address that no label can print at full size. */
+export const LONG_ADDRESS =
+  '新疆维吾尔自治区伊犁哈萨克自治州霍尔果斯市卡拉苏河口岸经济开发区亚欧北路与合作中心大道交叉口东南角' +
+  '中哈霍尔果斯国际边境合作中心商业综合体B座17层1703室（电话不通请联系门卫代收，周末不派送请放驿站）';
+
+/** Inputs that must fit or truncate visibly and never throw (tests of every backend use them). */
+export const UGLY_LABELS: Record<string, LabelData> = {
+  longAddress: { ...SAMPLE_LABEL, receiver: { ...SAMPLE_LABEL.receiver, address: LONG_ADDRESS } },
+  emoji: {
+    ...SAMPLE_LABEL,
+    receiver: { name: '小😀*', phone: '138****5678', address: '上海市徐汇区漕溪北路88号🏠👨‍👩‍👧 3楼' },
+    remark: '请轻放🙏谢谢❤️',
+  },
+  rareChars: {
+    ...SAMPLE_LABEL,
+    receiver: { name: '𠀾*㐂', phone: '139****0000', address: '福建省泉州市丰泽区㐂街𠀾巷8号' },
+  },
+  emptySpec: { ...SAMPLE_LABEL, items: [{ goodsName: '纯棉T恤', spec: '', quantity: 2 }] },
+  items30: {
+    ...SAMPLE_LABEL,
+    items: Array.from({ length: 30 }, (_, i) => ({
+      goodsName: `纯棉T恤 款${i + 1}`,
+      spec: i % 3 === 0 ? '' : '白色/XL',
+      quantity: 1 + (i % 2),
+    })),
+  },
+  empty: {
+    ...SAMPLE_LABEL,
+    routingCode: '',
+    bigPen: '',
+    receiver: { name: '', phone: '', address: '' },
+    sender: { name: '', phone: '', address: '' },
+    items: [],
+    orderSn: '',
+  },
+};

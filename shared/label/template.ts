@@ -298,7 +298,8 @@ export const TEMPLATE_100x180: LabelTemplate = {
       valign: 'top',
     },
     hline(116, 1, 99),
-    // Goods summary.
+    // Goods summary: its minimum size is above the address's, so a long order is summarised
+    // ("… 等N件") rather than shrunk into print nobody can read.
     {
       kind: 'text',
       id: 'goods',
@@ -308,7 +309,7 @@ export const TEMPLATE_100x180: LabelTemplate = {
       h: 22.5,
       text: '物品：{goods}',
       maxPt: 10,
-      minPt: 6,
+      minPt: 7,
       align: 'left',
       valign: 'top',
     },
@@ -576,7 +577,7 @@ export const TEMPLATE_76x130: LabelTemplate = {
       h: 16.8,
       text: '物品：{goods}',
       maxPt: 8,
-      minPt: 5,
+      minPt: 6,
       align: 'left',
       valign: 'top',
     },

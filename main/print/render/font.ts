@@ -34,6 +34,61 @@ export interface WaybillFonts {
   measure: TextMeasure;
 }
 
+/**
+ * The face as pdfkit should see it: the same parsed font, but `layout()` maps each code point to
+ * its glyph and advance, with no OpenType shaping. That is exactly how the layout engine measured
+ * the text (so PDF text fits its box by construction), and it skips fontkit's GSUB/GPOS pass,
+ * which was the largest cost of a one-label PDF. Waybill text (CJK, digits, Latin) needs no shaping.
+ */
+export function unshapedFont(face: LoadedFace): Font {
+  const existing = unshaped.get(face);
+  if (existing) return existing;
+  const font = face.font;
+  const glyphs = new Map<number, ReturnType<Font['glyphForCodePoint']>>();
+  const layout = (text: string) => {
+    const runGlyphs: Array<ReturnType<Font['glyphForCodePoint']>> = [];
+    const positions: Array<{ xAdvance: number; yAdvance: number; xOffset: number; yOffset: number }> = [];
+    for (const ch of text) {
+      const cp = ch.codePointAt(0)!;
+      let g = glyphs.get(cp);
+      if (!g) {
+        g = font.glyphForCodePoint(cp);
+        glyphs.set(cp, g);
+      }
+      runGlyphs.push(g);
+      positions.push({ xAdvance: g.advanceWidth, yAdvance: 0, xOffset: 0, yOffset: 0 });
+    }
+    return {
+      glyphs: runGlyphs,
+      positions,
+      // pdfkit scales the positions in place, then reads the run's width: compute it on demand.
+      get advanceWidth() {
+        let w = 0;
+        for (const p of positions) w += p.xAdvance;
+        return w;
+      },
+    };
+  };
+  const bound = new Map<PropertyKey, unknown>();
+  const proxy = new Proxy(font, {
+    get(target, prop) {
+      if (prop === 'layout') return layout;
+      const v: unknown = Reflect.get(target, prop, target);
+      if (typeof v !== 'function') return v;
+      let b = bound.get(prop);
+      if (!b) {
+        b = (v as (...a: unknown[]) => unknown).bind(target);
+        bound.set(prop, b);
+      }
+      return b;
+    },
+  });
+  unshaped.set(face, proxy);
+  return proxy;
+}
+
+const unshaped = new WeakMap<LoadedFace, Font>();
+
 let loaded: WaybillFonts | null = null;
 /** How many times the font files were read and parsed in this process (tests assert it stays 1). */
 export let fontLoadCount = 0;

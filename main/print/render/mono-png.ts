@@ -1,5 +1,5 @@
 /** Turns a 1-bit bitmap (1 = black, MSB first) back into a PNG: for previews, tests and decoders of printer bytes. */
-import { createCanvas } from '@napi-rs/canvas';
+import { encodeMonoPng } from './png-encode.ts';
 
 export interface PackedBitmap {
   widthDots: number;
@@ -10,24 +10,8 @@ export interface PackedBitmap {
 
 /** `blackIsOne: false` reads printer-polarity data such as TSPL's BITMAP (0 = black). */
 export function monoToPng(bitmap: PackedBitmap, blackIsOne = true): Buffer {
-  const { widthDots: w, heightDots: h, bytesPerRow, rows } = bitmap;
-  const canvas = createCanvas(w, h);
-  const ctx = canvas.getContext('2d');
-  const img = ctx.createImageData(w, h);
-  const px = img.data;
-  for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) {
-      const bit = (rows[y * bytesPerRow + (x >> 3)]! >> (7 - (x & 7))) & 1;
-      const v = (bit === 1) === blackIsOne ? 0 : 255;
-      const p = (y * w + x) * 4;
-      px[p] = v;
-      px[p + 1] = v;
-      px[p + 2] = v;
-      px[p + 3] = 255;
-    }
-  }
-  ctx.putImageData(img, 0, 0);
-  return canvas.encodeSync('png');
+  if (blackIsOne) return encodeMonoPng(bitmap);
+  return encodeMonoPng({ ...bitmap, rows: bitmap.rows.map((b) => ~b & 0xff) });
 }
 
 /** Fraction of black dots inside a rectangle (dots): tests use it to prove a region is not blank. */
