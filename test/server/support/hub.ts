@@ -68,27 +68,30 @@ export async function freshDatabase(dialect: Dialect): Promise<{ url: string; dr
   }
   if (!PG_URL) throw new Error('PostgreSQL run needs DAIFA_TEST_PG_URL');
   const name = `daifa_test_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: PG_URL });
-  await admin.connect();
-  try {
-    await admin.query(`CREATE DATABASE ${name}`);
-  } finally {
-    await admin.end();
-  }
+  // template0: nobody is ever connected to it, so parallel suites creating databases never collide.
+  await withPgAdmin((c) => c.query(`CREATE DATABASE ${name} TEMPLATE template0 ENCODING 'UTF8'`));
   const u = new URL(PG_URL);
   u.pathname = `/${name}`;
   return {
     url: u.toString(),
-    drop: async () => {
-      const c = new pg.Client({ connectionString: PG_URL });
-      await c.connect();
-      try {
-        await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      } finally {
-        await c.end();
-      }
-    },
+    drop: () => withPgAdmin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined),
   };
+}
+
+/** Run one statement on the PG admin connection, retrying briefly: a loaded CI box can refuse a moment. */
+async function withPgAdmin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    const c = new pg.Client({ connectionString: PG_URL });
+    try {
+      await c.connect();
+      return await fn(c);
+    } catch (e) {
+      if (attempt >= 5) throw e;
+      await new Promise((r) => setTimeout(r, 200 * attempt));
+    } finally {
+      await c.end().catch(() => undefined);
+    }
+  }
 }
 
 export async function startTestHub(opts: StartTestHubOptions): Promise<TestHub> {
