@@ -28,7 +28,7 @@ export function printability(order: OrderState, opts: PrintabilityOptions = {}):
     return blocked('not_allocated');
   }
   if (order.status === 'cancelled') return blocked('order_cancelled');
-  if (alloc.status === 'cancelled') return blocked('allocation_cancelled');
+  if (alloc.status === 'cancelled') return blocked(cancelledAllocationReason(order));
   if (order.status === 'shipped') return blocked('order_shipped');
   const returned = order.waybill?.status === 'returned';
   if (returned) return opts.reprint ? { printable: true } : blocked('waybill_returned');
@@ -36,6 +36,17 @@ export function printability(order: OrderState, opts: PrintabilityOptions = {}):
   if (order.audit === 'hold') return blocked('audit_hold');
   if (isWaybillStale(order)) return blocked('address_changed');
   return { printable: true };
+}
+
+/**
+ * An allocation that after-sale or audit cancelled (M3) is reported by its live cause, so the worker
+ * reads 订单售后中 rather than 已取消分配; once the cause has passed, the cancellation itself is the reason.
+ */
+function cancelledAllocationReason(order: OrderState): BlockReason {
+  const cause = order.allocation?.cancelReason;
+  if (cause === 'after_sale' && order.afterSale === 'open') return 'after_sale';
+  if (cause === 'audit_hold' && order.audit === 'hold') return 'audit_hold';
+  return 'allocation_cancelled';
 }
 
 /** A waybill issued before the latest address change carries the old address (M7). */

@@ -38,7 +38,8 @@ describeEachDb('D4 guard check', ({ hub }) => {
       {
         orderSn: held,
         printable: false,
-        reason: 'allocation_cancelled',
+        // Auto-unallocated by the audit hold (M3): the guard names the live cause.
+        reason: 'audit_hold',
         version: expect.any(Number),
         addressVersion: 1,
       },

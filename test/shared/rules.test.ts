@@ -57,6 +57,30 @@ describe('printability', () => {
       order({ allocation: { ...allocated(), status: 'cancelled', cancelledAt: T, cancelReason: 'merchant' } }),
       { printable: false, reason: 'allocation_cancelled' },
     ],
+    [
+      'auto-unallocated by after-sale: the live cause is shown',
+      order({
+        afterSale: 'open',
+        allocation: { ...allocated(), status: 'cancelled', cancelledAt: T, cancelReason: 'after_sale' },
+      }),
+      { printable: false, reason: 'after_sale' },
+    ],
+    [
+      'auto-unallocated by audit: the live cause is shown',
+      order({
+        audit: 'hold',
+        allocation: { ...allocated(), status: 'cancelled', cancelledAt: T, cancelReason: 'audit_hold' },
+      }),
+      { printable: false, reason: 'audit_hold' },
+    ],
+    [
+      'auto-unallocated by after-sale that has since closed: the cancellation stands',
+      order({
+        afterSale: 'closed',
+        allocation: { ...allocated(), status: 'cancelled', cancelledAt: T, cancelReason: 'after_sale' },
+      }),
+      { printable: false, reason: 'allocation_cancelled' },
+    ],
     ['order cancelled', order({ status: 'cancelled' }), { printable: false, reason: 'order_cancelled' }],
     [
       'order shipped',

@@ -1,0 +1,35 @@
+/**
+ * Turns an opened print payload into the label's data. Runs only in the main process: the payload
+ * holds the full street address, which never reaches the renderer (M4, DESIGN.md §8).
+ */
+import type { PrintPayload } from '../../shared/api/flow.ts';
+import { COURIER_NAMES } from '../../shared/domain/index.ts';
+import type { LabelData } from '../../shared/label/index.ts';
+
+export function labelDataFromPayload(p: PrintPayload, printedAt: string): LabelData {
+  const r = p.receiver;
+  return {
+    waybillNo: p.waybillNo,
+    courier: { code: p.courier, name: COURIER_NAMES[p.courier] },
+    routingCode: p.routing.sortCode,
+    bigPen: p.routing.bigPen,
+    receiver: { name: r.name, phone: r.phone, address: joinAddress(r.province, r.city, r.district, r.detail) },
+    sender: { name: p.shipper.name, phone: p.shipper.phone, address: p.shipper.address },
+    items: p.items.map((i) => ({ goodsName: i.goodsName, spec: i.spec, quantity: i.quantity })),
+    orderSn: p.orderSn,
+    printedAt,
+    qrPayload: p.waybillNo,
+  };
+}
+
+/** "北京市 北京市 朝阳区" reads badly: a municipality's city repeats its province. */
+function joinAddress(province: string, city: string, district: string, detail: string): string {
+  const parts = [province, city === province ? '' : city, district, detail].filter((s) => s.trim() !== '');
+  return parts.join('');
+}
+
+/** China time (UTC+8) with its offset, as printed on the label. */
+export function chinaTimestamp(now: Date): string {
+  const t = new Date(now.getTime() + 8 * 3600_000).toISOString().slice(0, 19);
+  return `${t}+08:00`;
+}

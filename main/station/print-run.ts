@@ -1,0 +1,112 @@
+/**
+ * One print chunk at the station (DESIGN.md §1, §5): the guard asks the hub about the whole chunk in
+ * one round trip, only printable orders get a waybill, each payload is opened here in main and its
+ * address version compared with the hub's, and each label is rendered and sent on its own, with one
+ * event per label. Nothing reaches the transport without passing the guard.
+ */
+import { FLOW_ENDPOINTS, openPrintPayload } from '../../shared/api/flow.ts';
+import type { MutationResult } from '../../shared/api/flow.ts';
+import { CORE_ENDPOINTS } from '../../shared/api/endpoints.ts';
+import type { HubClient } from '../../shared/api/client.ts';
+import type { BlockReason, Courier } from '../../shared/domain/index.ts';
+import { normalizeOptions, type LabelBackend, type LabelReport, type RenderOptions } from '../print/backend.ts';
+import type { Transport } from '../print/transports/index.ts';
+import { chinaTimestamp, labelDataFromPayload } from './label-data.ts';
+
+export const MAX_CHUNK = 20;
+
+export type LabelOutcome =
+  | { orderSn: string; state: 'sent'; waybillNo: string; printedAt: string; report: LabelReport | null }
+  | { orderSn: string; state: 'blocked'; reason: BlockReason }
+  | { orderSn: string; state: 'failed'; error: string };
+
+export interface PrintChunkDeps {
+  /** A client holding the station token. */
+  hub: HubClient;
+  /** base64 of the station's payload key (from pairing); only main holds it. */
+  payloadKey: string;
+  backend: LabelBackend;
+  transport: Transport;
+  renderOptions: Partial<RenderOptions>;
+  now?: () => Date;
+  onLabel?: (outcome: LabelOutcome) => void;
+}
+
+export async function printChunk(deps: PrintChunkDeps, orderSns: string[], courier: Courier): Promise<LabelOutcome[]> {
+  if (orderSns.length === 0) return [];
+  if (orderSns.length > MAX_CHUNK) throw new Error(`a print chunk holds at most ${MAX_CHUNK} labels`);
+  const now = deps.now ?? (() => new Date());
+  const renderOptions = normalizeOptions(deps.renderOptions);
+  const outcomes: LabelOutcome[] = [];
+  const emit = (o: LabelOutcome) => {
+    outcomes.push(o);
+    deps.onLabel?.(o);
+  };
+
+  const { results: checks } = await deps.hub.call(CORE_ENDPOINTS.check, { body: { orderSns } });
+  const guard = new Map(checks.map((c) => [c.orderSn, c]));
+  const allowed: string[] = [];
+  for (const sn of orderSns) {
+    const c = guard.get(sn);
+    if (!c) emit({ orderSn: sn, state: 'blocked', reason: 'not_allocated' });
+    else if (!c.printable) emit({ orderSn: sn, state: 'blocked', reason: c.reason ?? 'not_allocated' });
+    else allowed.push(sn);
+  }
+  if (allowed.length === 0) return outcomes;
+
+  const { results: waybills } = await deps.hub.call(FLOW_ENDPOINTS.issueWaybills, {
+    body: { orderSns: allowed, courier },
+  });
+  for (const w of waybills) {
+    if (w.status === 'refused') {
+      emit({ orderSn: w.orderSn, state: 'blocked', reason: w.reason });
+      continue;
+    }
+    try {
+      const payload = await openPrintPayload(deps.payloadKey, w.printPayload);
+      // M7: a waybill issued before the latest address change carries the old address.
+      if (payload.addressVersion !== guard.get(w.orderSn)?.addressVersion) {
+        emit({ orderSn: w.orderSn, state: 'blocked', reason: 'address_changed' });
+        continue;
+      }
+      const printedAt = chinaTimestamp(now());
+      const rendered = await deps.backend.render([labelDataFromPayload(payload, printedAt)], renderOptions);
+      await deps.transport.send(rendered.bytes);
+      emit({
+        orderSn: w.orderSn,
+        state: 'sent',
+        waybillNo: payload.waybillNo,
+        printedAt,
+        report: rendered.reports[0] ?? null,
+      });
+    } catch (e) {
+      emit({ orderSn: w.orderSn, state: 'failed', error: (e as Error).message });
+    }
+  }
+  return outcomes;
+}
+
+/** The station's outbox cursor: one stable clientId, ids rising by exactly 1 (DESIGN.md §4). */
+export interface OutboxCursor {
+  clientId: string;
+  nextId: number;
+}
+
+/** 回传运单号 for the labels that were sent; returns the hub's result per order. */
+export async function returnWaybills(
+  hub: HubClient,
+  outbox: OutboxCursor,
+  sent: Array<Extract<LabelOutcome, { state: 'sent' }>>,
+): Promise<Array<{ orderSn: string; result: MutationResult }>> {
+  if (sent.length === 0) return [];
+  const mutations = sent.map((s, i) => ({
+    id: outbox.nextId + i,
+    type: 'waybill_returned' as const,
+    orderSn: s.orderSn,
+    waybillNo: s.waybillNo,
+    printedAt: s.printedAt,
+  }));
+  const res = await hub.call(FLOW_ENDPOINTS.pushMutations, { body: { clientId: outbox.clientId, mutations } });
+  outbox.nextId += mutations.length;
+  return res.results.map((result, i) => ({ orderSn: sent[i]!.orderSn, result }));
+}

@@ -1,0 +1,163 @@
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createHubClient, HubApiError, HubUnreachableError } from '../../../shared/api/client.ts';
+import { CORE_ENDPOINTS } from '../../../shared/api/endpoints.ts';
+import { FLOW_ENDPOINTS } from '../../../shared/api/flow.ts';
+import { pdfBackend } from '../../../main/print/backends/pdf.ts';
+import { openTransport, type Transport } from '../../../main/print/transports/index.ts';
+import { printChunk, returnWaybills, type LabelOutcome } from '../../../main/station/print-run.ts';
+import { decodePdfBarcodes, tempDir } from '../../support/decode.ts';
+import {
+  allocate,
+  boundPair,
+  createOrders,
+  makeOrder,
+  platformEvent,
+  startTestHub,
+  type TestHub,
+  type TestShop,
+  type TestStation,
+} from '../../server/support/hub.ts';
+
+/** A transport that records what reached "the printer", on top of the real virtual printer. */
+function recording(inner: Transport): Transport & { sent: Uint8Array[] } {
+  const sent: Uint8Array[] = [];
+  return Object.assign(Object.create(inner) as Transport, {
+    sent,
+    send: async (bytes: Uint8Array) => {
+      sent.push(bytes);
+      await inner.send(bytes);
+    },
+    close: () => inner.close(),
+  });
+}
+
+describe('station print run: guard → waybill → main-only decrypt → label → printer (real hub over HTTP)', () => {
+  let hub: TestHub;
+  let merchant: TestShop;
+  let station: TestStation;
+  const out = tempDir('daifa-station-');
+
+  beforeAll(async () => {
+    hub = await startTestHub({ dialect: 'sqlite' });
+    const pair = await boundPair(hub);
+    merchant = pair.merchant;
+    station = pair.station;
+  });
+  afterAll(async () => {
+    await hub?.close();
+    out.cleanup();
+  });
+
+  const client = () => createHubClient({ baseUrl: hub.url, token: station.token });
+  async function freshAllocated(n: number): Promise<string[]> {
+    const sns = await createOrders(hub, merchant, n);
+    await allocate(hub, merchant, station.factoryShopId, sns);
+    return sns;
+  }
+
+  it('prints normal orders with scannable barcodes and blocks abnormal ones before the printer', async () => {
+    const [ok1, ok2, afterSale, audit] = await freshAllocated(4);
+    await platformEvent(hub, afterSale!, { type: 'after_sale_opened' });
+    await platformEvent(hub, audit!, { type: 'audit_hold' });
+    const printer = recording(openTransport(`file://${out.dir}/a?ext=pdf`));
+    const events: LabelOutcome[] = [];
+    const outcomes = await printChunk(
+      {
+        hub: client(),
+        payloadKey: station.payloadKey,
+        backend: pdfBackend,
+        transport: printer,
+        renderOptions: {},
+        onLabel: (e) => events.push(e),
+      },
+      [ok1!, afterSale!, ok2!, audit!, 'NO-SUCH-ORDER'],
+      'ZTO',
+    );
+    await printer.close();
+
+    const bySn = new Map(outcomes.map((o) => [o.orderSn, o]));
+    expect(bySn.get(afterSale!)).toMatchObject({ state: 'blocked', reason: 'after_sale' });
+    // After-sale and audit un-allocate automatically (M3), so the hub reports the cancelled allocation.
+    expect(bySn.get(audit!)).toMatchObject({ state: 'blocked' });
+    expect(bySn.get('NO-SUCH-ORDER')).toMatchObject({ state: 'blocked', reason: 'not_allocated' });
+    expect(events).toHaveLength(5);
+    // Only the two normal orders reached the printer, each as its own job.
+    expect(printer.sent).toHaveLength(2);
+    const files = (await readdir(path.join(out.dir, 'a'))).sort();
+    expect(files).toHaveLength(2);
+    const printed = outcomes.filter((o) => o.state === 'sent');
+    const decoded = await Promise.all(
+      files.map(async (f) => (await decodePdfBarcodes(await readFile(path.join(out.dir, 'a', f))))[0]!),
+    );
+    const codes = decoded.map((page) => page.find((s) => s.type === 'CODE-128')?.data).sort();
+    expect(codes).toEqual(printed.map((p) => (p.state === 'sent' ? p.waybillNo : '')).sort());
+  }, 60_000);
+
+  it('an address change after the waybill was issued blocks the print (M7)', async () => {
+    const [sn] = await freshAllocated(1);
+    await client().call(FLOW_ENDPOINTS.issueWaybills, { body: { orderSns: [sn!], courier: 'YTO' } });
+    const moved = makeOrder().recipient;
+    await platformEvent(hub, sn!, { type: 'address_changed', recipient: moved });
+    const printer = recording(openTransport(`file://${out.dir}/b?ext=pdf`));
+    const outcomes = await printChunk(
+      { hub: client(), payloadKey: station.payloadKey, backend: pdfBackend, transport: printer, renderOptions: {} },
+      [sn!],
+      'YTO',
+    );
+    expect(outcomes).toEqual([{ orderSn: sn, state: 'blocked', reason: 'address_changed' }]);
+    expect(printer.sent).toHaveLength(0);
+  });
+
+  it('a payload sealed for another station cannot be printed here', async () => {
+    const other = await boundPair(hub);
+    const [sn] = await createOrders(hub, other.merchant, 1);
+    await allocate(hub, other.merchant, other.station.factoryShopId, [sn!]);
+    const printer = recording(openTransport(`file://${out.dir}/c?ext=pdf`));
+    const outcomes = await printChunk(
+      {
+        hub: createHubClient({ baseUrl: hub.url, token: other.station.token }),
+        payloadKey: station.payloadKey, // the wrong key
+        backend: pdfBackend,
+        transport: printer,
+        renderOptions: {},
+      },
+      [sn!],
+      'STO',
+    );
+    expect(outcomes[0]).toMatchObject({ orderSn: sn, state: 'failed' });
+    expect(printer.sent).toHaveLength(0);
+  });
+
+  it('returns the tracking numbers exactly once (回传运单号)', async () => {
+    const sns = await freshAllocated(3);
+    const printer = recording(openTransport(`file://${out.dir}/d?ext=pdf`));
+    const outcomes = await printChunk(
+      { hub: client(), payloadKey: station.payloadKey, backend: pdfBackend, transport: printer, renderOptions: {} },
+      sns,
+      'JTSD',
+    );
+    const sent = outcomes.filter((o): o is Extract<LabelOutcome, { state: 'sent' }> => o.state === 'sent');
+    expect(sent).toHaveLength(3);
+    const outbox = { clientId: `test-${station.stationId}-returns`, nextId: 1 };
+    const results = await returnWaybills(client(), outbox, sent);
+    expect(results.map((r) => r.result.status)).toEqual(['applied', 'applied', 'applied']);
+    expect(outbox.nextId).toBe(4);
+    // Returned orders are no longer printable without an explicit reprint.
+    const check = await client().call(CORE_ENDPOINTS.check, { body: { orderSns: sns } });
+    expect(check.results.map((r) => r.reason)).toEqual(['waybill_returned', 'waybill_returned', 'waybill_returned']);
+  }, 60_000);
+
+  it('the shared client maps hub errors and unreachable hubs to typed errors', async () => {
+    const merchantClient = createHubClient({ baseUrl: hub.url, token: merchant.token });
+    const err = await merchantClient
+      .call(CORE_ENDPOINTS.createBinding, { body: { factoryShopId: 999_999 } })
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(HubApiError);
+    expect((err as HubApiError).code).toBe('FACTORY_NOT_FOUND');
+    expect((err as HubApiError).message).toBe('请输入正确的厂家店铺ID');
+    const down = createHubClient({ baseUrl: 'http://127.0.0.1:1', token: 'x', timeoutMs: 2000 });
+    await expect(down.call(CORE_ENDPOINTS.feed, { query: {} })).rejects.toBeInstanceOf(HubUnreachableError);
+  });
+});
