@@ -20,7 +20,8 @@ const pt = (mm: number) => mm / PT_MM;
 type Doc = PDFKit.PDFDocument;
 type FontSource = Parameters<Doc['registerFont']>[1];
 
-function newDocument(widthMm: number, heightMm: number): Doc {
+/** `createdAt` is the labels' print time, so the same job always gives the same bytes. */
+function newDocument(widthMm: number, heightMm: number, createdAt: Date): Doc {
   const fonts = waybillFonts();
   const regular = unshapedFont(fonts.regular) as unknown as FontSource;
   const doc = new PDFDocument({
@@ -30,7 +31,7 @@ function newDocument(widthMm: number, heightMm: number): Doc {
     margin: 0,
     autoFirstPage: false,
     compress: true,
-    info: { Title: 'Daifa waybill labels', Producer: 'Daifa', Creator: 'Daifa' },
+    info: { Title: 'Daifa waybill labels', Producer: 'Daifa', Creator: 'Daifa', CreationDate: createdAt },
   });
   // pdfkit takes an already parsed fontkit font (it checks for .layout): no file read, no re-parse.
   doc.registerFont('waybill', regular);
@@ -110,7 +111,8 @@ export async function renderPdf(
   const opts = normalizeOptions(options);
   const prepared = labels.map((d) => prepareLabel(d, opts));
   const first = prepared[0]?.layout;
-  const doc = newDocument(first?.widthMm ?? 100, first?.heightMm ?? 180);
+  const createdAt = labels[0] ? new Date(labels[0].printedAt) : new Date(0);
+  const doc = newDocument(first?.widthMm ?? 100, first?.heightMm ?? 180, createdAt);
   const done = collect(doc);
   for (const { layout } of prepared) {
     for (let c = 0; c < opts.copies; c++) {
