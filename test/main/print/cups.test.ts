@@ -6,12 +6,25 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PrinterError } from '../../../main/print/errors.ts';
 import { openTransport, SystemTransport } from '../../../main/print/transports/index.ts';
+import { SAMPLE_LABEL } from '../../../shared/label/index.ts';
+import { DEFAULT_RENDER_OPTIONS } from '../../../main/print/backend.ts';
+import { escposBackend } from '../../../main/print/backends/escpos.ts';
+import { tsplBackend } from '../../../main/print/backends/tspl.ts';
+import { zplBackend } from '../../../main/print/backends/zpl.ts';
 import { createCupsQueue, ensureCupsRunning, startRawListener, type RawListener } from '../../support/raw-listener.ts';
 
-/** Every byte value, CR/LF, NUL and a large block: a raw queue must not filter or convert any of it. */
+/**
+ * What the printer backends produce for the sample label (binary TSPL bitmaps, Z64 ZPL, GB18030
+ * ESC/POS), plus every byte value: a raw queue must not filter or convert any of it.
+ */
 async function labelPayloads(): Promise<Record<string, Uint8Array>> {
-  const allBytes = Uint8Array.from({ length: 256 * 4 }, (_, i) => i % 256);
-  return { binary: allBytes };
+  const o = DEFAULT_RENDER_OPTIONS;
+  return {
+    tspl: (await tsplBackend.render([SAMPLE_LABEL], o)).bytes,
+    zpl: (await zplBackend.render([SAMPLE_LABEL], o)).bytes,
+    escpos: (await escposBackend.render([SAMPLE_LABEL], o)).bytes,
+    allBytes: Uint8Array.from({ length: 256 * 4 }, (_, i) => i % 256),
+  };
 }
 
 const cups = await ensureCupsRunning();

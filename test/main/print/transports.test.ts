@@ -31,6 +31,13 @@ import {
 import { parseEscposPaperStatus, parseTsplStatus, parseZplHostStatus } from '../../../main/print/transports/status.ts';
 import type { UsbBus, UsbDeviceLike } from '../../../main/print/transports/usb-libusb.ts';
 import { closedPort, startRawListener } from '../../support/raw-listener.ts';
+import { SAMPLE_LABEL, sampleLabels } from '../../../shared/label/index.ts';
+import { DEFAULT_RENDER_OPTIONS, type LabelBackend } from '../../../main/print/backend.ts';
+import { escposBackend, escposRasterBackend } from '../../../main/print/backends/escpos.ts';
+import { tsplBackend } from '../../../main/print/backends/tspl.ts';
+import { zplBackend } from '../../../main/print/backends/zpl.ts';
+
+const PRINTER_BACKENDS: LabelBackend[] = [tsplBackend, zplBackend, escposBackend, escposRasterBackend];
 
 let work: string;
 beforeAll(() => {
@@ -526,6 +533,39 @@ describe('libusb transport (fake bus: no USB hardware here)', () => {
     const err = await rejection(openTransport('usb://0fe6:811e', { usbBus: busy.bus }).send(Uint8Array.of(1)));
     expect(err.code).toBe('kernel_driver_active');
     expect(err.message).toContain('/dev/usb/lp0');
+  });
+});
+
+describe('delivery of real backend output', () => {
+  it('tcp and usb-as-file deliver exactly the bytes each backend produced', async () => {
+    const labels = [SAMPLE_LABEL, ...sampleLabels(2, 11)];
+    for (const backend of PRINTER_BACKENDS) {
+      const { bytes } = await backend.render(labels, DEFAULT_RENDER_OPTIONS);
+      expect(bytes.length).toBeGreaterThan(0);
+
+      const listener = await startRawListener();
+      try {
+        const t = openTransport(listener.url);
+        await t.send(bytes);
+        await t.close();
+        await listener.waitForEnded(1);
+        expect(listener.bytes().equals(Buffer.from(bytes)), backend.format).toBe(true);
+      } finally {
+        await listener.close();
+      }
+
+      const dev = join(work, `lp-${backend.format}-${bytes.length}`);
+      writeFileSync(dev, '');
+      const usb = openTransport(`usb://${dev}`);
+      await usb.send(bytes);
+      await usb.close();
+      expect(readFileSync(dev).equals(Buffer.from(bytes)), backend.format).toBe(true);
+
+      const dir = join(work, `virtual-${backend.format}-${bytes.length}`);
+      const file = openTransport(`file://${dir}?ext=${backend.fileExtension}`);
+      await file.send(bytes);
+      expect(readFileSync((file as FileTransport).written[0]!).equals(Buffer.from(bytes))).toBe(true);
+    }
   });
 });
 
