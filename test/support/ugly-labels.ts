@@ -1,9 +1,10 @@
 /**
- * Hostile label data for the printer-language tests (issue 5 "ugly input"): 100-character addresses,
- * emoji, rare CJK (𠀾 Ext-B, 㐂 Ext-A), empty specs, 30-item orders, and tracking numbers / QR payloads
+ * Hostile label data for the printer-language tests (issue 5 "ugly input"): the shared UGLY_LABELS
+ * (shared/label/sample.ts, also used by the pdf/png tests) plus cases aimed at the printer languages:
+ * a 100-character address, emoji and rare CJK (𠀾 Ext-B, 㐂 Ext-A), and tracking numbers / QR payloads
  * full of the characters each printer language treats specially (" { > ^ ~ _).
  */
-import { LabelDataSchema, SAMPLE_LABEL, type LabelData } from '../../shared/label/index.ts';
+import { LabelDataSchema, SAMPLE_LABEL, UGLY_LABELS, type LabelData } from '../../shared/label/index.ts';
 
 const ADDRESS_100 =
   '新疆维吾尔自治区乌鲁木齐市天山区解放北路街道人民广场社区中山路一百二十八号金融大厦A座二十七层二七零一室靠近电梯口右手边第三个门请务必电话联系收件人本人签收谢谢配合';
@@ -54,6 +55,7 @@ export function uglyLabels(): { name: string; data: LabelData }[] {
       },
     },
   ];
+  for (const [name, data] of Object.entries(UGLY_LABELS)) list.push({ name: `shared: ${name}`, data });
   for (const l of list) LabelDataSchema.parse(l.data); // the fixtures themselves must be valid input
   return list;
 }
