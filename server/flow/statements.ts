@@ -249,38 +249,55 @@ export async function buildStatement(
   });
   let cursor: { returnedAt: string; id: number } | null = null;
   for (;;) {
+    // The factory's returns in the range, by return time: one index range scan per page. Orders are
+    // fetched by primary key afterwards rather than joined, so the plan cannot turn into a nested
+    // loop over all orders when PostgreSQL's statistics are stale (it did, right after a bulk load).
     let q = db
       .selectFrom('waybills')
-      .innerJoin('orders', 'orders.id', 'waybills.order_id')
-      .select([
-        'waybills.id as waybill_id',
-        'orders.id as order_id',
-        'orders.sn',
-        'orders.items_json',
-        'waybills.courier',
-        'waybills.waybill_no',
-        'waybills.returned_at',
-      ])
-      .where('waybills.factory_shop_id', '=', job.factory_shop_id)
-      .where('waybills.returned_at', '>=', job.from_at)
-      .where('waybills.returned_at', '<', job.to_at)
-      .where('waybills.status', '=', 'returned')
-      .where('orders.merchant_shop_id', '=', job.merchant_shop_id);
+      .select(['id', 'order_id', 'courier', 'waybill_no', 'returned_at'])
+      .where('factory_shop_id', '=', job.factory_shop_id)
+      .where('returned_at', '>=', job.from_at)
+      .where('returned_at', '<', job.to_at)
+      .where('status', '=', 'returned');
     if (cursor) {
       const c: { returnedAt: string; id: number } = cursor;
-      q = q.where((eb) =>
-        eb.or([
-          eb('waybills.returned_at', '>', c.returnedAt),
-          eb.and([eb('waybills.returned_at', '=', c.returnedAt), eb('waybills.id', '>', c.id)]),
-        ]),
-      );
+      // A row-value comparison: both databases continue the (factory, returned_at, id) index range from it.
+      q = q.where((eb) => eb(eb.refTuple('returned_at', 'id'), '>', eb.tuple(c.returnedAt, c.id)));
     }
-    const page: SourceRow[] = await q
-      .orderBy('waybills.returned_at')
-      .orderBy('waybills.id')
-      .limit(opts.chunkOrders)
+    const waybillPage = await q.orderBy('returned_at').orderBy('id').limit(opts.chunkOrders).execute();
+    if (waybillPage.length === 0) break;
+    const last = waybillPage[waybillPage.length - 1]!;
+    cursor = { returnedAt: last.returned_at!, id: last.id };
+    const orderRows = await db
+      .selectFrom('orders')
+      .select(['id', 'sn', 'items_json', 'merchant_shop_id'])
+      .where(
+        'id',
+        'in',
+        waybillPage.map((w) => w.order_id),
+      )
       .execute();
-    if (page.length === 0) break;
+    const orderById = new Map(orderRows.map((o) => [o.id, o]));
+    const page: SourceRow[] = [];
+    for (const w of waybillPage) {
+      const o = orderById.get(w.order_id);
+      // Only this merchant's orders: the factory's other merchants have their own statements.
+      if (!o || o.merchant_shop_id !== job.merchant_shop_id) continue;
+      page.push({
+        waybill_id: w.id,
+        order_id: o.id,
+        sn: o.sn,
+        items_json: o.items_json,
+        courier: w.courier,
+        waybill_no: w.waybill_no,
+        returned_at: w.returned_at,
+      });
+    }
+    const more = waybillPage.length === opts.chunkOrders;
+    if (page.length === 0) {
+      if (more) continue;
+      break;
+    }
     const allocatedAt = await allocationTimes(
       db,
       job.factory_shop_id,
@@ -317,9 +334,7 @@ export async function buildStatement(
     await withLease(ctx, job.id, owner, opts.leaseMs, async (t) => {
       for (const part of chunks(rows, 400)) await t.insertInto('statement_rows').values(part).execute();
     });
-    const lastRow = page[page.length - 1]!;
-    cursor = { returnedAt: lastRow.returned_at!, id: lastRow.waybill_id };
-    if (page.length < opts.chunkOrders) break;
+    if (!more) break;
   }
   await withLease(ctx, job.id, owner, opts.leaseMs, async (t) => {
     await t

@@ -376,7 +376,10 @@ async function benchStatements(h: TestHub): Promise<string[][]> {
 
 // ----------------------------------------------------------------------------------- main
 
-const dialects: Dialect[] = process.env.DAIFA_TEST_PG_URL ? ['sqlite', 'postgres'] : ['sqlite'];
+const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
+const dialects = (
+  process.env.DAIFA_TEST_PG_URL ? (['sqlite', 'postgres'] as Dialect[]) : (['sqlite'] as Dialect[])
+).filter((d) => only === undefined || d === only);
 if (!process.env.DAIFA_TEST_PG_URL) console.warn('PostgreSQL run SKIPPED: set DAIFA_TEST_PG_URL');
 const returnRows: string[][] = [];
 const statementRows: string[][] = [];
