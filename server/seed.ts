@@ -2,50 +2,32 @@
  * Demo data for a hub (issue 3, `npm run hub:seed`): a merchant, a factory, an accepted binding and
  * 200 realistic orders, most of them allocated to the factory, a few under after-sale or audit.
  *
- * Everything goes through the hub's public HTTP API (the same calls the platform, the merchant and
- * the factory make), so the seed exercises the real rules (the auto un-allocation of M3 included)
- * and works against any running hub, SQLite or PostgreSQL. `seedDemo()` takes a `HubCall`, so
- * `npm start` can seed an in-process hub through Fastify's `inject` without opening a port.
+ * Everything goes through the hub's public HTTP API with the shared typed client (shared/api/client.ts;
+ * the same calls the platform, the merchant and the factory make), so the seed exercises the real
+ * rules (M3's automatic un-allocation included) and works against any running hub, SQLite or
+ * PostgreSQL. `seedDemo()` takes a `HubTransport`: real HTTP (`httpHubCall`), or an in-process app
+ * through Fastify's `inject` (`injectHubCall`, used by `--db`), without opening a port.
  *
  * CLI:  HUB_URL=http://127.0.0.1:8787 HUB_ADMIN_TOKEN=… npm run hub:seed [-- --orders 200 --seed 42]
  */
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import type { z } from 'zod';
+import { createHubClient } from '../shared/api/client.ts';
+import { CORE_ENDPOINTS } from '../shared/api/endpoints.ts';
+import type { PlatformOrderEventRequest } from '../shared/api/hub.ts';
 import type { OrderItem, Recipient } from '../shared/domain/index.ts';
-import {
-  AllocateResponseSchema,
-  BindingResponseSchema,
-  CreatePlatformOrdersResponseSchema,
-  CreateShopResponseSchema,
-  PairingCodeResponseSchema,
-} from '../shared/api/hub.ts';
 
 // ---------------------------------------------------------------------------------------------
-// Transport: one function, so HTTP (fetch) and in-process (Fastify inject) look the same.
+// Transport: a base URL and a fetch, so HTTP and in-process (Fastify inject) look the same to the client.
 
-export interface HubResponse {
-  status: number;
-  body: unknown;
+export interface HubTransport {
+  baseUrl: string;
+  fetch: typeof fetch;
 }
 
-export type HubCall = (method: string, path: string, opts?: { token?: string; body?: unknown }) => Promise<HubResponse>;
-
-/** A `HubCall` over real HTTP against `baseUrl` (e.g. http://127.0.0.1:8787). */
-export function httpHubCall(baseUrl: string): HubCall {
-  const base = baseUrl.replace(/\/+$/, '');
-  return async (method, path, opts = {}) => {
-    const headers: Record<string, string> = {};
-    if (opts.token) headers.authorization = `Bearer ${opts.token}`;
-    if (opts.body !== undefined) headers['content-type'] = 'application/json';
-    const res = await fetch(base + path, {
-      method,
-      headers,
-      body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
-    });
-    const text = await res.text();
-    return { status: res.status, body: text === '' ? null : (JSON.parse(text) as unknown) };
-  };
+/** Real HTTP against `baseUrl` (e.g. http://127.0.0.1:8787). */
+export function httpHubCall(baseUrl: string): HubTransport {
+  return { baseUrl, fetch: globalThis.fetch };
 }
 
 /** The part of a Fastify instance `injectHubCall` needs (kept structural so this file needs no Fastify types). */
@@ -55,23 +37,28 @@ export interface Injectable {
     url: string;
     headers?: Record<string, string>;
     payload?: string;
-  }): Promise<{ statusCode: number; body: string }>;
+  }): Promise<{ statusCode: number; body: string; headers: Record<string, unknown> }>;
 }
 
-/** A `HubCall` into an in-process Fastify app, without a socket. */
-export function injectHubCall(app: Injectable): HubCall {
-  return async (method, path, opts = {}) => {
+/** An in-process Fastify app behind a `fetch`, without a socket. */
+export function injectHubCall(app: Injectable): HubTransport {
+  const injectFetch = async (input: string | URL | Request, init: RequestInit = {}): Promise<Response> => {
+    const url = new URL(typeof input === 'string' || input instanceof URL ? input : input.url);
     const headers: Record<string, string> = {};
-    if (opts.token) headers.authorization = `Bearer ${opts.token}`;
-    if (opts.body !== undefined) headers['content-type'] = 'application/json';
+    new Headers(init.headers).forEach((v, k) => (headers[k] = v));
     const res = await app.inject({
-      method,
-      url: path,
+      method: init.method ?? 'GET',
+      url: url.pathname + url.search,
       headers,
-      payload: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+      payload: typeof init.body === 'string' ? init.body : undefined,
     });
-    return { status: res.statusCode, body: res.body === '' ? null : (JSON.parse(res.body) as unknown) };
+    const contentType = res.headers['content-type'];
+    return new Response(res.statusCode === 204 ? null : res.body, {
+      status: res.statusCode,
+      headers: typeof contentType === 'string' ? { 'content-type': contentType } : {},
+    });
   };
+  return { baseUrl: 'http://hub.in-process', fetch: injectFetch as typeof fetch };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -284,21 +271,20 @@ export interface SeedResult {
   cancelled: string[];
 }
 
+/** A seed step failed: says which, with the hub's answer as the cause. */
 export class SeedError extends Error {
-  readonly status: number;
-  readonly responseBody: unknown;
-  constructor(step: string, res: HubResponse) {
-    super(`seed step "${step}" failed: HTTP ${res.status} ${JSON.stringify(res.body).slice(0, 400)}`);
-    this.status = res.status;
-    this.responseBody = res.body;
+  constructor(step: string, cause: unknown) {
+    super(`seed step "${step}" failed: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    this.name = 'SeedError';
   }
 }
 
-/** Await a call, insist on 2xx, and parse the body with the endpoint's shared schema (clients parse, too). */
-async function expectOk<S extends z.ZodType>(step: string, p: Promise<HubResponse>, schema?: S): Promise<z.infer<S>> {
-  const res = await p;
-  if (res.status < 200 || res.status >= 300) throw new SeedError(step, res);
-  return (schema ? schema.parse(res.body) : res.body) as z.infer<S>;
+async function step<T>(name: string, p: Promise<T>): Promise<T> {
+  try {
+    return await p;
+  } catch (e) {
+    throw new SeedError(name, e);
+  }
 }
 
 /** Orders go to the platform in chunks, as a real order sync would deliver them. */
@@ -310,27 +296,24 @@ const CREATE_CHUNK = 100;
  * a few allocated ones enter after-sale or audit and are therefore auto-un-allocated (M3);
  * a couple get an address change and one is cancelled.
  */
-export async function seedDemo(call: HubCall, opts: SeedOptions): Promise<SeedResult> {
+export async function seedDemo(transport: HubTransport, opts: SeedOptions): Promise<SeedResult> {
   const log = opts.log ?? (() => {});
   const count = opts.orders ?? 200;
   const rng = mulberry32(opts.seed ?? Date.now() % 2 ** 31);
-  const admin = opts.adminToken;
+  const as = (token: string) => createHubClient({ ...transport, token });
+  const admin = as(opts.adminToken);
+  const E = CORE_ENDPOINTS;
 
   // Shops and roles (M1).
-  const newShop = (name: string) =>
-    expectOk(
-      `create shop ${name}`,
-      call('POST', '/v1/shops', { token: admin, body: { name } }),
-      CreateShopResponseSchema,
-    );
-  const m = await newShop('小美服饰旗舰店');
-  const f = await newShop('义乌优品代发工厂');
+  const m = await step('create merchant shop', admin.call(E.createShop, { body: { name: '小美服饰旗舰店' } }));
+  const f = await step('create factory shop', admin.call(E.createShop, { body: { name: '义乌优品代发工厂' } }));
   const merchant = { shopId: m.shopId, token: m.token, displayName: '小美服饰' };
   const factory = { shopId: f.shopId, token: f.token, name: '义乌优品代发工厂' };
-  await expectOk(
+  const asMerchant = as(merchant.token);
+  const asFactory = as(factory.token);
+  await step(
     'merchant role',
-    call('PUT', '/v1/me/role', {
-      token: merchant.token,
+    asMerchant.call(E.setRole, {
       body: {
         role: 'merchant',
         displayName: merchant.displayName,
@@ -338,30 +321,24 @@ export async function seedDemo(call: HubCall, opts: SeedOptions): Promise<SeedRe
       },
     }),
   );
-  await expectOk(
-    'factory role',
-    call('PUT', '/v1/me/role', { token: factory.token, body: { role: 'factory', name: factory.name } }),
-  );
+  await step('factory role', asFactory.call(E.setRole, { body: { role: 'factory', name: factory.name } }));
   log(`merchant shop ${merchant.shopId}, factory shop ${factory.shopId}`);
 
   // Binding (M2): the merchant asks, the factory accepts.
-  const b = await expectOk(
+  const { binding } = await step(
     'binding request',
-    call('POST', '/v1/merchant/bindings', { token: merchant.token, body: { factoryShopId: factory.shopId } }),
-    BindingResponseSchema,
+    asMerchant.call(E.createBinding, { body: { factoryShopId: factory.shopId } }),
   );
-  const bindingId = b.binding.id;
-  await expectOk('binding accept', call('POST', `/v1/factory/bindings/${bindingId}/accept`, { token: factory.token }));
-  log(`binding ${bindingId} accepted`);
+  await step('binding accept', asFactory.call(E.acceptBinding, { params: { id: binding.id } }));
+  log(`binding ${binding.id} accepted`);
 
   // Orders, through the platform side.
   const orders = demoOrders(count, rng, merchant.shopId);
   for (let i = 0; i < orders.length; i += CREATE_CHUNK) {
     const chunk = orders.slice(i, i + CREATE_CHUNK);
-    const created = await expectOk(
+    const created = await step(
       'create orders',
-      call('POST', '/v1/platform/orders', { token: admin, body: { merchantShopId: merchant.shopId, orders: chunk } }),
-      CreatePlatformOrdersResponseSchema,
+      admin.call(E.createPlatformOrders, { body: { merchantShopId: merchant.shopId, orders: chunk } }),
     );
     const existing = created.results.filter((r) => r.result !== 'created');
     if (existing.length > 0) throw new Error(`seed: ${existing.length} order sns already exist on this hub`);
@@ -369,27 +346,22 @@ export async function seedDemo(call: HubCall, opts: SeedOptions): Promise<SeedRe
   log(`${orders.length} orders created`);
 
   // Decide each order's fate up front from the PRNG, then apply it in a realistic order of events.
-  const sns = orders.map((o) => o.sn);
-  const shuffled = [...sns].sort(() => rng() - 0.5);
+  const shuffled = orders.map((o) => o.sn).sort(() => rng() - 0.5);
   const n = (share: number, min: number) => Math.max(min, Math.round(count * share));
   let at = 0;
   const take = (k: number) => shuffled.slice(at, (at += Math.min(k, shuffled.length - at)));
-  const unallocatedPlain = take(n(0.08, 1)); // left for the merchant to allocate
+  const unallocatedPlain = take(n(0.08, 1)); // left for the merchant to 分配
   const afterSaleBefore = take(n(0.015, 1)); // after-sale before allocation: stays unallocated
   const auditBefore = take(n(0.01, 1));
-  const afterSaleAfter = take(n(0.02, 1)); // allocated, then after-sale: auto-un-allocated
+  const afterSaleAfter = take(n(0.02, 1)); // allocated, then after-sale: auto-un-allocated (M3)
   const auditAfter = take(n(0.015, 1));
   const cancelledAfter = take(count >= 50 ? 1 : 0);
   const addressChanged = take(n(0.015, 1)); // allocated, address changed: still allocated, version bumped
-  const toAllocate = shuffled.filter(
-    (sn) => !unallocatedPlain.includes(sn) && !afterSaleBefore.includes(sn) && !auditBefore.includes(sn),
-  );
+  const neverAllocated = new Set([...unallocatedPlain, ...afterSaleBefore, ...auditBefore]);
+  const toAllocate = shuffled.filter((sn) => !neverAllocated.has(sn));
 
-  const event = (sn: string, body: Record<string, unknown>) =>
-    expectOk(
-      `event ${String(body.type)} ${sn}`,
-      call('POST', `/v1/platform/orders/${sn}/events`, { token: admin, body }),
-    );
+  const event = (sn: string, body: PlatformOrderEventRequest) =>
+    step(`event ${body.type} ${sn}`, admin.call(E.platformOrderEvent, { params: { sn }, body }));
 
   for (const sn of afterSaleBefore) await event(sn, { type: 'after_sale_opened' });
   for (const sn of auditBefore) await event(sn, { type: 'audit_hold' });
@@ -397,13 +369,9 @@ export async function seedDemo(call: HubCall, opts: SeedOptions): Promise<SeedRe
   // Allocation (M3), in batches as 批量分配 would send them.
   const allocatedOk: string[] = [];
   for (let i = 0; i < toAllocate.length; i += 500) {
-    const res = await expectOk(
+    const res = await step(
       'allocate',
-      call('POST', '/v1/merchant/allocations', {
-        token: merchant.token,
-        body: { factoryShopId: factory.shopId, orderSns: toAllocate.slice(i, i + 500) },
-      }),
-      AllocateResponseSchema,
+      asMerchant.call(E.allocate, { body: { factoryShopId: factory.shopId, orderSns: toAllocate.slice(i, i + 500) } }),
     );
     for (const r of res.results) if (r.result === 'allocated') allocatedOk.push(r.orderSn);
   }
@@ -422,29 +390,17 @@ export async function seedDemo(call: HubCall, opts: SeedOptions): Promise<SeedRe
   }
 
   // A pairing code for the factory's first station.
-  const st = await expectOk(
-    'pairing code',
-    call('POST', '/v1/factory/stations', { token: factory.token }),
-    PairingCodeResponseSchema,
-  );
-  const pairingCode = st.code;
+  const { code: pairingCode } = await step('pairing code', asFactory.call(E.createPairingCode, {}));
 
-  const stillAllocated = new Set([...afterSaleAfter, ...auditAfter, ...cancelledAfter]);
+  const unallocatedLater = new Set([...afterSaleAfter, ...auditAfter, ...cancelledAfter]);
   return {
     merchant,
     factory,
-    bindingId,
+    bindingId: binding.id,
     pairingCode,
     orders,
-    allocated: allocatedOk.filter((sn) => !stillAllocated.has(sn)),
-    unallocated: [
-      ...unallocatedPlain,
-      ...afterSaleBefore,
-      ...auditBefore,
-      ...afterSaleAfter,
-      ...auditAfter,
-      ...cancelledAfter,
-    ],
+    allocated: allocatedOk.filter((sn) => !unallocatedLater.has(sn)),
+    unallocated: [...neverAllocated, ...unallocatedLater],
     afterSale: [...afterSaleBefore, ...afterSaleAfter],
     auditHold: [...auditBefore, ...auditAfter],
     addressChanged,

@@ -8,7 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { createHubClient } from '../../shared/api/client.ts';
 import { OrderSnSchema } from '../../shared/api/common.ts';
+import { CORE_ENDPOINTS } from '../../shared/api/endpoints.ts';
 import type {
   BindingListResponse,
   FactoryOrderSnapshot,
@@ -29,6 +31,7 @@ import {
   httpHubCall,
   injectHubCall,
   mulberry32,
+  SeedError,
   seedDemo,
   type SeedResult,
 } from '../../server/seed.ts';
@@ -213,6 +216,13 @@ describeEachDb('hub:seed', ({ hub }) => {
     expect(orders).toHaveLength(20);
   });
 
+  it('a wrong admin token fails at the first step, saying which step and why', async () => {
+    const h = hub();
+    const err = await seedDemo(httpHubCall(h.url), { adminToken: 'wrong-token', orders: 5 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(SeedError);
+    expect((err as Error).message).toMatch(/create merchant shop.*平台管理令牌无效/);
+  });
+
   it('the CLI over HTTP prints working tokens and a pairing code', async () => {
     const h = hub();
     const { stdout } = await run(NODE, [SEED_CLI, '--url', h.url, '--orders', '40', '--seed', '5'], {
@@ -240,6 +250,14 @@ describe('hub:seed CLI', () => {
     expect((err as { stderr?: string }).stderr).toContain('HUB_ADMIN_TOKEN');
   });
 
+  it('exits 1 with a clear message when the hub cannot be reached', async () => {
+    const err = await run(NODE, [SEED_CLI, '--url', 'http://127.0.0.1:9', '--orders', '3'], {
+      env: { ...process.env, HUB_ADMIN_TOKEN: 'x' },
+    }).catch((e: unknown) => e);
+    expect((err as { code?: number }).code).toBe(1);
+    expect((err as { stderr?: string }).stderr).toContain('无法连接平台');
+  });
+
   it('with --db seeds a database in-process; a hub opened on it later accepts the printed tokens', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'daifa-seed-'));
     try {
@@ -252,9 +270,10 @@ describe('hub:seed CLI', () => {
       const db = await openDb(url);
       const app = await buildApp({ db, clock: systemClock, adminToken: null });
       try {
-        const res = await injectHubCall(app)('GET', '/v1/merchant/orders?limit=100', { token: merchantToken });
-        expect(res.status).toBe(200);
-        expect((res.body as MerchantOrdersResponse).orders).toHaveLength(25);
+        // Through the in-process transport the CLI used, with the shared typed client.
+        const client = createHubClient({ ...injectHubCall(app), token: merchantToken });
+        const res = await client.call(CORE_ENDPOINTS.merchantOrders, { query: { limit: 100 } });
+        expect(res.orders).toHaveLength(25);
       } finally {
         await app.close();
         await db.destroy();
