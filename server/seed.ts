@@ -9,6 +9,7 @@
  * through Fastify's `inject` (`injectHubCall`, used by `--db`), without opening a port.
  *
  * CLI:  HUB_URL=http://127.0.0.1:8787 HUB_ADMIN_TOKEN=… npm run hub:seed [-- --orders 200 --seed 42]
+ *       npm run hub:seed -- --db sqlite:./data/hub.db     (in-process, no running hub, no admin token)
  */
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
