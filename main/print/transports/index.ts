@@ -22,6 +22,8 @@ export type { PrinterErrorCode } from '../errors.ts';
 export type { Transport, TransportOptions, TransportTarget, PrinterStatus, PrinterLanguage } from './types.ts';
 export { parsePrinterUrl, fileUrlFor, DEFAULT_RAW_PORT } from './url.ts';
 export { statusQuery, parseStatus, statusError } from './status.ts';
+export { deliver } from './deliver.ts';
+export type { DeliverOptions, DeliverResult } from './deliver.ts';
 export { FileTransport, TcpTransport, DeviceFileTransport, LibusbTransport, SystemTransport };
 
 export interface OpenTransportOptions extends TransportOptions {

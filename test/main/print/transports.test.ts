@@ -24,6 +24,7 @@ import {
   FileTransport,
   LibusbTransport,
   TcpTransport,
+  deliver,
   openTransport,
   parsePrinterUrl,
   statusError,
@@ -277,6 +278,56 @@ describe('tcp transport', () => {
       const err = await rejection(t.status!());
       expect(err.code).toBe('timeout');
       await t.close();
+    } finally {
+      await listener.close();
+    }
+  });
+});
+
+describe('deliver: status before sending', () => {
+  const QUERY = Uint8Array.of(0x10, 0x04, 0x04);
+  const job = Buffer.from('\x1b@LABEL\n');
+
+  it('does not send a job to a printer that reports paper-out, and says why', async () => {
+    const listener = await startRawListener({ respond: { query: QUERY, reply: Uint8Array.of(0x72) } });
+    try {
+      const t = openTransport(`${listener.url}?lang=escpos`);
+      const err = await rejection(deliver(t, job));
+      expect(err.code).toBe('paper_out');
+      expect(err.message).toContain('缺纸');
+      await t.close();
+      await listener.waitForEnded(1);
+      expect(listener.bytes().equals(Buffer.from(QUERY))).toBe(true); // the query, and no label
+    } finally {
+      await listener.close();
+    }
+  });
+
+  it('sends to a ready printer', async () => {
+    const listener = await startRawListener({ respond: { query: QUERY, reply: Uint8Array.of(0x12) } });
+    try {
+      const t = openTransport(`${listener.url}?lang=escpos`);
+      const result = await deliver(t, job);
+      expect(result.status?.ready).toBe(true);
+      await t.close();
+      await listener.waitForEnded(1);
+      expect(listener.bytes().equals(Buffer.concat([QUERY, job]))).toBe(true);
+    } finally {
+      await listener.close();
+    }
+  });
+
+  it('prints to a printer that never answers, and stops asking it', async () => {
+    const listener = await startRawListener();
+    try {
+      const t = openTransport(`${listener.url}?lang=tspl`, { statusTimeoutMs: 150 });
+      await deliver(t, job);
+      const started = Date.now();
+      await deliver(t, job);
+      expect(Date.now() - started).toBeLessThan(120);
+      await t.close();
+      await listener.waitForEnded(1);
+      expect(listener.bytes().toString('latin1')).toBe(`\x1b!?${job.toString('latin1')}${job.toString('latin1')}`);
     } finally {
       await listener.close();
     }
