@@ -121,11 +121,11 @@ export class DeviceFileTransport implements Transport {
     }
     return this.serial(async () => {
       const handle = await this.openDevice(constants.O_RDWR);
+      let abandoned = false;
       try {
         const query = statusQuery(language);
         await handle.write(query, 0, query.length);
         const chunks: Uint8Array[] = [];
-        let abandoned = false;
         const read = async (): Promise<Uint8Array> => {
           while (!abandoned) {
             const buf = new Uint8Array(256);
@@ -145,7 +145,10 @@ export class DeviceFileTransport implements Transport {
       } catch (err) {
         throw toPrinterError(err, this.path);
       } finally {
-        await handle.close().catch(() => undefined);
+        // FileHandle.close() waits for pending operations: after a timeout the read is still blocked
+        // on the device, so close in the background instead of hanging the status call.
+        const close = handle.close().catch(() => undefined);
+        if (!abandoned) await close;
       }
     });
   }

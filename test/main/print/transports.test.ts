@@ -488,6 +488,20 @@ describe('usb device-file transport', () => {
     expect(closed).toBe(false); // the stuck write still owns the handle
   });
 
+  it('times out a status read the device never answers, without hanging on close', async () => {
+    const t = openTransport('usb:///dev/usb/lp0?lang=escpos', {
+      statusTimeoutMs: 100,
+      deviceOpen: async () => ({
+        write: async (_d, _o, l) => ({ bytesWritten: l }),
+        read: () => new Promise(() => undefined), // a printer that never replies
+        // Like FileHandle.close(): waits for the pending read, i.e. forever here.
+        close: () => new Promise(() => undefined),
+      }),
+    });
+    const err = await rejection(t.status!());
+    expect(err.code).toBe('timeout');
+  });
+
   it('reads a TSPL status reply from the device', async () => {
     const writes: Buffer[] = [];
     const t = openTransport('usb:///dev/usb/lp0?lang=tspl', {
