@@ -22,7 +22,7 @@
 import iconv from 'iconv-lite';
 import { PrinterTypes, ThermalPrinter } from 'node-thermal-printer';
 import type { LabelData, LabelLayout } from '../../../shared/label/index.ts';
-import { code128Modules, fieldValue, mmToDots, qrModules } from '../../../shared/label/index.ts';
+import { code128Modules, fieldValue, goodsCandidates, mmToDots, qrModules } from '../../../shared/label/index.ts';
 import {
   normalizeOptions,
   prepareLabel,
@@ -67,6 +67,8 @@ const GS = 0x1d;
 const FS = 0x1c;
 /** Font A: 12 × 24 dots; a GB18030 double-byte character is 24 dots wide. */
 const HALF_WIDTH_DOTS = 12;
+/** A receipt has room, but a 30-item order should not print a metre of paper. */
+const GOODS_MAX_LINES = 6;
 /** Rows per `GS v 0` band: small enough for the receive buffers of cheap printers. */
 const RASTER_BAND_ROWS = 128;
 
@@ -253,7 +255,9 @@ function textLabel(data: LabelData, opts: EscposJobOptions, missing: Set<string>
   lines(`寄 ${fieldValue(data, 'sender.name')}  ${fieldValue(data, 'sender.phone')}`);
   lines(fieldValue(data, 'sender.address'), '   ');
   p.drawLine();
-  lines(`物品：${fieldValue(data, 'goods')}`);
+  // Goods: the fullest summary that fits GOODS_MAX_LINES, else "first items … 等N件" (the layout's rule).
+  const goods = goodsCandidates(data.items).map((g) => `物品：${g}`);
+  lines(goods.find((g) => wrapColumns(g, cols).length <= GOODS_MAX_LINES) ?? goods[goods.length - 1] ?? '');
   lines(`订单号：${fieldValue(data, 'orderSn')}`);
   const remark = fieldValue(data, 'remark');
   if (remark) lines(`备注：${remark}`);
