@@ -1,0 +1,392 @@
+/**
+ * Label rendering benchmark: `npm run bench:labels` (plain Node, no vitest).
+ *
+ * Every backend runs in its own child process pinned to one CPU core (taskset, where available),
+ * so each gets a cold start, its own peak memory (maxRSS) and no interference from the others.
+ * A worker renders N labels with varied data (sampleLabels), ONE LABEL PER CALL — the station
+ * prints label by label (DESIGN §7) — and, for PDF, also in batches of 50 labels per document.
+ *
+ * Baselines, in the same run:
+ *  - naive pdfkit: the same layout, but the font file read and parsed per document and both codes
+ *    embedded as PNG images from bwip-js toBuffer();
+ *  - Chromium page.pdf(): the same label as an HTML page (absolutely positioned text, bwip-js SVG codes),
+ *    printed by Debian's chromium through playwright-core, the approach of HTML-template print tools.
+ *
+ * Options: --labels N (default 1000), --chromium-labels N (default 100), --naive-labels N (default 300),
+ * --only a,b (backends to run), --json (print raw results too).
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { fmtMs, fmtRatio, markdownTable } from './stats.ts';
+
+const SELF = fileURLToPath(import.meta.url);
+const TEMPLATE = '100x180';
+const DPI = 203;
+const BATCH = 50;
+
+type Kind = 'pdf' | 'pdf-batch' | 'png' | 'tspl' | 'zpl' | 'escpos' | 'naive-pdfkit' | 'chromium';
+const KINDS: Kind[] = ['pdf', 'pdf-batch', 'png', 'tspl', 'zpl', 'escpos', 'naive-pdfkit', 'chromium'];
+
+interface WorkerResult {
+  kind: Kind;
+  ok: boolean;
+  error?: string;
+  labels: number;
+  /** Wall time of the measured loop, ms. */
+  totalMs: number;
+  /** CPU time (user + system) of the measured loop, ms. */
+  cpuMs: number;
+  /** From process start to the first label's bytes (Node start, imports, font parse, first render). */
+  coldProcessMs: number;
+  /** From the first import of our code to the first label's bytes. */
+  coldInProcessMs: number;
+  /** Median of single-label renders after warm-up. */
+  warmMs: number;
+  bytesPerLabel: number;
+  maxRssMb: number;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Worker side
+
+async function worker(kind: Kind, n: number): Promise<WorkerResult> {
+  const t0 = performance.now();
+  const label = await import('../../shared/label/index.ts');
+  const labels = label.sampleLabels(n, 42);
+  const opts = { template: TEMPLATE, dpi: DPI, offsetMm: { x: 0, y: 0 }, darkness: 8, speed: 4, copies: 1 };
+
+  let renderOne: (i: number) => Promise<number>;
+  let close = async () => {};
+  if (kind === 'naive-pdfkit') {
+    const naive = await naivePdfkit();
+    renderOne = (i) => naive(labels[i % labels.length]!);
+  } else if (kind === 'chromium') {
+    const c = await chromiumPdf();
+    renderOne = (i) => c.render(labels[i % labels.length]!);
+    close = c.close;
+  } else {
+    const { loadBackend } = await import('../../main/print/cli.ts');
+    const backend = await loadBackend(kind === 'pdf-batch' ? 'pdf' : kind);
+    if (kind === 'pdf-batch') {
+      renderOne = async (i) => {
+        const start = (i * BATCH) % labels.length;
+        return (await backend.render(labels.slice(start, start + BATCH), opts)).bytes.length;
+      };
+    } else renderOne = async (i) => (await backend.render([labels[i % labels.length]!], opts)).bytes.length;
+  }
+
+  // Cold: the very first label of this process.
+  await renderOne(0);
+  const coldProcessMs = performance.now(); // performance.now() counts from process start
+  const coldInProcessMs = performance.now() - t0;
+
+  // Warm single-label latency: the median of 15 renders after a short warm-up.
+  for (let i = 0; i < 10; i++) await renderOne(i);
+  const singles: number[] = [];
+  for (let i = 0; i < 15; i++) {
+    const s = performance.now();
+    await renderOne(i + 10);
+    singles.push(performance.now() - s);
+  }
+  singles.sort((a, b) => a - b);
+
+  // Throughput.
+  const calls = kind === 'pdf-batch' ? Math.ceil(n / BATCH) : n;
+  const perCall = kind === 'pdf-batch' ? BATCH : 1;
+  let bytes = 0;
+  const cpu0 = process.cpuUsage();
+  const s = performance.now();
+  for (let i = 0; i < calls; i++) bytes += await renderOne(i);
+  const totalMs = performance.now() - s;
+  const cpu = process.cpuUsage(cpu0);
+  await close();
+  return {
+    kind,
+    ok: true,
+    labels: calls * perCall,
+    totalMs,
+    cpuMs: (cpu.user + cpu.system) / 1000,
+    coldProcessMs,
+    coldInProcessMs,
+    warmMs: singles[Math.floor(singles.length / 2)]! / (kind === 'pdf-batch' ? BATCH : 1),
+    bytesPerLabel: bytes / (calls * perCall),
+    maxRssMb: process.resourceUsage().maxRSS / 1024,
+  };
+}
+
+/** Baseline 1: pdfkit as commonly used — font file per document, barcodes as PNG images. */
+async function naivePdfkit(): Promise<(d: import('../../shared/label/index.ts').LabelData) => Promise<number>> {
+  const { default: PDFDocument } = await import('pdfkit');
+  const { default: bwipjs } = await import('bwip-js');
+  const { prepareLabel } = await import('../../main/print/backend.ts');
+  const { fontDir, FONT_FILES } = await import('../../main/print/render/font.ts');
+  const { PT_MM } = await import('../../shared/label/index.ts');
+  const regular = `${fontDir()}/${FONT_FILES.regular}`;
+  const bold = `${fontDir()}/${FONT_FILES.bold}`;
+  const pt = (mm: number) => mm / PT_MM;
+  return async (data) => {
+    const { layout } = prepareLabel(data, { template: TEMPLATE, offsetMm: { x: 0, y: 0 } });
+    const doc = new PDFDocument({ size: [pt(layout.widthMm), pt(layout.heightMm)], margin: 0 });
+    const chunks: Buffer[] = [];
+    doc.on('data', (c: Buffer) => chunks.push(c));
+    const done = new Promise<void>((r) => doc.on('end', () => r()));
+    doc.registerFont('r', regular); // read + parsed for this document
+    doc.registerFont('b', bold);
+    for (const op of layout.ops) {
+      if (op.kind === 'rect') {
+        if (op.fill) doc.rect(pt(op.x), pt(op.y), pt(op.w), pt(op.h)).fill('#000');
+        else doc.lineWidth(pt(op.strokeMm)).rect(pt(op.x), pt(op.y), pt(op.w), pt(op.h)).stroke();
+      } else if (op.kind === 'line')
+        doc.lineWidth(pt(op.strokeMm)).moveTo(pt(op.x1), pt(op.y1)).lineTo(pt(op.x2), pt(op.y2)).stroke();
+      else if (op.kind === 'text') {
+        doc
+          .font(op.bold ? 'b' : 'r')
+          .fontSize(op.sizePt)
+          .fillColor(op.inverse ? '#fff' : '#000');
+        for (const l of op.lines)
+          doc.text(l.text, pt(l.x), pt(l.baseline), { baseline: 'alphabetic', lineBreak: false });
+      } else if (op.kind === 'code128') {
+        const png = await bwipjs.toBuffer({ bcid: 'code128', text: op.value, scale: 3, height: 12 });
+        doc.image(png, pt(op.x), pt(op.y), { width: pt(op.w), height: pt(op.h) });
+      } else if (op.kind === 'qr') {
+        const png = await bwipjs.toBuffer({ bcid: 'qrcode', text: op.value, scale: 4 });
+        doc.image(png, pt(op.x), pt(op.y), { width: pt(op.size), height: pt(op.size) });
+      }
+    }
+    doc.end();
+    await done;
+    return chunks.reduce((n, c) => n + c.length, 0);
+  };
+}
+
+/** Baseline 2: the label as HTML, printed to PDF by Chromium (page.pdf). */
+async function chromiumPdf(): Promise<{
+  render: (d: import('../../shared/label/index.ts').LabelData) => Promise<number>;
+  close: () => Promise<void>;
+}> {
+  const { chromium } = await import('playwright-core');
+  const { default: bwipjs } = await import('bwip-js');
+  const { prepareLabel } = await import('../../main/print/backend.ts');
+  const browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+  const page = await browser.newPage();
+  const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
+  return {
+    async render(data) {
+      const { layout } = prepareLabel(data, { template: TEMPLATE, offsetMm: { x: 0, y: 0 } });
+      const parts: string[] = [];
+      for (const op of layout.ops) {
+        if (op.kind === 'rect')
+          parts.push(
+            `<div style="position:absolute;left:${op.x}mm;top:${op.y}mm;width:${op.w}mm;height:${op.h}mm;box-sizing:border-box;border:${op.strokeMm}mm solid #000;${op.fill ? 'background:#000' : ''}"></div>`,
+          );
+        else if (op.kind === 'line')
+          parts.push(
+            `<div style="position:absolute;left:${Math.min(op.x1, op.x2)}mm;top:${Math.min(op.y1, op.y2)}mm;width:${Math.max(op.strokeMm, Math.abs(op.x2 - op.x1))}mm;height:${Math.max(op.strokeMm, Math.abs(op.y2 - op.y1))}mm;background:#000"></div>`,
+          );
+        else if (op.kind === 'text') {
+          for (const l of op.lines) {
+            parts.push(
+              `<div style="position:absolute;left:${l.x}mm;top:${l.baseline - op.sizePt * 0.3528 * 0.88}mm;font-size:${op.sizePt}pt;line-height:1;white-space:nowrap;font-weight:${op.bold ? 700 : 400};color:${op.inverse ? '#fff' : '#000'}">${esc(l.text)}</div>`,
+            );
+          }
+        } else if (op.kind === 'code128') {
+          const svg = bwipjs.toSVG({ bcid: 'code128', text: op.value, height: 12 });
+          parts.push(
+            `<div style="position:absolute;left:${op.x}mm;top:${op.y}mm;width:${op.w}mm;height:${op.h}mm">${svg.replace('<svg ', '<svg preserveAspectRatio="none" width="100%" height="100%" ')}</div>`,
+          );
+        } else if (op.kind === 'qr') {
+          const svg = bwipjs.toSVG({ bcid: 'qrcode', text: op.value });
+          parts.push(
+            `<div style="position:absolute;left:${op.x}mm;top:${op.y}mm;width:${op.size}mm;height:${op.size}mm">${svg.replace('<svg ', '<svg width="100%" height="100%" ')}</div>`,
+          );
+        }
+      }
+      const html = `<!doctype html><html><head><meta charset="utf-8"><style>@page{size:${layout.widthMm}mm ${layout.heightMm}mm;margin:0}html,body{margin:0;font-family:'Noto Sans CJK SC',sans-serif}</style></head><body><div style="position:relative;width:${layout.widthMm}mm;height:${layout.heightMm}mm">${parts.join('')}</div></body></html>`;
+      await page.setContent(html);
+      const pdf = await page.pdf({
+        width: `${layout.widthMm}mm`,
+        height: `${layout.heightMm}mm`,
+        printBackground: true,
+        margin: { top: '0', right: '0', bottom: '0', left: '0' },
+      });
+      return pdf.length;
+    },
+    close: () => browser.close(),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Parent side
+
+function runWorker(kind: Kind, n: number): Promise<WorkerResult> {
+  const pin = existsSync('/usr/bin/taskset') ? ['taskset', '-c', '0'] : [];
+  const cmd = [...pin, process.execPath, SELF, '--worker', kind, '--labels', String(n)];
+  return new Promise((resolve) => {
+    const child = spawn(cmd[0]!, cmd.slice(1), { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.on('close', (code) => {
+      const line = out.trim().split('\n').pop() ?? '';
+      try {
+        resolve(JSON.parse(line) as WorkerResult);
+      } catch {
+        resolve({
+          kind,
+          ok: false,
+          error: `worker exited ${code}: ${out.slice(-500)}`,
+          labels: 0,
+          totalMs: NaN,
+          cpuMs: NaN,
+          coldProcessMs: NaN,
+          coldInProcessMs: NaN,
+          warmMs: NaN,
+          bytesPerLabel: NaN,
+          maxRssMb: NaN,
+        });
+      }
+    });
+  });
+}
+
+const GOALS: Partial<Record<Kind, number>> = { pdf: 150, 'pdf-batch': 150, tspl: 500, zpl: 500 };
+const NAMES: Record<Kind, string> = {
+  pdf: 'pdf (1 label/document)',
+  'pdf-batch': `pdf (${BATCH} labels/document)`,
+  png: 'png (1-bit preview)',
+  tspl: 'tspl',
+  zpl: 'zpl',
+  escpos: 'escpos (text mode)',
+  'naive-pdfkit': 'baseline: naive pdfkit',
+  chromium: 'baseline: Chromium page.pdf()',
+};
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      worker: { type: 'string' },
+      labels: { type: 'string' },
+      'chromium-labels': { type: 'string' },
+      'naive-labels': { type: 'string' },
+      only: { type: 'string' },
+      json: { type: 'boolean' },
+    },
+  });
+  if (values.worker) {
+    const kind = values.worker as Kind;
+    try {
+      console.log(JSON.stringify(await worker(kind, Number(values.labels ?? 1000))));
+    } catch (e) {
+      console.log(JSON.stringify({ kind, ok: false, error: (e as Error).message }));
+    }
+    return;
+  }
+
+  const n = Number(values.labels ?? 1000);
+  const counts: Record<Kind, number> = {
+    pdf: n,
+    'pdf-batch': n,
+    png: n,
+    tspl: n,
+    zpl: n,
+    escpos: n,
+    'naive-pdfkit': Number(values['naive-labels'] ?? 300),
+    chromium: Number(values['chromium-labels'] ?? 100),
+  };
+  const only = values.only ? (values.only.split(',') as Kind[]) : KINDS;
+  const started = performance.now();
+  const results: WorkerResult[] = [];
+  for (const kind of only) {
+    process.stderr.write(`bench: ${kind} (${counts[kind]} labels)…\n`);
+    results.push(await runWorker(kind, counts[kind]));
+  }
+
+  const rate = (r: WorkerResult) => (r.labels / r.totalMs) * 1000;
+  const cpuRate = (r: WorkerResult) => (r.labels / r.cpuMs) * 1000;
+  const rows = results.map((r) => {
+    if (!r.ok) return [NAMES[r.kind], '–', '–', '–', '–', '–', '–', '–', '–', `failed: ${r.error ?? ''}`.slice(0, 80)];
+    const goal = GOALS[r.kind];
+    return [
+      NAMES[r.kind],
+      String(r.labels),
+      `${Math.round(rate(r))}/s`,
+      `${Math.round(cpuRate(r))}/s`,
+      fmtMs(r.totalMs / r.labels),
+      goal ? `≥ ${goal}/s ${rate(r) >= goal ? '✅' : '❌'}` : '',
+      fmtMs(r.coldProcessMs),
+      fmtMs(r.coldInProcessMs),
+      fmtMs(r.warmMs),
+      `${(r.bytesPerLabel / 1024).toFixed(1)} KiB`,
+      `${Math.round(r.maxRssMb)} MB`,
+    ];
+  });
+  const header = [
+    'backend',
+    'labels',
+    'labels/s (wall)',
+    'labels/s (CPU)',
+    'ms/label',
+    'goal',
+    'first label, cold process',
+    'first label, cold in-process',
+    'first label, warm',
+    'bytes/label',
+    'peak RSS',
+  ];
+  console.log(
+    `\n### Label rendering, template ${TEMPLATE} at ${DPI} dpi, one core${existsSync('/usr/bin/taskset') ? ' (taskset -c 0)' : ''}\n`,
+  );
+  console.log(markdownTable(header, rows));
+
+  const by = (k: Kind) => results.find((r) => r.kind === k && r.ok);
+  const pdf = by('pdf');
+  const ratios: string[] = [];
+  for (const [k, name] of [
+    ['naive-pdfkit', 'naive pdfkit'],
+    ['chromium', 'Chromium page.pdf()'],
+  ] as const) {
+    const b = by(k);
+    if (pdf && b)
+      ratios.push(
+        `- pdf vs ${name}: ${fmtRatio(rate(pdf) / rate(b))} the throughput, first label warm ${fmtRatio(b.warmMs / pdf.warmMs)} faster, ${fmtRatio(b.bytesPerLabel / pdf.bytesPerLabel)} smaller`,
+      );
+  }
+  const batch = by('pdf-batch');
+  if (batch) {
+    for (const [k, name] of [
+      ['naive-pdfkit', 'naive pdfkit'],
+      ['chromium', 'Chromium page.pdf()'],
+    ] as const) {
+      const b = by(k);
+      if (b) ratios.push(`- pdf (batched) vs ${name}: ${fmtRatio(rate(batch) / rate(b))} the throughput`);
+    }
+  }
+  if (ratios.length) console.log(`\nRatios:\n${ratios.join('\n')}`);
+  console.log(
+    `\nNode ${process.version}, ${readCpuModel()}; total bench time ${((performance.now() - started) / 1000).toFixed(0)} s.`,
+  );
+  if (values.json) console.log(JSON.stringify(results, null, 2));
+  if (results.some((r) => !r.ok)) process.exitCode = 1;
+}
+
+function readCpuModel(): string {
+  try {
+    return /model name\s*:\s*(.*)/.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? 'unknown CPU';
+  } catch {
+    return 'unknown CPU';
+  }
+}
+
+await main();
