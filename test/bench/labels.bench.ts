@@ -19,6 +19,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import type { LabelData } from '../../shared/label/index.ts';
 import { fmtMs, fmtRatio, markdownTable } from './stats.ts';
 
 const SELF = fileURLToPath(import.meta.url);
@@ -117,7 +118,7 @@ async function worker(kind: Kind, n: number): Promise<WorkerResult> {
 }
 
 /** Baseline 1: pdfkit as commonly used — font file per document, barcodes as PNG images. */
-async function naivePdfkit(): Promise<(d: import('../../shared/label/index.ts').LabelData) => Promise<number>> {
+async function naivePdfkit(): Promise<(d: LabelData) => Promise<number>> {
   const { default: PDFDocument } = await import('pdfkit');
   const { default: bwipjs } = await import('bwip-js');
   const { prepareLabel } = await import('../../main/print/backend.ts');
@@ -163,7 +164,7 @@ async function naivePdfkit(): Promise<(d: import('../../shared/label/index.ts').
 
 /** Baseline 2: the label as HTML, printed to PDF by Chromium (page.pdf). */
 async function chromiumPdf(): Promise<{
-  render: (d: import('../../shared/label/index.ts').LabelData) => Promise<number>;
+  render: (d: LabelData) => Promise<number>;
   close: () => Promise<void>;
 }> {
   const { chromium } = await import('playwright-core');
