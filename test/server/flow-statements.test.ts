@@ -15,6 +15,10 @@ import {
   type TestShop,
 } from './support/hub.ts';
 import { issueAndReturn } from './flow-support.ts';
+import { flowDb } from '../../server/flow/schema.ts';
+
+// This file's hubs look for statement work every 100 ms (the worker reads it when the hub starts).
+process.env.HUB_STATEMENT_POLL_MS = '100';
 
 const T0 = Date.parse('2026-11-27T01:00:00.000Z'); // 09:00 China time
 const HOUR = 3_600_000;
@@ -279,5 +283,41 @@ describeEachDb('hub-flow: settlement prices and statements (M8)', ({ hub }) => {
         })
       ).status,
     ).toBe(400);
+  });
+
+  it('a statement whose build keeps failing ends as failed (after 5 attempts), and cannot be downloaded', async () => {
+    const h = hub();
+    const merchant = await createMerchant(h);
+    const factory = await createFactory(h);
+    await bindAndAccept(h, merchant, factory);
+    const station = await pairStation(h, factory);
+    const [sn] = await createOrders(h, merchant, 1);
+    await allocate(h, merchant, factory.shopId, [sn!]);
+    h.clock.set(new Date(T0 + 40 * HOUR));
+    await issueAndReturn(h, station, [sn!]);
+    // Break the order's stored items so that every build attempt throws.
+    await h.db.updateTable('orders').set({ items_json: '{not json' }).where('sn', '=', sn!).execute();
+    const { statement } = await ok(h, 'POST', '/v1/merchant/statements', {
+      token: merchant.token,
+      body: {
+        factoryShopId: factory.shopId,
+        from: new Date(T0 + 39 * HOUR).toISOString(),
+        to: new Date(T0 + 41 * HOUR).toISOString(),
+      },
+    });
+    const st = await waitReady(h, merchant, statement.id);
+    expect(st.status).toBe('failed');
+    expect(st.error).toBeTruthy();
+    const row = await flowDb(h.db)
+      .selectFrom('statements')
+      .select('attempts')
+      .where('id', '=', statement.id)
+      .executeTakeFirstOrThrow();
+    expect(row.attempts).toBe(5);
+    const dl = await call(h, 'GET', `/v1/merchant/statements/${statement.id}/download`, { token: merchant.token });
+    expect(dl.status).toBe(409);
+    expect(dl.body.error).toMatchObject({ code: 'STATEMENT_NOT_READY', message: '对账单生成失败' });
+    const list = await ok(h, 'GET', '/v1/merchant/statements', { token: merchant.token });
+    expect(list.statements.map((x: { status: string }) => x.status)).toEqual(['failed']);
   });
 });
