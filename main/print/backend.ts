@@ -6,7 +6,7 @@
  * measure, then the printer's calibration offset. So all formats put every element at the same place.
  */
 import type { LabelData, LabelLayout, LabelTemplate } from '../../shared/label/index.ts';
-import { getTemplate, layoutLabel, offsetLayout } from '../../shared/label/index.ts';
+import { getTemplate, layoutLabel, offsetLayout, SAMPLE_LABEL, TEMPLATE_IDS } from '../../shared/label/index.ts';
 import { waybillFonts } from './render/font.ts';
 
 export type LabelFormat = 'pdf' | 'png' | 'tspl' | 'zpl' | 'escpos';
@@ -100,4 +100,15 @@ export function prepareLabel(
     layout,
     report: { waybillNo: data.waybillNo, truncatedFields: layout.truncatedFields, missingGlyphs: layout.missingGlyphs },
   };
+}
+
+/**
+ * Station start-up: parse the fonts and render the demo label once through this backend, so the
+ * first real label pays no font parsing, module initialisation or JIT warm-up. Returns the time spent.
+ */
+export async function warmUpBackend(backend: LabelBackend, opts: Partial<RenderOptions> = {}): Promise<number> {
+  const started = performance.now();
+  const o = normalizeOptions(opts);
+  for (const template of TEMPLATE_IDS) await backend.render([SAMPLE_LABEL], { ...o, template });
+  return performance.now() - started;
 }

@@ -6,3 +6,4 @@ export { code128Pattern, qrMatrix, qrRuns } from './barcodes.ts';
 export type { Code128Pattern, QrMatrix } from './barcodes.ts';
 export { monoToPng, inkRatio } from './mono-png.ts';
 export type { PackedBitmap } from './mono-png.ts';
+export { warmUp } from './warm-up.ts';
