@@ -1,10 +1,14 @@
 /**
- * Crash test of the exactly-once push (DESIGN §4): a real hub process (`node server/main.ts` on a
- * temp SQLite file, or a fresh PostgreSQL database) is SIGKILLed at random points while a client pushes 2,000 returns in batches of
- * 100, and restarted each time. The client behaves like the station's outbox: after any failure it
- * resends from its last confirmed id. At the end every return was processed exactly once (the
+ * Crash test of the exactly-once push (DESIGN §4), on SQLite and PostgreSQL: a real hub process
+ * (`node server/main.ts`) is SIGKILLed at random points while a client pushes 2,000 returns in
+ * batches of 100, and restarted each time. Kills land a random 0–25 ms after a request is sent
+ * (before, during or after the hub's transaction); twice the client also drops a committed answer
+ * and the hub dies, the case where only the stored results can tell the client what happened.
+ * The client behaves like the station's outbox: it resends from its last confirmed id, sometimes
+ * with already-confirmed ids again. At the end every return was processed exactly once (the
  * factory's feed version moved by exactly 2,000: each committed application reserves one version
- * per new mutation), and the client's results equal those the hub stored.
+ * per new mutation), every result the client saw equals the one the hub stored, and 40 returns of
+ * orders that turned abnormal were rejected with intercept.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
