@@ -46,8 +46,29 @@ function glyphCanvas(side: number): SKRSContext2D {
   return c.ctx;
 }
 
+/** U+25A1 □, the missing-glyph placeholder. */
+const PLACEHOLDER_CP = 0x25a1;
+
+/**
+ * The placeholder drawn as a box with strokes of at least one whole dot: the font's hairline □
+ * falls apart under a 1-bit threshold at small sizes, and a placeholder must never vanish.
+ */
+function placeholderMask(advance: number, sizePx: number): GlyphMask {
+  const stroke = Math.max(1, Math.round(sizePx * 0.08));
+  const side = Math.max(3 * stroke, Math.round(sizePx * 0.78));
+  const left = Math.round((advance - side) / 2);
+  const top = -Math.round(sizePx * 0.8);
+  const runs: number[] = [];
+  for (let y = 0; y < side; y++) {
+    if (y < stroke || y >= side - stroke) runs.push(y, 0, side);
+    else runs.push(y, 0, stroke, y, side - stroke, stroke);
+  }
+  return { left, top, w: side, h: side, runs: Int16Array.from(runs), advance };
+}
+
 function rasterise(face: LoadedFace, family: string, sizePx: number, cp: number): GlyphMask {
   const advance = (face.font.glyphForCodePoint(cp).advanceWidth * sizePx) / face.font.unitsPerEm;
+  if (cp === PLACEHOLDER_CP) return placeholderMask(advance, sizePx);
   // Room for overhangs: glyphs may extend a little left of the pen and below the descender.
   const pad = Math.ceil(sizePx * 0.25) + 2;
   const side = Math.ceil(sizePx * 1.5) + 2 * pad;

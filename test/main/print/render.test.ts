@@ -107,6 +107,47 @@ describe('renderMonochrome', () => {
     const op = layout.ops.find((o): o is TextOp => o.kind === 'text' && o.id === 'receiverNamePhone')!;
     expect(op.lines[0]!.text.startsWith('□*')).toBe(true);
   });
+
+  it.each([203, 300])(
+    'draws the □ placeholder as a closed box with whole-dot sides at %i dpi, even in small print',
+    (dpi) => {
+      const data: LabelData = { ...SAMPLE_LABEL, remark: '𠀾' };
+      const { layout } = prepareLabel(data, { template: '76x130', offsetMm: { x: 0, y: 0 } });
+      const op = layout.ops.find((o): o is TextOp => o.kind === 'text' && o.id === 'remark')!;
+      expect(op.lines[0]!.text).toBe('备注：□');
+      expect(op.sizePt).toBeLessThanOrEqual(7);
+      const bmp = renderMonochrome(layout, { dpi, omitCodes: true });
+      // Find the box: the last character of the line, one em wide, ending at the line's right edge.
+      const s = dpi === 203 ? 8 : 12;
+      const em = op.sizePt * (25.4 / 72) * s;
+      const right = Math.round((op.lines[0]!.x + op.lines[0]!.width) * s);
+      const base = Math.round(op.lines[0]!.baseline * s);
+      const x0 = Math.round(right - em);
+      const y0 = Math.round(base - em * 0.85);
+      const side = Math.round(em);
+      const rowInk = (y: number) => inkRatio(bmp, x0, y, side, 1);
+      const colInk = (x: number) => inkRatio(bmp, x, y0, 1, side);
+      let top = -1;
+      let bottom = -1;
+      for (let y = y0; y < y0 + side; y++) {
+        if (rowInk(y) <= 0.5) continue;
+        if (top < 0) top = y;
+        else bottom = y;
+      }
+      let left = -1;
+      let rightCol = -1;
+      for (let x = x0; x < x0 + side; x++) {
+        if (colInk(x) <= 0.5) continue;
+        if (left < 0) left = x;
+        else rightCol = x;
+      }
+      expect(top).toBeGreaterThan(0);
+      expect(bottom - top).toBeGreaterThan(em * 0.5);
+      expect(rightCol - left).toBeGreaterThan(em * 0.5);
+      // Hollow inside.
+      expect(inkRatio(bmp, left + 2, top + 2, rightCol - left - 3, bottom - top - 3)).toBe(0);
+    },
+  );
 });
 
 describe('codes', () => {
