@@ -352,7 +352,8 @@ async function main(): Promise<void> {
       NAMES[r.kind],
       String(r.labels),
       `${Math.round(rate(r))}/s`,
-      `${Math.round(cpuRate(r))}/s`,
+      // Chromium works in its own processes, whose CPU time this process cannot see.
+      r.kind === 'chromium' ? '–' : `${Math.round(cpuRate(r))}/s`,
       fmtMs(r.totalMs / r.labels),
       goal ? `≥ ${goal}/s ${rate(r) >= goal ? '✅' : '❌'}` : '',
       fmtMs(r.coldProcessMs),
