@@ -203,6 +203,8 @@ export class SimulatedWaybillService implements ElectronicWaybillService {
   }
 
   async cancel(_courier: Courier, waybillNo: string): Promise<void> {
+    // The simulation only remembers recent cancellations (for tests); a long-running hub must not grow.
+    if (this.cancelled.size >= 10_000) this.cancelled.clear();
     this.cancelled.add(waybillNo);
   }
 }
