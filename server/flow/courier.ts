@@ -76,11 +76,11 @@ export function memorySerialSource(start = 1): SerialSource {
 }
 
 /**
- * Number formats, as seen on real labels:
- * - ZTO 中通: 12 digits beginning 7 (e.g. 7731…); its newer 14-digit range also begins 7.
+ * Number formats as couriers issue them today (and as tracking-number validators check them):
+ * - ZTO 中通: 14 digits beginning 73–76 or 78 (e.g. 75…, 78…).
  * - YTO 圆通: `YT` + 13 digits.
- * - YUNDA 韵达: 13 digits beginning 4 or 3 (43…, 46…, 31…).
- * - STO 申通: 12–13 digits beginning 77 (773…, 777…); we issue 13.
+ * - YUNDA 韵达: 15 digits beginning 3 or 4 (43…, 46…, 31…).
+ * - STO 申通: 15 digits beginning 77 (773…, 777…).
  * - JTSD 极兔: `JT` + 13 digits.
  * Each serial is spread over a fixed range under its courier's prefix, so numbers stay in format.
  */
@@ -92,10 +92,10 @@ interface NumberFormat {
 }
 
 const FORMATS: Record<Courier, NumberFormat> = {
-  ZTO: { prefix: '73', width: 10, pattern: /^7\d{11}$/ },
+  ZTO: { prefix: '75', width: 12, pattern: /^7[3-68]\d{12}$/ },
   YTO: { prefix: 'YT', width: 13, pattern: /^YT\d{13}$/ },
-  YUNDA: { prefix: '43', width: 11, pattern: /^[34]\d{12}$/ },
-  STO: { prefix: '773', width: 10, pattern: /^77\d{10,11}$/ },
+  YUNDA: { prefix: '43', width: 13, pattern: /^[34]\d{14}$/ },
+  STO: { prefix: '773', width: 12, pattern: /^77\d{13}$/ },
   JTSD: { prefix: 'JT', width: 13, pattern: /^JT\d{13}$/ },
 };
 

@@ -13,10 +13,10 @@ const hz = { province: '浙江省', city: '杭州市', district: '西湖区', de
 
 describe('simulated electronic-waybill service', () => {
   it.each([
-    ['ZTO', /^7\d{11}$/],
+    ['ZTO', /^7[3-68]\d{12}$/],
     ['YTO', /^YT\d{13}$/],
-    ['YUNDA', /^[34]\d{12}$/],
-    ['STO', /^77\d{11}$/],
+    ['YUNDA', /^[34]\d{14}$/],
+    ['STO', /^77\d{13}$/],
     ['JTSD', /^JT\d{13}$/],
   ] as const)('%s numbers have the courier’s real format', (courier, re) => {
     for (const serial of [0, 1, 2, 999, 123_456_789, 9_999_999_999]) {
