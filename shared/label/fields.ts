@@ -76,6 +76,13 @@ export function goodsCandidates(items: readonly LabelGoodsItem[]): string[] {
   for (let k = Math.min(parts.length - 1, 40); k >= 1; k--) {
     out.push(`${parts.slice(0, k).join('；')} 等${total}件`);
   }
+  // A first item too long even alone: cut it (visibly) but keep the count, which matters more.
+  if (parts.length > 1) {
+    const first = Array.from(parts[0]!);
+    for (const len of [48, 32, 20, 12, 6]) {
+      if (first.length > len) out.push(`${first.slice(0, len).join('').trimEnd()}… 等${total}件`);
+    }
+  }
   return out;
 }
 

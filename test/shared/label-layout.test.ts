@@ -175,6 +175,20 @@ describe('layoutLabel', () => {
     expectInsideBoxes(l);
   });
 
+  it('keeps "等N件" when even the first item alone does not fit', () => {
+    const items = [
+      { goodsName: '超长商品名称'.repeat(40), spec: '白色/XL', quantity: 1 },
+      { goodsName: '袜子', spec: '', quantity: 4 },
+    ];
+    const l = layoutLabel(TEMPLATE_76x130, label({ items }), measure);
+    const all = text(l, 'goods')
+      .lines.map((x) => x.text)
+      .join('');
+    expect(all).toMatch(/^物品：超长商品名称.*… 等5件$/);
+    expect(l.truncatedFields).toContain('goods');
+    expectInsideBoxes(l);
+  });
+
   it('formats an item without spec without a stray space', () => {
     expect(goodsCandidates([{ goodsName: '纯棉T恤', spec: '', quantity: 2 }])).toEqual(['纯棉T恤 ×2']);
     expect(goodsCandidates([])).toEqual(['（无商品明细）']);
