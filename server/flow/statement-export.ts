@@ -101,8 +101,31 @@ function csvLine(fields: Array<string | number | null>): string {
   return fields.map(csvField).join(',') + '\r\n';
 }
 
+export function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
 async function writeChunk(out: Writable, chunk: string | Buffer): Promise<void> {
-  if (!out.write(chunk)) await once(out, 'drain');
+  if (out.destroyed) throw new Error('statement download: the stream was closed');
+  if (!out.write(chunk)) await drained(out);
+}
+
+/**
+ * Waits for 'drain', but gives up when the stream closes first (a client that went away):
+ * otherwise the writer, its row iterator and its database cursor would wait forever.
+ */
+async function drained(out: Writable): Promise<void> {
+  const ac = new AbortController();
+  try {
+    await Promise.race([
+      once(out, 'drain', { signal: ac.signal }),
+      once(out, 'close', { signal: ac.signal }).then(() => {
+        throw new Error('statement download: the stream was closed');
+      }),
+    ]);
+  } finally {
+    ac.abort();
+  }
 }
 
 /** UTF-8 with a BOM, so Excel opens the Chinese correctly; CRLF line ends. Honours back-pressure. */
@@ -133,6 +156,7 @@ export async function writeStatementCsv(
     if (buf.length > 32_768) {
       await writeChunk(out, buf);
       buf = '';
+      await yieldToEventLoop();
     }
   }
   const t = acc.totals;
@@ -209,7 +233,14 @@ export async function writeStatementXlsx(
     if (r.unitPriceFen === null) row.getCell(12).font = { color: { argb: 'FFC00000' }, bold: true };
     row.commit();
     // Let the zip stream drain into `out` now and then instead of queueing the whole sheet.
-    if (++n % 2000 === 0 && out.writableNeedDrain) await once(out, 'drain');
+    if (++n % 500 === 0) {
+      // Rows can arrive through microtasks only (SQLite is synchronous under Kysely's promises), and
+      // exceljs hands its zip output to `out` from the event loop: yield to it, or the whole file
+      // would pile up in memory while other requests wait.
+      await yieldToEventLoop();
+      if (out.destroyed) throw new Error('statement download: the stream was closed');
+      if (out.writableNeedDrain) await drained(out);
+    }
   }
   const t = acc.totals;
   const totalRow = ws.addRow([

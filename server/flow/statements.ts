@@ -18,6 +18,7 @@ import type { HubContext } from '../context.ts';
 import { HttpError } from '../http/errors.ts';
 import { chunks, writeTx } from '../core/tx.ts';
 import { priceBook } from './prices.ts';
+import { yieldToEventLoop } from './statement-export.ts';
 import { flowDb, flowTx, type FlowDb, type StatementRowsTable, type StatementsTable } from './schema.ts';
 
 type StatementDbRow = Selectable<StatementsTable>;
@@ -334,6 +335,8 @@ export async function buildStatement(
     await withLease(ctx, job.id, owner, opts.leaseMs, async (t) => {
       for (const part of chunks(rows, 400)) await t.insertInto('statement_rows').values(part).execute();
     });
+    // On SQLite every query resolves through microtasks: let the hub serve requests between chunks.
+    await yieldToEventLoop();
     if (!more) break;
   }
   await withLease(ctx, job.id, owner, opts.leaseMs, async (t) => {

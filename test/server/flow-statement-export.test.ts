@@ -150,3 +150,22 @@ describe('streaming', () => {
     }
   }, 60_000);
 });
+
+describe('a consumer that goes away', () => {
+  it('makes the writers stop with an error instead of waiting for a drain that never comes', async () => {
+    for (const write of [writeStatementCsv, writeStatementXlsx]) {
+      let produced = 0;
+      async function* endless(): AsyncGenerator<StatementRow> {
+        for (;;) {
+          produced++;
+          yield row(produced);
+        }
+      }
+      // A sink that never finishes a write, then is destroyed (the HTTP client disconnected).
+      const sink = new Writable({ highWaterMark: 1024, write() {} });
+      setTimeout(() => sink.destroy(), 50);
+      await expect(write(endless(), sink, meta)).rejects.toThrow(/closed|destroyed/);
+      expect(produced).toBeLessThan(1_000_000);
+    }
+  }, 20_000);
+});
