@@ -336,6 +336,7 @@ async function benchStatements(h: TestHub): Promise<string[][]> {
       fmtMs(gen.ms),
       mib(gen.peak.rss),
       mib(gen.peak.heap),
+      mib(gen.peak.rssAbs),
     ]);
     for (const format of ['csv', 'xlsx'] as const) {
       const dl = await withPeakMemory(async () => {
@@ -356,6 +357,7 @@ async function benchStatements(h: TestHub): Promise<string[][]> {
         fmtMs(dl.ms),
         mib(dl.peak.rss),
         mib(dl.peak.heap),
+        mib(dl.peak.rssAbs),
       ]);
     }
   }
@@ -366,11 +368,13 @@ async function benchStatements(h: TestHub): Promise<string[][]> {
     fmtRatio(big!.ms / base!.ms),
     '',
     '',
+    '',
   ]);
   rows.push([
     h.dialect,
     `(seeding ${(ORDERS + BASELINE_ORDERS).toLocaleString('en-US')} returned orders straight into the tables)`,
     fmtMs(seedMs),
+    '',
     '',
     '',
   ]);
