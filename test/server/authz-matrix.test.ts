@@ -8,7 +8,6 @@
  */
 import { beforeAll, expect, it } from 'vitest';
 import { CORE_ENDPOINTS, type EndpointAuth } from '../../shared/api/endpoints.ts';
-import { FLOW_ENDPOINTS } from '../../shared/api/flow.ts';
 import type {
   FactoryOrderSnapshot,
   FactoryOrdersResponse,
@@ -37,6 +36,7 @@ import {
   type TestShop,
   type TestStation,
 } from './support/hub.ts';
+import { authOf } from './support/endpoint-auth.ts';
 
 type ActorName =
   | 'admin'
@@ -76,29 +76,6 @@ const ALLOWED: Record<EndpointAuth, readonly ActorName[]> = {
   station: ['stationX'],
   none: ACTORS,
 };
-
-/** The auth kind of each endpoint, from the shared endpoint tables (`METHOD /path/{param}`). */
-const AUTH_BY_ENDPOINT = new Map<string, EndpointAuth>(
-  [...Object.values(CORE_ENDPOINTS), ...Object.values(FLOW_ENDPOINTS)].map((d) => [
-    `${d.method} ${d.path.replace(/:(\w+)/g, '{$1}')}`,
-    d.auth,
-  ]),
-);
-
-/**
- * An endpoint registered by hand (not in a table, e.g. the statement download) is classified by its
- * path prefix. An endpoint that fits neither fails the test: someone must say who may call it.
- */
-function authOf(method: string, path: string): EndpointAuth {
-  const fromTable = AUTH_BY_ENDPOINT.get(`${method} ${path}`);
-  if (fromTable) return fromTable;
-  if (path === '/v1/shops' || path.startsWith('/v1/platform/')) return 'admin';
-  if (path.startsWith('/v1/merchant/')) return 'merchant';
-  if (path.startsWith('/v1/factory/')) return 'factory';
-  if (path.startsWith('/v1/station/')) return 'station';
-  if (path === '/v1/me' || path.startsWith('/v1/me/')) return 'shop';
-  throw new Error(`${method} ${path}: not in an endpoint table and no known prefix — who may call it?`);
-}
 
 interface Operation {
   method: string;

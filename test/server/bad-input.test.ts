@@ -8,7 +8,6 @@
  */
 import { beforeAll, beforeEach, expect, it } from 'vitest';
 import { CORE_ENDPOINTS, type EndpointAuth } from '../../shared/api/endpoints.ts';
-import { FLOW_ENDPOINTS } from '../../shared/api/flow.ts';
 import {
   allocate,
   boundPair,
@@ -22,6 +21,7 @@ import {
   type TestShop,
   type TestStation,
 } from './support/hub.ts';
+import { authOf } from './support/endpoint-auth.ts';
 
 // ───────────────────────── the endpoints, from the OpenAPI document ─────────────────────────
 
@@ -62,24 +62,6 @@ interface Operation {
   auth: EndpointAuth;
   body: JsonSchema | null;
   params: Param[];
-}
-
-/** The auth kind from the shared endpoint tables; hand-registered routes by path prefix (as in the authz matrix). */
-const AUTH_BY_ENDPOINT = new Map<string, EndpointAuth>(
-  [...Object.values(CORE_ENDPOINTS), ...Object.values(FLOW_ENDPOINTS)].map((d) => [
-    `${d.method} ${d.path.replace(/:(\w+)/g, '{$1}')}`,
-    d.auth,
-  ]),
-);
-function authOf(method: string, path: string): EndpointAuth {
-  const fromTable = AUTH_BY_ENDPOINT.get(`${method} ${path}`);
-  if (fromTable) return fromTable;
-  if (path === '/v1/shops' || path.startsWith('/v1/platform/')) return 'admin';
-  if (path.startsWith('/v1/merchant/')) return 'merchant';
-  if (path.startsWith('/v1/factory/')) return 'factory';
-  if (path.startsWith('/v1/station/')) return 'station';
-  if (path === '/v1/me' || path.startsWith('/v1/me/')) return 'shop';
-  throw new Error(`${method} ${path}: not in an endpoint table and no known prefix — who may call it?`);
 }
 
 async function operationsOf(h: TestHub): Promise<Operation[]> {
