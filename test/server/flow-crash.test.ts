@@ -178,7 +178,7 @@ async function crashRun(dialect: Dialect): Promise<void> {
       restarting = null;
       requests++;
       const dropsAnswer = [4, 11].includes(requests);
-      if (!dropsAnswer && ([2, 5, 9].includes(requests) || Math.random() < 0.3)) killSoon();
+      if (!dropsAnswer && ([2, 5, 9].includes(requests) || Math.random() < 0.15)) killSoon();
       inFlight = true;
       inFlightEnd = batch[batch.length - 1]!.id;
       try {
