@@ -108,6 +108,14 @@ describe('renderMonochrome', () => {
     expect(op.lines[0]!.text.startsWith('□*')).toBe(true);
   });
 
+  it('prints every GBK character: names and places outside GB2312 are not placeholders', () => {
+    // 镕 (朱镕基), 埇 (埇桥区), 浉 (浉河区), 玥, 堃: real names and district names a GB2312-only font would lose.
+    const address = '安徽省宿州市埇桥区镕城路 8 号；河南省信阳市浉河区玥堃小区';
+    const data: LabelData = { ...SAMPLE_LABEL, receiver: { ...SAMPLE_LABEL.receiver, address } };
+    const { report } = prepareLabel(data, { template: '100x180', offsetMm: { x: 0, y: 0 } });
+    expect(report.missingGlyphs).toEqual([]);
+  });
+
   it.each([203, 300])(
     'draws the □ placeholder as a closed box with whole-dot sides at %i dpi, even in small print',
     (dpi) => {
