@@ -23,9 +23,10 @@ import { openTransport } from '../main/print/transports/index.ts';
 import {
   MAX_CHUNK,
   printChunk,
-  returnWaybills,
+  pushOutbox,
+  queueReturns,
   type LabelOutcome,
-  type OutboxCursor,
+  type Outbox,
 } from '../main/station/print-run.ts';
 import { httpHubCall, seedDemo } from '../server/seed.ts';
 
@@ -44,7 +45,7 @@ interface DemoState {
   merchantToken: string;
   factoryToken: string;
   station: { stationId: number; token: string; payloadKey: string };
-  outbox: OutboxCursor;
+  outbox: Outbox;
 }
 
 await mkdir(dataDir, { recursive: true });
@@ -56,8 +57,8 @@ try {
   await waitForHub();
   console.log(`平台 (hub) 已启动: ${hubUrl}  数据库: ${databaseUrl.split(':')[0]}`);
   if (!state) state = await seedAndPair(adminToken);
+  await saveState(state);
   await runStation(state);
-  await writeFile(statePath, JSON.stringify(state, null, 2), { mode: 0o600 });
 } catch (e) {
   console.error(`启动失败: ${(e as Error).message}`);
   hub.kill('SIGTERM');
@@ -117,12 +118,14 @@ async function seedAndPair(admin: string): Promise<DemoState> {
     merchantToken: seed.merchant.token,
     factoryToken: seed.factory.token,
     station: { stationId: paired.stationId, token: paired.token, payloadKey: paired.payloadKey },
-    outbox: { clientId: `demo-${randomUUID()}`, nextId: 1 },
+    outbox: { clientId: `demo-${randomUUID()}`, nextId: 1, pending: [] },
   };
 }
 
 async function runStation(s: DemoState): Promise<void> {
   const hubClient: HubClient = createHubClient({ baseUrl: hubUrl, token: s.station.token });
+  // Returns queued by an earlier run whose answer never came: push them before anything else.
+  if (s.outbox.pending.length > 0) await pushReturns(hubClient, s);
   const printable = await syncPrintable(hubClient);
   console.log(`已同步订单，可打印 ${printable.length} 单；打印机: ${printerUrl}`);
   const transport = openTransport(printerUrl);
@@ -135,18 +138,31 @@ async function runStation(s: DemoState): Promise<void> {
         courier,
       );
       outcomes.push(...chunk);
-      const sent = chunk.filter((o): o is Extract<LabelOutcome, { state: 'sent' }> => o.state === 'sent');
-      for (const r of await returnWaybills(hubClient, s.outbox, sent)) {
-        if (r.result.status === 'rejected')
-          console.log(
-            `  回传被拒 ${r.orderSn}: ${r.result.message}${r.result.intercept ? '（拦截：请取出此包裹）' : ''}`,
-          );
-      }
+      queueReturns(
+        s.outbox,
+        chunk.filter((o): o is Extract<LabelOutcome, { state: 'sent' }> => o.state === 'sent'),
+      );
+      await saveState(s); // the queue is on disk before it is pushed
+      await pushReturns(hubClient, s);
     }
   } finally {
     await transport.close();
   }
   summarize(outcomes);
+}
+
+async function pushReturns(hubClient: HubClient, s: DemoState): Promise<void> {
+  for (const { mutation, result } of await pushOutbox(hubClient, s.outbox)) {
+    if (result.status === 'rejected') {
+      const intercept = result.intercept ? '（拦截：请取出此包裹）' : '';
+      console.log(`  回传被拒 ${mutation.orderSn}: ${result.message}${intercept}`);
+    }
+  }
+  await saveState(s);
+}
+
+async function saveState(s: DemoState): Promise<void> {
+  await writeFile(statePath, JSON.stringify(s, null, 2), { mode: 0o600 });
 }
 
 /** Pull the whole feed (following resets and pages) and keep the printable orders. */

@@ -5,7 +5,7 @@
  * event per label. Nothing reaches the transport without passing the guard.
  */
 import { FLOW_ENDPOINTS, openPrintPayload } from '../../shared/api/flow.ts';
-import type { MutationResult } from '../../shared/api/flow.ts';
+import { MAX_MUTATIONS_PER_REQUEST, type Mutation, type MutationResult } from '../../shared/api/flow.ts';
 import { CORE_ENDPOINTS } from '../../shared/api/endpoints.ts';
 import type { HubClient } from '../../shared/api/client.ts';
 import type { BlockReason, Courier } from '../../shared/domain/index.ts';
@@ -86,27 +86,49 @@ export async function printChunk(deps: PrintChunkDeps, orderSns: string[], couri
   return outcomes;
 }
 
-/** The station's outbox cursor: one stable clientId, ids rising by exactly 1 (DESIGN.md §4). */
-export interface OutboxCursor {
+/**
+ * The station's outbox (DESIGN.md §4): one stable clientId, ids rising by exactly 1, and the mutations
+ * not yet acknowledged. An id is taken when the mutation is queued, never when it is sent, and a
+ * mutation leaves the queue only when its own result has come back — after a lost answer the hub
+ * returns the stored result for a resent id, so nothing is applied twice and nothing is dropped.
+ */
+export interface Outbox {
   clientId: string;
   nextId: number;
+  pending: Mutation[];
 }
 
-/** 回传运单号 for the labels that were sent; returns the hub's result per order. */
-export async function returnWaybills(
+/** Queue 回传运单号 for the labels that were sent. The caller persists the outbox before pushing it. */
+export function queueReturns(outbox: Outbox, sent: Array<Extract<LabelOutcome, { state: 'sent' }>>): void {
+  for (const s of sent) {
+    outbox.pending.push({
+      id: outbox.nextId++,
+      type: 'waybill_returned',
+      orderSn: s.orderSn,
+      waybillNo: s.waybillNo,
+      printedAt: s.printedAt,
+    });
+  }
+}
+
+/**
+ * Push the queued mutations in order and drop the acknowledged ones. A transient failure
+ * (HubUnreachableError) leaves the queue as it was, to be pushed again later.
+ */
+export async function pushOutbox(
   hub: HubClient,
-  outbox: OutboxCursor,
-  sent: Array<Extract<LabelOutcome, { state: 'sent' }>>,
-): Promise<Array<{ orderSn: string; result: MutationResult }>> {
-  if (sent.length === 0) return [];
-  const mutations = sent.map((s, i) => ({
-    id: outbox.nextId + i,
-    type: 'waybill_returned' as const,
-    orderSn: s.orderSn,
-    waybillNo: s.waybillNo,
-    printedAt: s.printedAt,
-  }));
-  const res = await hub.call(FLOW_ENDPOINTS.pushMutations, { body: { clientId: outbox.clientId, mutations } });
-  outbox.nextId += mutations.length;
-  return res.results.map((result, i) => ({ orderSn: sent[i]!.orderSn, result }));
+  outbox: Outbox,
+): Promise<Array<{ mutation: Mutation; result: MutationResult }>> {
+  const done: Array<{ mutation: Mutation; result: MutationResult }> = [];
+  while (outbox.pending.length > 0) {
+    const batch = outbox.pending.slice(0, MAX_MUTATIONS_PER_REQUEST);
+    const res = await hub.call(FLOW_ENDPOINTS.pushMutations, { body: { clientId: outbox.clientId, mutations: batch } });
+    const byId = new Map(res.results.map((r) => [r.id, r]));
+    const acked = batch.filter((m) => byId.has(m.id));
+    if (acked.length === 0) throw new Error('平台没有确认任何回传 (no mutation acknowledged)');
+    for (const m of acked) done.push({ mutation: m, result: byId.get(m.id)! });
+    const ackedIds = new Set(acked.map((m) => m.id));
+    outbox.pending = outbox.pending.filter((m) => !ackedIds.has(m.id));
+  }
+  return done;
 }

@@ -6,7 +6,13 @@ import { CORE_ENDPOINTS } from '../../../shared/api/endpoints.ts';
 import { FLOW_ENDPOINTS } from '../../../shared/api/flow.ts';
 import { pdfBackend } from '../../../main/print/backends/pdf.ts';
 import { openTransport, type Transport } from '../../../main/print/transports/index.ts';
-import { printChunk, returnWaybills, type LabelOutcome } from '../../../main/station/print-run.ts';
+import {
+  printChunk,
+  pushOutbox,
+  queueReturns,
+  type LabelOutcome,
+  type Outbox,
+} from '../../../main/station/print-run.ts';
 import { decodePdfBarcodes, tempDir } from '../../support/decode.ts';
 import {
   allocate,
@@ -140,9 +146,15 @@ describe('station print run: guard → waybill → main-only decrypt → label �
     );
     const sent = outcomes.filter((o): o is Extract<LabelOutcome, { state: 'sent' }> => o.state === 'sent');
     expect(sent).toHaveLength(3);
-    const outbox = { clientId: `test-${station.stationId}-returns`, nextId: 1 };
-    const results = await returnWaybills(client(), outbox, sent);
+    const outbox: Outbox = { clientId: `test-${station.stationId}-returns`, nextId: 1, pending: [] };
+    queueReturns(outbox, sent);
+    expect(outbox.pending.map((m) => m.id)).toEqual([1, 2, 3]);
+    // The first answer is lost: the same mutations are pushed again and come back with their stored results.
+    const lost = structuredClone(outbox);
+    await pushOutbox(client(), lost);
+    const results = await pushOutbox(client(), outbox);
     expect(results.map((r) => r.result.status)).toEqual(['applied', 'applied', 'applied']);
+    expect(outbox.pending).toEqual([]);
     expect(outbox.nextId).toBe(4);
     // Returned orders are no longer printable without an explicit reprint.
     const check = await client().call(CORE_ENDPOINTS.check, { body: { orderSns: sns } });
