@@ -227,14 +227,7 @@ function decide(m: Mutation, o: LoadedOrder | undefined, w: WaybillRow | undefin
   const state = orderStateOf({ ...o, waybill: w });
   const p = printability(state, { factoryShopId: F });
   if (p.printable) return { id: m.id, status: 'applied' };
-  // After-sale or audit un-allocate the order automatically (M3): name the cause, not its effect.
-  let reason: BlockReason = p.reason;
-  const cause = o.allocation.status === 'cancelled' ? o.allocation.cancel_reason : null;
-  if (
-    reason === 'allocation_cancelled' &&
-    (cause === 'after_sale' || cause === 'audit_hold' || cause === 'order_cancelled')
-  ) {
-    reason = cause;
-  }
+  // printability() names the live cause of an automatic un-allocation (M3): after-sale, not its effect.
+  const reason: BlockReason = p.reason;
   return rejected(m.id, reason, INTERCEPT_REASONS.has(reason));
 }
