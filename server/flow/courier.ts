@@ -8,16 +8,9 @@
  */
 import { createHash } from 'node:crypto';
 import type { Courier } from '../../shared/domain/index.ts';
+import { COURIERS } from '../../shared/domain/couriers.ts';
 
-export const COURIERS: readonly Courier[] = ['ZTO', 'YTO', 'YUNDA', 'STO', 'JTSD'];
-
-export const COURIER_NAMES: Record<Courier, string> = {
-  ZTO: '中通快递',
-  YTO: '圆通速递',
-  YUNDA: '韵达快递',
-  STO: '申通快递',
-  JTSD: '极兔速递',
-};
+export { COURIERS, COURIER_NAMES } from '../../shared/domain/couriers.ts';
 
 /** The part of an address a courier routes on. */
 export interface RoutingAddress {

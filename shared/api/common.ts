@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { ALLOCATION_REFUSALS, BLOCK_REASONS } from '../domain/reasons.ts';
+import { COURIERS } from '../domain/couriers.ts';
 import type { AllocationRefusal, BlockReason } from '../domain/reasons.ts';
 
 /** Upper bound of every list an endpoint takes (orders per allocation, sns per check…). */
@@ -91,7 +92,7 @@ export const AfterSaleStateSchema = z.enum(['none', 'open', 'closed']);
 export const AuditStateSchema = z.enum(['none', 'hold', 'released']);
 export const AllocationStatusSchema = z.enum(['allocated', 'cancelled']);
 export const AllocationCancelReasonSchema = z.enum(['merchant', 'after_sale', 'audit_hold', 'order_cancelled']);
-export const CourierSchema = z.enum(['ZTO', 'YTO', 'YUNDA', 'STO', 'JTSD']);
+export const CourierSchema = z.enum(COURIERS);
 export const WaybillStatusSchema = z.enum(['issued', 'returned', 'cancelled']);
 export const BindingStatusSchema = z.enum(['pending', 'accepted', 'rejected']);
 

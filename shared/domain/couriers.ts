@@ -1,7 +1,7 @@
 /** The couriers (快递公司) the electronic-waybill service issues numbers for, and their printed names. */
 import type { Courier } from './types.ts';
 
-export const COURIERS: readonly Courier[] = ['ZTO', 'YTO', 'YUNDA', 'STO', 'JTSD'];
+export const COURIERS = ['ZTO', 'YTO', 'YUNDA', 'STO', 'JTSD'] as const satisfies readonly Courier[];
 
 export const COURIER_NAMES: Record<Courier, string> = {
   ZTO: '中通快递',
