@@ -15,13 +15,11 @@ import { randomBytes } from 'node:crypto';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import { performance } from 'node:perf_hooks';
-import { buildApp } from '../../server/app.ts';
-import { createSettableClock } from '../../server/clock.ts';
-import { openDb, type HubDb } from '../../server/db/open.ts';
+import type { HubDb } from '../../server/db/open.ts';
 import { flowDb } from '../../server/flow/schema.ts';
 import { chunks } from '../../server/core/tx.ts';
 import { maskRecipient } from '../../shared/domain/masking.ts';
-import { freshDatabase, type Dialect, type TestHub } from '../server/support/hub.ts';
+import { startTestHub, type Dialect, type TestHub } from '../server/support/hub.ts';
 import {
   allocate,
   bindAndAccept,
@@ -45,30 +43,8 @@ const gc = vm.runInNewContext('gc') as () => void;
 const ORDERS = arg('orders', 50_000);
 const BASELINE_ORDERS = Math.round(ORDERS / 10);
 
-async function startHub(dialect: Dialect): Promise<TestHub & { drop: () => Promise<void> }> {
-  const { url: databaseUrl, drop } = await freshDatabase(dialect);
-  const db = await openDb(databaseUrl);
-  const clock = createSettableClock(new Date('2026-11-27T02:00:00.000Z'));
-  const adminToken = `admin-${randomBytes(8).toString('hex')}`;
-  const app = await buildApp({ db, clock, adminToken, testClock: true, logger: false });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const addr = app.server.address();
-  if (!addr || typeof addr === 'string') throw new Error('no port');
-  return {
-    dialect,
-    url: `http://127.0.0.1:${addr.port}`,
-    app,
-    db,
-    clock,
-    adminToken,
-    databaseUrl,
-    drop,
-    async close() {
-      await app.close();
-      await db.destroy();
-      await drop();
-    },
-  };
+function startHub(dialect: Dialect): Promise<TestHub> {
+  return startTestHub({ dialect, now: new Date('2026-11-27T02:00:00.000Z') });
 }
 
 async function post(h: TestHub, path: string, token: string, body: unknown): Promise<unknown> {

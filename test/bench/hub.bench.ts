@@ -13,22 +13,18 @@
  * Options: --samples N (guard-check samples, default 40), --feed-runs N (default 3).
  * Other benches may import `startBenchHub`, `benchShops` and `echoServer` from here.
  */
-import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import { pathToFileURL } from 'node:url';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { buildApp } from '../../server/app.ts';
-import { createSettableClock } from '../../server/clock.ts';
-import { openDb } from '../../server/db/open.ts';
 import type { AllocateResponse, CheckResponse, FeedResponse } from '../../shared/api/hub.ts';
 import {
   bindAndAccept,
   createFactory,
   createMerchant,
-  freshDatabase,
   makeOrder,
   ok,
   pairStation,
+  startTestHub,
   type Dialect,
   type TestHub,
   type TestShop,
@@ -49,28 +45,7 @@ function arg(name: string, dflt: number): number {
 
 /** A hub on a fresh database (temp SQLite file, or a random PostgreSQL database) on a real port. */
 export async function startBenchHub(dialect: Dialect): Promise<TestHub> {
-  const { url: databaseUrl, drop } = await freshDatabase(dialect);
-  const db = await openDb(databaseUrl);
-  const clock = createSettableClock();
-  const adminToken = `admin-${randomBytes(8).toString('hex')}`;
-  const app = await buildApp({ db, clock, adminToken, testClock: false, logger: false });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const addr = app.server.address();
-  if (!addr || typeof addr === 'string') throw new Error('hub did not bind a TCP port');
-  return {
-    dialect,
-    url: `http://127.0.0.1:${addr.port}`,
-    app,
-    db,
-    clock,
-    adminToken,
-    databaseUrl,
-    async close() {
-      await app.close();
-      await db.destroy();
-      await drop();
-    },
-  };
+  return startTestHub({ dialect, testClock: false });
 }
 
 /** A merchant bound to a factory, with a paired station, and `orders` created orders (1,000 per request). */

@@ -5,9 +5,6 @@
  */
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { buildApp } from '../../server/app.ts';
-import { createSettableClock } from '../../server/clock.ts';
-import { openDb } from '../../server/db/open.ts';
 import { flowDb } from '../../server/flow/schema.ts';
 import {
   IN_CI,
@@ -18,6 +15,7 @@ import {
   createFactory,
   createMerchant,
   createOrders,
+  listenHub,
   freshDatabase,
   ok,
   pairStation,
@@ -27,30 +25,16 @@ import {
 } from './support/hub.ts';
 import { issueAndReturn } from './flow-support.ts';
 
+/** A hub on a shared database, with or without the statement worker (the env var is read by buildApp). */
 async function hubOn(dialect: Dialect, databaseUrl: string, adminToken: string, worker: boolean): Promise<TestHub> {
-  const db = await openDb(databaseUrl);
-  const clock = createSettableClock(new Date('2026-11-27T04:00:00.000Z'));
   const saved = process.env.HUB_STATEMENT_WORKER;
   process.env.HUB_STATEMENT_WORKER = worker ? 'on' : 'off';
-  const app = await buildApp({ db, clock, adminToken, testClock: true, logger: false });
-  if (saved === undefined) delete process.env.HUB_STATEMENT_WORKER;
-  else process.env.HUB_STATEMENT_WORKER = saved;
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const addr = app.server.address();
-  if (addr === null || typeof addr === 'string') throw new Error('no port');
-  return {
-    dialect,
-    url: `http://127.0.0.1:${addr.port}`,
-    app,
-    db,
-    clock,
-    adminToken,
-    databaseUrl,
-    async close() {
-      await app.close();
-      await db.destroy();
-    },
-  };
+  try {
+    return await listenHub({ dialect, databaseUrl, adminToken, now: new Date('2026-11-27T04:00:00.000Z') });
+  } finally {
+    if (saved === undefined) delete process.env.HUB_STATEMENT_WORKER;
+    else process.env.HUB_STATEMENT_WORKER = saved;
+  }
 }
 
 const RANGE = { from: '2026-11-01T00:00:00+08:00', to: '2026-12-01T00:00:00+08:00' };

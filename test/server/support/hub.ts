@@ -94,11 +94,24 @@ async function withPgAdmin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
   }
 }
 
-export async function startTestHub(opts: StartTestHubOptions): Promise<TestHub> {
-  const { url: databaseUrl, drop } = await freshDatabase(opts.dialect);
-  const db = await openDb(databaseUrl);
+export interface ListenHubOptions {
+  dialect: Dialect;
+  databaseUrl: string;
+  /** Default: a random one. Hubs sharing a database (restart tests) pass the same token. */
+  adminToken?: string;
+  /** Start the hub's clock here. */
+  now?: Date;
+  /** Default true: POST /v1/platform/clock works. */
+  testClock?: boolean;
+  /** Run after the hub and its database handle are closed (e.g. drop the test database). */
+  onClose?: () => Promise<void>;
+}
+
+/** A hub on an existing database, listening on a real 127.0.0.1 port. */
+export async function listenHub(opts: ListenHubOptions): Promise<TestHub> {
+  const db = await openDb(opts.databaseUrl);
   const clock = createSettableClock(opts.now);
-  const adminToken = `admin-${randomBytes(16).toString('hex')}`;
+  const adminToken = opts.adminToken ?? `admin-${randomBytes(16).toString('hex')}`;
   const app = await buildApp({ db, clock, adminToken, testClock: opts.testClock ?? true, logger: false });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const addr = app.server.address();
@@ -110,13 +123,19 @@ export async function startTestHub(opts: StartTestHubOptions): Promise<TestHub> 
     db,
     clock,
     adminToken,
-    databaseUrl,
+    databaseUrl: opts.databaseUrl,
     async close() {
       await app.close();
       await db.destroy();
-      await drop();
+      await opts.onClose?.();
     },
   };
+}
+
+/** A hub on a fresh database (temp SQLite file, or a random PostgreSQL database), dropped on close. */
+export async function startTestHub(opts: StartTestHubOptions): Promise<TestHub> {
+  const { url: databaseUrl, drop } = await freshDatabase(opts.dialect);
+  return listenHub({ ...opts, databaseUrl, onClose: drop });
 }
 
 /**
