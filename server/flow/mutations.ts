@@ -222,7 +222,12 @@ function decide(m: Mutation, o: LoadedOrder | undefined, w: WaybillRow | undefin
   }
 
   if (w.status === 'returned') return { id: m.id, status: 'applied' }; // the same number again: no change
-  if (w.status === 'cancelled') return rejected(m.id, 'waybill_cancelled');
+  if (w.status === 'cancelled') {
+    // A number cancelled because the address changed (re-issued since) is on a label with the old
+    // address: that parcel must be pulled (M7), not just told its number is dead.
+    if (w.address_version < o.row.address_version) return rejected(m.id, 'address_changed', true);
+    return rejected(m.id, 'waybill_cancelled');
+  }
   // Judge the order with the number being returned as its waybill (M7: it must still be current).
   const state = orderStateOf({ ...o, waybill: w });
   const p = printability(state, { factoryShopId: F });
