@@ -8,7 +8,15 @@ import { SHIPMENT_REFUSALS } from '../../shared/api/flow.ts';
 import type { HubContext } from '../context.ts';
 import { HttpError } from '../http/errors.ts';
 import { loadOrdersBySn } from '../core/orders.ts';
-import { lockOrders, reserveVersions, RetryTransaction, writeFeedEntries, writeTx } from '../core/tx.ts';
+import {
+  chunks,
+  lockOrders,
+  reserveVersions,
+  RetryTransaction,
+  writeFeedEntries,
+  writeTx,
+  type Tx,
+} from '../core/tx.ts';
 import { flowDb, flowTx, type ReturnAddressesTable } from './schema.ts';
 import type { Selectable } from 'kysely';
 
@@ -127,6 +135,20 @@ export async function deleteReturnAddress(ctx: HubContext, merchantId: number, i
   if (Number(res.numUpdatedRows) === 0) throw notFound();
 }
 
+/** Per order, the factories whose feed holds it. */
+async function feedFactoriesOf(trx: Tx, orderIds: number[]): Promise<Map<number, number[]>> {
+  const out = new Map<number, number[]>();
+  for (const part of chunks(orderIds, 1000)) {
+    const rows = await trx
+      .selectFrom('feed_entries')
+      .select(['order_id', 'factory_shop_id'])
+      .where('order_id', 'in', part)
+      .execute();
+    for (const r of rows) out.set(r.order_id, [...(out.get(r.order_id) ?? []), r.factory_shop_id]);
+  }
+  return out;
+}
+
 export async function shipOrders(
   ctx: HubContext,
   merchantId: number,
@@ -146,11 +168,20 @@ export async function shipOrders(
     const t = flowTx(trx);
     const now = ctx.clock.now().toISOString();
     // Which factories will see a change: known from a first read, reserved before any order lock.
+    // The status is in the snapshot of every factory that ever had the order (an earlier, cancelled
+    // allocation too), so each of their feeds gets the change, not only the current factory's.
     const pre = await loadOrdersBySn(trx, sns, { merchantShopId: merchantId });
+    const preFactories = await feedFactoriesOf(
+      trx,
+      [...pre.values()].map((o) => o.row.id),
+    );
     const perFactory = new Map<number, number>();
     for (const o of pre.values()) {
-      if (o.allocation)
-        perFactory.set(o.allocation.factory_shop_id, (perFactory.get(o.allocation.factory_shop_id) ?? 0) + 1);
+      const fs = new Set([
+        ...(o.allocation ? [o.allocation.factory_shop_id] : []),
+        ...(preFactories.get(o.row.id) ?? []),
+      ]);
+      for (const f of fs) perFactory.set(f, (perFactory.get(f) ?? 0) + 1);
     }
     const firstVersion = await reserveVersions(trx, perFactory);
     await lockOrders(
@@ -159,6 +190,10 @@ export async function shipOrders(
       [...pre.values()].map((o) => o.row.id),
     );
     const loaded = await loadOrdersBySn(trx, sns, { merchantShopId: merchantId });
+    const factoriesOf = await feedFactoriesOf(
+      trx,
+      [...loaded.values()].map((o) => o.row.id),
+    );
     const out = new Map<string, ShipmentResult>();
     const changed = new Map<number, number[]>();
     for (const sn of sns) {
@@ -206,10 +241,12 @@ export async function shipOrders(
             at: now,
           })
           .execute();
-        const list = [...(changed.get(F) ?? []), o.row.id];
-        // Re-allocated between the first read and the lock: versions were reserved for another factory.
-        if (list.length > (perFactory.get(F) ?? 0)) throw new RetryTransaction();
-        changed.set(F, list);
+        for (const f of new Set([F, ...(factoriesOf.get(o.row.id) ?? [])])) {
+          const list = [...(changed.get(f) ?? []), o.row.id];
+          // Re-allocated between the first read and the lock: versions were reserved for another factory.
+          if (list.length > (perFactory.get(f) ?? 0)) throw new RetryTransaction();
+          changed.set(f, list);
+        }
         out.set(sn, {
           orderSn: sn,
           status: 'shipped',

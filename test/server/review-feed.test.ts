@@ -1,0 +1,49 @@
+/**
+ * Review probe (D1): a factory's incremental feed must equal what a reset gives it. Shipping changes the
+ * order's status, which every factory that ever had the order sees in its snapshot, not only the current one.
+ */
+import { expect, it } from 'vitest';
+import {
+  allocate,
+  bindAndAccept,
+  cancelAllocation,
+  createFactory,
+  createMerchant,
+  createOrders,
+  describeEachDb,
+  pairStation,
+  pullAll,
+} from './support/hub.ts';
+import { issueAndReturn, returnAddress, ship } from './flow-support.ts';
+import type { FactoryOrderSnapshot } from '../../shared/api/hub.ts';
+
+describeEachDb('review: feed after shipping an order that an earlier factory also had', ({ hub }) => {
+  it('the earlier factory’s incremental view equals its reset view', async () => {
+    const h = hub();
+    const merchant = await createMerchant(h);
+    const x = await createFactory(h);
+    const y = await createFactory(h);
+    await bindAndAccept(h, merchant, x);
+    await bindAndAccept(h, merchant, y);
+    const stX = await pairStation(h, x);
+    const stY = await pairStation(h, y);
+    const [sn] = await createOrders(h, merchant, 1);
+    await allocate(h, merchant, x.shopId, [sn!]);
+    await cancelAllocation(h, merchant, [sn!]);
+    await allocate(h, merchant, y.shopId, [sn!]);
+    await issueAndReturn(h, stY, [sn!]);
+    const before = await pullAll(h, stX);
+    const r = await ship(h, merchant, [sn!], await returnAddress(h, merchant));
+    expect(r.body.results[0]).toMatchObject({ status: 'shipped' });
+
+    const view = (pages: { changes: FactoryOrderSnapshot[] }[], base = new Map<string, FactoryOrderSnapshot>()) => {
+      for (const p of pages) for (const c of p.changes) base.set(c.orderSn, c);
+      return base;
+    };
+    const incremental = view((await pullAll(h, stX, before.cursor)).pages, view(before.pages));
+    const reset = view((await pullAll(h, stX)).pages);
+    const strip = (m: Map<string, FactoryOrderSnapshot>) => [...m.values()].map(({ version: _v, ...rest }) => rest);
+    expect(strip(incremental)).toEqual(strip(reset));
+    expect(reset.get(sn!)?.status).toBe('shipped');
+  });
+});
