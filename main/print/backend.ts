@@ -6,7 +6,18 @@
  * measure, then the printer's calibration offset. So all formats put every element at the same place.
  */
 import type { LabelData, LabelLayout, LabelTemplate } from '../../shared/label/index.ts';
-import { getTemplate, layoutLabel, offsetLayout, SAMPLE_LABEL, TEMPLATE_IDS } from '../../shared/label/index.ts';
+import {
+  ASCENT,
+  getTemplate,
+  layoutLabel,
+  mmToDots,
+  offsetLayout,
+  placeCode128,
+  placeQr,
+  PT_MM,
+  SAMPLE_LABEL,
+  TEMPLATE_IDS,
+} from '../../shared/label/index.ts';
 import { waybillFonts } from './render/font.ts';
 
 export type LabelFormat = 'pdf' | 'png' | 'tspl' | 'zpl' | 'escpos';
@@ -86,19 +97,55 @@ export function normalizeOptions(opts: Partial<RenderOptions>): RenderOptions {
   return o;
 }
 
+/**
+ * A calibration offset must not push a code past the label edge: the printer cuts it and it no longer
+ * scans, so such an offset is refused. Text pushed past the edge is reported as truncated (the label
+ * still carries its codes). Checked on the symbols themselves, at the printer's dot grid.
+ */
+function checkInsideLabel(layout: LabelLayout, dpi: number, offsetMm: { x: number; y: number }): string[] {
+  const w = mmToDots(layout.widthMm, dpi);
+  const h = mmToDots(layout.heightMm, dpi);
+  const cut: string[] = [];
+  for (const op of layout.ops) {
+    if (op.kind === 'code128' || op.kind === 'qr') {
+      const p = op.kind === 'code128' ? placeCode128(op, dpi) : placeQr(op, dpi);
+      if (p.xDots < 0 || p.yDots < 0 || p.xDots + p.widthDots > w || p.yDots + p.heightDots > h) {
+        const what = op.kind === 'code128' ? '运单条码' : '二维码';
+        throw new Error(
+          `校准偏移 (${offsetMm.x}, ${offsetMm.y}) mm 把${what}推出了标签边缘，打印出来扫不出；请减小该打印机的校准偏移`,
+        );
+      }
+    } else if (op.kind === 'text') {
+      const sizeMm = op.sizePt * PT_MM;
+      const outside = op.lines.some(
+        (l) =>
+          l.text !== '' &&
+          (l.x < -0.01 ||
+            l.x + l.width > layout.widthMm + 0.01 ||
+            l.baseline - sizeMm * ASCENT < -0.01 ||
+            l.baseline + sizeMm * (1 - ASCENT) > layout.heightMm + 0.01),
+      );
+      if (outside) cut.push(op.id);
+    }
+  }
+  return cut;
+}
+
 /** The laid-out label (offset applied) and its report: the one entry point every backend uses. */
 export function prepareLabel(
   data: LabelData,
-  opts: Pick<RenderOptions, 'template' | 'offsetMm'>,
+  opts: Pick<RenderOptions, 'template' | 'offsetMm'> & { dpi?: number },
 ): { layout: LabelLayout; report: LabelReport } {
   const layout = offsetLayout(
     layoutLabel(resolveTemplate(opts.template), data, waybillFonts().measure),
     opts.offsetMm.x,
     opts.offsetMm.y,
   );
+  const cut = checkInsideLabel(layout, opts.dpi ?? 203, opts.offsetMm);
+  const truncatedFields = [...layout.truncatedFields, ...cut.filter((id) => !layout.truncatedFields.includes(id))];
   return {
     layout,
-    report: { waybillNo: data.waybillNo, truncatedFields: layout.truncatedFields, missingGlyphs: layout.missingGlyphs },
+    report: { waybillNo: data.waybillNo, truncatedFields, missingGlyphs: layout.missingGlyphs },
   };
 }
 
