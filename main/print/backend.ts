@@ -9,6 +9,7 @@ import type { LabelData, LabelLayout, LabelTemplate } from '../../shared/label/i
 import {
   ASCENT,
   getTemplate,
+  LabelDataSchema,
   layoutLabel,
   mmToDots,
   offsetLayout,
@@ -112,7 +113,9 @@ function checkInsideLabel(layout: LabelLayout, dpi: number, offsetMm: { x: numbe
       if (p.xDots < 0 || p.yDots < 0 || p.xDots + p.widthDots > w || p.yDots + p.heightDots > h) {
         const what = op.kind === 'code128' ? '运单条码' : '二维码';
         throw new Error(
-          `校准偏移 (${offsetMm.x}, ${offsetMm.y}) mm 把${what}推出了标签边缘，打印出来扫不出；请减小该打印机的校准偏移`,
+          offsetMm.x === 0 && offsetMm.y === 0
+            ? `${what}超出了标签边缘，打印出来扫不出（内容过长）`
+            : `校准偏移 (${offsetMm.x}, ${offsetMm.y}) mm 把${what}推出了标签边缘，打印出来扫不出；请减小该打印机的校准偏移`,
         );
       }
     } else if (op.kind === 'text') {
@@ -136,6 +139,13 @@ export function prepareLabel(
   data: LabelData,
   opts: Pick<RenderOptions, 'template' | 'offsetMm'> & { dpi?: number },
 ): { layout: LabelLayout; report: LabelReport } {
+  // The station builds labels from decrypted payloads, not from validated JSON: an empty or non-ASCII
+  // tracking number would otherwise print a label without a scannable barcode and report success.
+  const parsed = LabelDataSchema.safeParse(data);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(根)'}: ${i.message}`).join('；');
+    throw new Error(`面单数据不合格，未打印（运单 ${String(data.waybillNo)}）：${issues}`);
+  }
   const layout = offsetLayout(
     layoutLabel(resolveTemplate(opts.template), data, waybillFonts().measure),
     opts.offsetMm.x,
