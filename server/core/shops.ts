@@ -4,7 +4,7 @@ import type { HubContext } from '../context.ts';
 import { nowIso } from '../context.ts';
 import { conflict, notFound } from '../http/errors.ts';
 import { hashSecret, newToken, SHOP_TOKEN_PREFIX } from '../http/tokens.ts';
-import { writeTx, type Tx } from './tx.ts';
+import { reserveVersions, RetryTransaction, writeFeedEntries, writeTx, type Tx } from './tx.ts';
 
 export async function createShop(ctx: HubContext, name: string): Promise<{ shopId: number; token: string }> {
   const token = newToken(SHOP_TOKEN_PREFIX);
@@ -54,6 +54,40 @@ export async function meView(db: HubContext['db'] | Tx, shopId: number): Promise
   return { shopId, name: shop.name, profile: null };
 }
 
+/** Whether this merchant request changes what factories see of the shop (name or shipper). */
+async function merchantProfileChanges(
+  trx: Tx,
+  shopId: number,
+  req: Extract<SetRoleRequest, { role: 'merchant' }>,
+): Promise<boolean> {
+  const p = await trx.selectFrom('merchant_profiles').selectAll().where('shop_id', '=', shopId).executeTakeFirst();
+  return (
+    !p ||
+    p.display_name !== req.displayName ||
+    p.shipper_name !== req.shipper.name ||
+    p.shipper_phone !== req.shipper.phone ||
+    p.shipper_address !== req.shipper.address
+  );
+}
+
+/** Per factory, the ids of this merchant's orders in its feed. */
+async function merchantFeed(trx: Tx, merchantShopId: number): Promise<Map<number, number[]>> {
+  const rows = await trx
+    .selectFrom('feed_entries')
+    .innerJoin('orders', 'orders.id', 'feed_entries.order_id')
+    .select(['feed_entries.factory_shop_id', 'feed_entries.order_id'])
+    .where('orders.merchant_shop_id', '=', merchantShopId)
+    .orderBy('feed_entries.order_id')
+    .execute();
+  const out = new Map<number, number[]>();
+  for (const r of rows) {
+    const ids = out.get(r.factory_shop_id);
+    if (ids) ids.push(r.order_id);
+    else out.set(r.factory_shop_id, [r.order_id]);
+  }
+  return out;
+}
+
 /**
  * Choose or update the shop's role and profile. Updating the profile of the same role is always
  * allowed; switching role is refused once the shop has a pending or accepted binding.
@@ -61,6 +95,18 @@ export async function meView(db: HubContext['db'] | Tx, shopId: number): Promise
 export async function setRole(ctx: HubContext, shopId: number, req: SetRoleRequest): Promise<MeResponse> {
   const at = nowIso(ctx);
   return writeTx(ctx, async (trx) => {
+    // A merchant's display name and shipper are in every factory snapshot of its orders (D1): a change
+    // goes to each feed that holds them. Versions are reserved first (tx.ts lock order).
+    const feed =
+      req.role === 'merchant' && (await merchantProfileChanges(trx, shopId, req))
+        ? await merchantFeed(trx, shopId)
+        : new Map<number, number[]>();
+    const first = await reserveVersions(trx, new Map([...feed].map(([f, ids]) => [f, ids.length])));
+    if (feed.size > 0) {
+      // Orders that reached a factory between the read and the reservation: start again.
+      const again = await merchantFeed(trx, shopId);
+      if ([...again].some(([f, ids]) => ids.length > (feed.get(f)?.length ?? 0))) throw new RetryTransaction();
+    }
     const shop = await trx.selectFrom('shops').selectAll().where('id', '=', shopId).executeTakeFirstOrThrow();
     if (shop.role !== null && shop.role !== req.role) {
       const live = await trx
@@ -88,6 +134,7 @@ export async function setRole(ctx: HubContext, shopId: number, req: SetRoleReque
         .values({ shop_id: shopId, ...values })
         .onConflict((oc) => oc.column('shop_id').doUpdateSet(values))
         .execute();
+      for (const [f, ids] of feed) await writeFeedEntries(trx, f, ids, first.get(f)!);
     } else {
       const values = { name: req.name ?? shop.name, updated_at: at };
       await trx
