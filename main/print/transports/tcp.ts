@@ -6,6 +6,11 @@
  * Timeouts: connecting has its own limit; writing fails when no data has been accepted for
  * `writeTimeoutMs` (a printer that stops reading — paused, out of paper — fills the socket buffers and
  * then makes no progress). Writes are chunked and wait for 'drain', so memory stays flat on long jobs.
+ *
+ * An idle connection is not trusted: a printer switched off and on (the usual cure for a paper jam)
+ * forgets it without a word, and a write into it is accepted by our kernel and lost — reported as
+ * sent. So a connection is reused only within `idleReuseMs` of its last exchange (a batch streams
+ * over one connection); after that a fresh handshake proves the printer is there.
  */
 import net from 'node:net';
 import { PrinterError, toPrinterError } from '../errors.ts';
@@ -20,6 +25,8 @@ export interface TcpTransportOptions {
   connectTimeoutMs?: number | undefined;
   writeTimeoutMs?: number | undefined;
   statusTimeoutMs?: number | undefined;
+  /** Reuse the open connection only if its last exchange ended less than this long ago (default 2 s). */
+  idleReuseMs?: number | undefined;
   /** Test seam: how the socket is created. */
   createConnection?: (options: net.NetConnectOpts) => net.Socket;
 }
@@ -34,6 +41,9 @@ export class TcpTransport implements Transport {
   private readonly connectTimeoutMs: number;
   private readonly writeTimeoutMs: number;
   private readonly statusTimeoutMs: number;
+  private readonly idleReuseMs: number;
+  /** When the last send or status exchange on `socket` ended (performance.now()). */
+  private lastUsed = 0;
   private readonly createConnection: (options: net.NetConnectOpts) => net.Socket;
   private socket: net.Socket | undefined;
   /** Bytes the printer sent us (status replies); kept only while a status query waits. */
@@ -50,6 +60,7 @@ export class TcpTransport implements Transport {
     this.connectTimeoutMs = options.connectTimeoutMs ?? 5_000;
     this.writeTimeoutMs = options.writeTimeoutMs ?? 30_000;
     this.statusTimeoutMs = options.statusTimeoutMs ?? 2_000;
+    this.idleReuseMs = options.idleReuseMs ?? 2_000;
     this.createConnection = options.createConnection ?? ((o) => net.connect(o));
   }
 
@@ -65,7 +76,10 @@ export class TcpTransport implements Transport {
 
   private connect(): Promise<net.Socket> {
     const live = this.socket;
-    if (live && !live.destroyed && live.writable && !live.readableEnded) return Promise.resolve(live);
+    if (live && !live.destroyed && live.writable && !live.readableEnded) {
+      if (performance.now() - this.lastUsed <= this.idleReuseMs) return Promise.resolve(live);
+      live.destroy(); // idle too long: the printer may have restarted and forgotten it
+    }
     this.socket = undefined;
     return new Promise((resolve, reject) => {
       const socket = this.createConnection({ host: this.host, port: this.port });
@@ -155,6 +169,7 @@ export class TcpTransport implements Transport {
         }
         // Every byte handed to the kernel: that is "sent" for a raw socket.
         await this.waitFor(socket, 'flushed', last);
+        this.lastUsed = performance.now();
       } catch (err) {
         socket.destroy();
         this.socket = undefined;
@@ -188,7 +203,9 @@ export class TcpTransport implements Transport {
         };
       });
       socket.write(statusQuery(language));
-      return parseStatus(language, await reply);
+      const status = parseStatus(language, await reply);
+      this.lastUsed = performance.now();
+      return status;
     });
   }
 
