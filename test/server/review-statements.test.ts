@@ -110,4 +110,19 @@ describeEachDb('review: statement content and limit edges', ({ hub }) => {
     h.clock.set(new Date('2026-11-28T16:00:00.000Z'));
     expect((await create()).status).toBe(202);
   });
+  it('concurrent requests of one pair: only one passes the 10-minute rule', async () => {
+    const h = hub();
+    const merchant = await createMerchant(h);
+    const f = await createFactory(h);
+    await bindAndAccept(h, merchant, f);
+    const rs = await Promise.all(
+      Array.from({ length: 6 }, () =>
+        call(h, 'POST', '/v1/merchant/statements', {
+          token: merchant.token,
+          body: { factoryShopId: f.shopId, from: '2026-01-01T00:00:00Z', to: '2026-02-01T00:00:00Z' },
+        }),
+      ),
+    );
+    expect(rs.map((r) => r.status).sort()).toEqual([202, 429, 429, 429, 429, 429]);
+  });
 });
