@@ -12,9 +12,10 @@ import {
   createMerchant,
   createOrders,
   describeEachDb,
+  ok,
   pairStation,
 } from './support/hub.ts';
-import { issueNumbers, newClientId, push, returned } from './flow-support.ts';
+import { issueNumbers, newClientId, push, returnAddress, returned, ship } from './flow-support.ts';
 import type { WaybillsResponse } from '../../shared/api/flow.ts';
 
 describeEachDb('review: re-allocation after the first factory issued a number', ({ hub }) => {
@@ -51,5 +52,11 @@ describeEachDb('review: re-allocation after the first factory issued a number', 
     expect(ry.body.results[0]).toEqual({ id: 1, status: 'applied' });
     const rx = await push(h, stX, newClientId(), [returned(1, sn!, xNo!)]);
     expect(rx.body.results[0]).toMatchObject({ status: 'rejected', reason: 'allocation_cancelled', intercept: true });
+    // The merchant sees and ships Y's number, not X's live one.
+    const order = await ok(h, 'GET', `/v1/merchant/orders/${encodeURIComponent(sn!)}`, { token: merchant.token });
+    expect(JSON.stringify(order)).toContain(res.waybillNo);
+    expect(JSON.stringify(order)).not.toContain(xNo!);
+    const shipped = await ship(h, merchant, [sn!], await returnAddress(h, merchant));
+    expect(shipped.body.results[0]).toMatchObject({ status: 'shipped', waybillNo: res.waybillNo });
   });
 });
