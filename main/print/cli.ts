@@ -203,6 +203,16 @@ function describeReports(result: RenderedLabels, io: CliIo): void {
   }
 }
 
+/**
+ * A virtual printer address without `ext=` gets the format's own extension: otherwise the folder
+ * receives PNG or TSPL bytes in a file named .pdf (the transport's default), which no viewer opens.
+ */
+export function printerUrlFor(url: string, fileExtension: string): string {
+  const u = url.trim();
+  if (!/^file:\/\//i.test(u) || /[?&]ext=/i.test(u)) return url;
+  return `${u}${u.includes('?') ? '&' : '?'}ext=${fileExtension}`;
+}
+
 /** Runs the CLI; returns the exit code. */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   let args: CliArgs;
@@ -226,7 +236,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         `已生成 ${args.labels.length} 张面单（${args.format}，${result.bytes.length} 字节，${ms.toFixed(0)} ms）→ ${args.out}`,
       );
     } else {
-      await (io.send ?? sendToPrinter)(args.printer!, result.bytes);
+      await (io.send ?? sendToPrinter)(printerUrlFor(args.printer!, backend.fileExtension), result.bytes);
       io.stdout(`已发送 ${args.labels.length} 张面单（${args.format}，${result.bytes.length} 字节）→ ${args.printer}`);
     }
     return 0;
