@@ -8,6 +8,7 @@
 import type { LabelData, LabelLayout, LabelTemplate } from '../../shared/label/index.ts';
 import {
   ASCENT,
+  CODE128_QUIET_MODULES,
   getTemplate,
   LabelDataSchema,
   layoutLabel,
@@ -101,7 +102,7 @@ export function normalizeOptions(opts: Partial<RenderOptions>): RenderOptions {
 /**
  * A calibration offset must not push a code past the label edge: the printer cuts it and it no longer
  * scans, so such an offset is refused. Text pushed past the edge is reported as truncated (the label
- * still carries its codes). Checked on the symbols themselves, at the printer's dot grid.
+ * still carries its codes). Checked on the symbols (and a barcode's quiet zones), at the printer's dot grid.
  */
 function checkInsideLabel(layout: LabelLayout, dpi: number, offsetMm: { x: number; y: number }): string[] {
   const w = mmToDots(layout.widthMm, dpi);
@@ -110,7 +111,10 @@ function checkInsideLabel(layout: LabelLayout, dpi: number, offsetMm: { x: numbe
   for (const op of layout.ops) {
     if (op.kind === 'code128' || op.kind === 'qr') {
       const p = op.kind === 'code128' ? placeCode128(op, dpi) : placeQr(op, dpi);
-      if (p.xDots < 0 || p.yDots < 0 || p.xDots + p.widthDots > w || p.yDots + p.heightDots > h) {
+      // A barcode's side quiet zones count (a linear scanner needs them); a QR's finder patterns cope
+      // with a narrow margin, and the templates leave it only ~2 mm, so only the symbol itself must fit.
+      const qx = op.kind === 'code128' ? p.moduleDots * CODE128_QUIET_MODULES : 0;
+      if (p.xDots - qx < 0 || p.yDots < 0 || p.xDots + p.widthDots + qx > w || p.yDots + p.heightDots > h) {
         const what = op.kind === 'code128' ? '运单条码' : '二维码';
         throw new Error(
           offsetMm.x === 0 && offsetMm.y === 0

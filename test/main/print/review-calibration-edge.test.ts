@@ -39,6 +39,12 @@ describe('calibration offset near and past the label edge', () => {
     }
   });
 
+  it('refuses an offset that leaves the barcode without its left quiet zone', () => {
+    // 100×180 @ 203 dpi: the sample's barcode starts 120 dots (15 mm) in, its quiet zone is 10 × 5 dots.
+    expect(() => prepareLabel(SAMPLE_LABEL, o({ offsetMm: { x: -14, y: 0 } }))).toThrow(/条码/);
+    expect(() => prepareLabel(SAMPLE_LABEL, o({ offsetMm: { x: -8, y: 0 } }))).not.toThrow();
+  });
+
   it('reports text pushed past the edge as truncated', () => {
     const { report } = prepareLabel(SAMPLE_LABEL, o({ offsetMm: { x: -7, y: 0 } }));
     expect(report.truncatedFields.length).toBeGreaterThan(0);
