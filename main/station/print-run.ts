@@ -64,6 +64,10 @@ export async function printChunk(deps: PrintChunkDeps, orderSns: string[], couri
     }
     try {
       const payload = await openPrintPayload(deps.payloadKey, w.printPayload);
+      // The envelope's additional data is the same for every payload: bind it to its order here.
+      if (payload.orderSn !== w.orderSn || payload.waybillNo !== w.waybillNo) {
+        throw new Error(`面单数据与订单不符 (payload for ${payload.orderSn}, expected ${w.orderSn})`);
+      }
       // M7: a waybill issued before the latest address change carries the old address.
       if (payload.addressVersion !== guard.get(w.orderSn)?.addressVersion) {
         emit({ orderSn: w.orderSn, state: 'blocked', reason: 'address_changed' });

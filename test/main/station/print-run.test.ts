@@ -136,6 +136,33 @@ describe('station print run: guard → waybill → main-only decrypt → label �
     expect(printer.sent).toHaveLength(0);
   });
 
+  it('a payload swapped onto another order is refused, not printed', async () => {
+    const [a, b] = await freshAllocated(2);
+    // A hub answer (or a man in the middle) that swaps the two sealed payloads: both still decrypt.
+    const swapping: typeof fetch = async (input, init) => {
+      const res = await fetch(input, init);
+      if (!String(input).endsWith('/v1/station/waybills')) return res;
+      const body = (await res.json()) as { results: Array<{ printPayload?: string }> };
+      const [x, y] = body.results;
+      [x!.printPayload, y!.printPayload] = [y!.printPayload, x!.printPayload];
+      return new Response(JSON.stringify(body), { status: res.status, headers: res.headers });
+    };
+    const printer = recording(openTransport(`file://${out.dir}/e?ext=pdf`));
+    const outcomes = await printChunk(
+      {
+        hub: createHubClient({ baseUrl: hub.url, token: station.token, fetch: swapping }),
+        payloadKey: station.payloadKey,
+        backend: pdfBackend,
+        transport: printer,
+        renderOptions: {},
+      },
+      [a!, b!],
+      'ZTO',
+    );
+    expect(outcomes.map((o) => o.state)).toEqual(['failed', 'failed']);
+    expect(printer.sent).toHaveLength(0);
+  });
+
   it('returns the tracking numbers exactly once (回传运单号)', async () => {
     const sns = await freshAllocated(3);
     const printer = recording(openTransport(`file://${out.dir}/d?ext=pdf`));
