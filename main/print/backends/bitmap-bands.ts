@@ -4,6 +4,7 @@
  * mostly white, so this cuts the bytes on the wire (and the printer's parse time) several-fold.
  */
 import type { LabelLayout } from '../../../shared/label/index.ts';
+import { dotsPerMm } from '../../../shared/label/index.ts';
 
 export interface PackedBits {
   widthDots: number;
@@ -37,12 +38,14 @@ export interface DotRect {
 }
 
 function strokeDots(mm: number, dpi: number): number {
-  return Math.max(1, Math.round((mm * dpi) / 25.4));
+  return Math.max(1, Math.round(mm * dotsPerMm(dpi)));
 }
 
 /** Outlined boxes and rules as filled rectangles in dots, snapped like the raster renderer snaps them. */
 export function ruleRects(layout: LabelLayout, dpi: number): DotRect[] {
-  const s = dpi / 25.4;
+  // The printers' own grid (8 / 12 dots per mm), as the renderer and the code placement use: dpi/25.4
+  // would drift 1.6 % at 300 dpi, putting the bottom frame ~3 mm above where the text expects it.
+  const s = dotsPerMm(dpi);
   const out: DotRect[] = [];
   for (const op of layout.ops) {
     if (op.kind === 'rect' && !op.fill) {
