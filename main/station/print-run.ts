@@ -9,7 +9,14 @@ import { MAX_MUTATIONS_PER_REQUEST, type Mutation, type MutationResult } from '.
 import { CORE_ENDPOINTS } from '../../shared/api/endpoints.ts';
 import type { HubClient } from '../../shared/api/client.ts';
 import type { BlockReason, Courier } from '../../shared/domain/index.ts';
-import { normalizeOptions, type LabelBackend, type LabelReport, type RenderOptions } from '../print/backend.ts';
+import { SAMPLE_LABEL } from '../../shared/label/index.ts';
+import {
+  normalizeOptions,
+  prepareLabel,
+  type LabelBackend,
+  type LabelReport,
+  type RenderOptions,
+} from '../print/backend.ts';
 import type { Transport } from '../print/transports/index.ts';
 import { chinaTimestamp, labelDataFromPayload } from './label-data.ts';
 
@@ -37,6 +44,9 @@ export async function printChunk(deps: PrintChunkDeps, orderSns: string[], couri
   if (orderSns.length > MAX_CHUNK) throw new Error(`a print chunk holds at most ${MAX_CHUNK} labels`);
   const now = deps.now ?? (() => new Date());
   const renderOptions = normalizeOptions(deps.renderOptions);
+  // A calibration offset that pushes the codes off this template fails every label: find out before
+  // the hub issues (and the courier spends) tracking numbers that could not be printed.
+  prepareLabel({ ...SAMPLE_LABEL, qrPayload: SAMPLE_LABEL.waybillNo }, renderOptions);
   const outcomes: LabelOutcome[] = [];
   const emit = (o: LabelOutcome) => {
     outcomes.push(o);
