@@ -124,7 +124,8 @@ export function parseCliArgs(
   else {
     let json: unknown;
     try {
-      json = JSON.parse(readFile(values.in!));
+      // Windows editors save UTF-8 with a BOM; JSON.parse does not accept one.
+      json = JSON.parse(readFile(values.in!).replace(/^\uFEFF/, ''));
     } catch (e) {
       throw new UsageError(`无法读取面单数据 ${values.in}：${(e as Error).message}`);
     }
@@ -166,6 +167,24 @@ export async function loadBackend(format: LabelFormat, escposMode: 'text' | 'ras
       );
     }
     throw e;
+  }
+}
+
+/** Writes --out, turning file-system errors into a sentence a worker can act on. */
+function writeOutput(io: CliIo, path: string, bytes: Uint8Array): void {
+  try {
+    io.writeFile(path, bytes);
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    const why: Record<string, [string, string]> = {
+      ENOENT: ['所在文件夹不存在', 'its folder does not exist'],
+      EISDIR: ['这是一个文件夹，请给出文件名', 'it is a folder: give a file name'],
+      EACCES: ['没有写入权限', 'permission denied'],
+      EROFS: ['磁盘只读', 'the disk is read-only'],
+      ENOSPC: ['磁盘已满', 'the disk is full'],
+    };
+    const [zh, en] = (code && why[code]) || [(e as Error).message, (e as Error).message];
+    throw Object.assign(new Error(`无法写入 ${path}：${zh}`), { messageEn: `cannot write ${path}: ${en}` });
   }
 }
 
@@ -231,7 +250,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     const ms = performance.now() - started;
     describeReports(result, io);
     if (args.out) {
-      io.writeFile(args.out, result.bytes);
+      writeOutput(io, args.out, result.bytes);
       io.stdout(
         `已生成 ${args.labels.length} 张面单（${args.format}，${result.bytes.length} 字节，${ms.toFixed(0)} ms）→ ${args.out}`,
       );

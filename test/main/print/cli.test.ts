@@ -75,6 +75,18 @@ describe('label CLI', () => {
     expect(existsSync(out)).toBe(false);
   });
 
+  it('reads JSON saved with a UTF-8 BOM, and explains an --out it cannot write', async () => {
+    const input = join(tmp.dir, 'bom.json');
+    writeFileSync(input, '\uFEFF' + JSON.stringify(SAMPLE_LABEL));
+    const ok = io();
+    expect(await runCli(['--in', input, '--format', 'zpl', '--out', join(tmp.dir, 'bom.zpl')], ok)).toBe(0);
+    const o = io();
+    expect(await runCli(['--sample', '--out', join(tmp.dir, 'no', 'such', 'dir', 'x.pdf')], o)).toBe(1);
+    expect(o.err.join('\n')).toContain('所在文件夹不存在');
+    expect(await runCli(['--sample', '--out', tmp.dir], o)).toBe(1);
+    expect(o.err.join('\n')).toContain('这是一个文件夹');
+  });
+
   it('rejects bad usage with a clear message', () => {
     const bad: string[][] = [
       ['--out', 'x.pdf'],
