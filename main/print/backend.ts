@@ -87,7 +87,7 @@ export function normalizeOptions(opts: Partial<RenderOptions>): RenderOptions {
   if (!Number.isInteger(o.copies) || o.copies < 1 || o.copies > 999)
     throw new Error(`份数必须是 1–999 的整数，收到 ${o.copies}`);
   if (!(o.darkness >= 0 && o.darkness <= 15)) throw new Error(`浓度必须在 0–15 之间，收到 ${o.darkness}`);
-  if (!(o.speed > 0 && o.speed <= 14)) throw new Error(`速度必须在 1–14 英寸/秒之间，收到 ${o.speed}`);
+  if (!(o.speed >= 1 && o.speed <= 14)) throw new Error(`速度必须在 1–14 英寸/秒之间，收到 ${o.speed}`);
   if (
     !Number.isFinite(o.offsetMm.x) ||
     !Number.isFinite(o.offsetMm.y) ||

@@ -97,6 +97,8 @@ describe('label CLI', () => {
       ['--sample', '--dpi', '600', '--out', 'x'],
       ['--sample', '--copies', 'two', '--out', 'x'],
       ['--sample', '--bogus', '--out', 'x'],
+      ['--sample', '--speed', '0.5', '--out', 'x'], // below what printers take: refused, not rounded
+      ['--sample', '--speed', '15', '--out', 'x'],
     ];
     for (const argv of bad) expect(() => parseCliArgs(argv), argv.join(' ')).toThrow(UsageError);
     const ok = parseCliArgs([
