@@ -56,9 +56,10 @@ const hub = startHub(adminToken);
 try {
   await waitForHub();
   console.log(`平台 (hub) 已启动: ${hubUrl}  数据库: ${databaseUrl.split(':')[0]}`);
+  const firstStart = !state;
   if (!state) state = await seedAndPair(adminToken);
   await saveState(state);
-  await runStation(state);
+  await runStation(state, firstStart);
 } catch (e) {
   console.error(`启动失败: ${(e as Error).message}`);
   hub.kill('SIGTERM');
@@ -122,12 +123,20 @@ async function seedAndPair(admin: string): Promise<DemoState> {
   };
 }
 
-async function runStation(s: DemoState): Promise<void> {
+async function runStation(s: DemoState, showGuard: boolean): Promise<void> {
   const hubClient: HubClient = createHubClient({ baseUrl: hubUrl, token: s.station.token });
   // Returns queued by an earlier run whose answer never came: push them before anything else.
   if (s.outbox.pending.length > 0) await pushReturns(hubClient, s);
   const printable = await syncPrintable(hubClient);
   console.log(`已同步订单，可打印 ${printable.length} 单；打印机: ${printerUrl}`);
+  if (showGuard && printable[0]) {
+    // The demo shows the guard (D4, M7): an order turns abnormal after the station synced it.
+    await createHubClient({ baseUrl: hubUrl, token: s.adminToken }).call(CORE_ENDPOINTS.platformOrderEvent, {
+      params: { sn: printable[0] },
+      body: { type: 'after_sale_opened' },
+    });
+    console.log(`演示：订单 ${printable[0]} 在同步之后发起售后，打印前的复核会拦截它`);
+  }
   const transport = openTransport(printerUrl);
   const outcomes: LabelOutcome[] = [];
   try {

@@ -21,6 +21,8 @@ describe('npm start', () => {
     });
     const printed = Number(/已打印并回传 (\d+) 单/.exec(stdout)?.[1] ?? NaN);
     expect(stdout).toContain('打印站已配对');
+    // The order that turned abnormal after the sync is blocked by the guard, never printed.
+    expect(stdout).toMatch(/拦截 1 单[^]*订单售后中/);
     expect(printed).toBeGreaterThan(100);
     const files = await readdir(path.join(data.dir, 'prints'));
     expect(files.filter((f) => f.endsWith('.pdf'))).toHaveLength(printed);
