@@ -11,6 +11,7 @@ import {
   createMerchant,
   createOrders,
   describeEachDb,
+  merchantWithTwoFactories,
   pairStation,
   pullAll,
   setRole,
@@ -21,13 +22,7 @@ import type { FactoryOrderSnapshot } from '../../shared/api/hub.ts';
 describeEachDb('review: feed after shipping an order that an earlier factory also had', ({ hub }) => {
   it('the earlier factory’s incremental view equals its reset view', async () => {
     const h = hub();
-    const merchant = await createMerchant(h);
-    const x = await createFactory(h);
-    const y = await createFactory(h);
-    await bindAndAccept(h, merchant, x);
-    await bindAndAccept(h, merchant, y);
-    const stX = await pairStation(h, x);
-    const stY = await pairStation(h, y);
+    const { merchant, x, y, stX, stY } = await merchantWithTwoFactories(h);
     const [sn] = await createOrders(h, merchant, 1);
     await allocate(h, merchant, x.shopId, [sn!]);
     await cancelAllocation(h, merchant, [sn!]);

@@ -5,15 +5,12 @@
 import { expect, it } from 'vitest';
 import {
   allocate,
-  bindAndAccept,
   call,
   cancelAllocation,
-  createFactory,
-  createMerchant,
   createOrders,
   describeEachDb,
+  merchantWithTwoFactories,
   ok,
-  pairStation,
 } from './support/hub.ts';
 import { issueNumbers, newClientId, push, returnAddress, returned, ship } from './flow-support.ts';
 import type { WaybillsResponse } from '../../shared/api/flow.ts';
@@ -21,13 +18,7 @@ import type { WaybillsResponse } from '../../shared/api/flow.ts';
 describeEachDb('review: re-allocation after the first factory issued a number', ({ hub }) => {
   it('the second factory gets a number and can return it; the first one’s old label is intercepted', async () => {
     const h = hub();
-    const merchant = await createMerchant(h);
-    const x = await createFactory(h);
-    const y = await createFactory(h);
-    await bindAndAccept(h, merchant, x);
-    await bindAndAccept(h, merchant, y);
-    const stX = await pairStation(h, x);
-    const stY = await pairStation(h, y);
+    const { merchant, x, y, stX, stY } = await merchantWithTwoFactories(h);
     const [sn] = await createOrders(h, merchant, 1);
     await allocate(h, merchant, x.shopId, [sn!]);
     const [xNo] = await issueNumbers(h, stX, [sn!]);

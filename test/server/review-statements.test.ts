@@ -12,9 +12,9 @@ import {
   createMerchant,
   createOrders,
   describeEachDb,
+  merchantWithTwoFactories,
   makeOrder,
   ok,
-  pairStation,
   platformEvent,
   type TestHub,
   type TestShop,
@@ -46,13 +46,7 @@ async function build(h: TestHub, merchant: TestShop, factory: TestShop) {
 describeEachDb('review: statement content and limit edges', ({ hub }) => {
   it('re-issued numbers and re-allocated orders: one row under the factory that returned it, with the returned number', async () => {
     const h = hub();
-    const merchant = await createMerchant(h);
-    const x = await createFactory(h);
-    const y = await createFactory(h);
-    await bindAndAccept(h, merchant, x);
-    await bindAndAccept(h, merchant, y);
-    const stX = await pairStation(h, x);
-    const stY = await pairStation(h, y);
+    const { merchant, x, y, stX, stY } = await merchantWithTwoFactories(h);
     const orders = [makeOrder(), makeOrder()];
     const [moved, reissued] = await createOrders(h, merchant, orders);
     await allocate(h, merchant, x.shopId, [moved!, reissued!]);

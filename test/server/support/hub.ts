@@ -431,3 +431,19 @@ export async function boundPair(
   const station = await pairStation(hub, factory);
   return { merchant, factory, station };
 }
+
+/** One merchant bound to two factories X and Y, each with a paired station (re-allocation scenarios). */
+export async function merchantWithTwoFactories(hub: TestHub): Promise<{
+  merchant: TestShop;
+  x: TestShop;
+  y: TestShop;
+  stX: TestStation;
+  stY: TestStation;
+}> {
+  const merchant = await createMerchant(hub);
+  const x = await createFactory(hub);
+  const y = await createFactory(hub);
+  await bindAndAccept(hub, merchant, x);
+  await bindAndAccept(hub, merchant, y);
+  return { merchant, x, y, stX: await pairStation(hub, x), stY: await pairStation(hub, y) };
+}
