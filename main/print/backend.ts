@@ -173,3 +173,32 @@ export async function warmUpBackend(backend: LabelBackend, opts: Partial<RenderO
   for (const template of TEMPLATE_IDS) await backend.render([SAMPLE_LABEL], { ...o, template });
   return performance.now() - started;
 }
+
+/** What a raw printer-language encoder takes: laid-out labels (calibration included) and the job settings. */
+export type LayoutEncoder = (
+  layouts: LabelLayout[],
+  job: { dpi: number; darkness: number; speed: number; copies: number },
+) => Uint8Array;
+
+/** A backend for a printer language whose encoder works on laid-out labels (TSPL, ZPL). */
+export function layoutBackend(
+  format: LabelFormat,
+  mimeType: string,
+  fileExtension: string,
+  encode: LayoutEncoder,
+): LabelBackend {
+  return {
+    format,
+    mimeType,
+    fileExtension,
+    async render(labels, options) {
+      const o = normalizeOptions(options);
+      const prepared = labels.map((d) => prepareLabel(d, o));
+      const bytes = encode(
+        prepared.map((p) => p.layout),
+        { dpi: o.dpi, darkness: o.darkness, speed: o.speed, copies: o.copies },
+      );
+      return { bytes, mimeType, reports: prepared.map((p) => p.report) };
+    },
+  };
+}

@@ -18,15 +18,9 @@
  *
  * Strings in TSPL are double-quoted; a `"` inside is written `\["]` (TSPL2 escape).
  */
-import type { LabelData, LabelLayout } from '../../../shared/label/index.ts';
+import type { LabelLayout } from '../../../shared/label/index.ts';
 import { placeCode128, placeQr } from '../../../shared/label/index.ts';
-import {
-  normalizeOptions,
-  prepareLabel,
-  type LabelBackend,
-  type RenderOptions,
-  type RenderedLabels,
-} from '../backend.ts';
+import { layoutBackend, type LabelBackend } from '../backend.ts';
 import { renderMonochrome } from '../render/index.ts';
 import { ByteSink, bandBytes, inkBands, ruleRects, textLayer } from './bitmap-bands.ts';
 
@@ -145,17 +139,4 @@ export function renderTspl(layouts: LabelLayout[], opts: NativeJobOptions): Uint
   return sink.toBytes();
 }
 
-export const tsplBackend: LabelBackend = {
-  format: 'tspl',
-  mimeType: 'application/vnd.tspl',
-  fileExtension: 'tspl',
-  async render(labels: readonly LabelData[], options: RenderOptions): Promise<RenderedLabels> {
-    const o = normalizeOptions(options);
-    const prepared = labels.map((d) => prepareLabel(d, o));
-    const bytes = renderTspl(
-      prepared.map((p) => p.layout),
-      { dpi: o.dpi, darkness: o.darkness, speed: o.speed, copies: o.copies },
-    );
-    return { bytes, mimeType: 'application/vnd.tspl', reports: prepared.map((p) => p.report) };
-  },
-};
+export const tsplBackend: LabelBackend = layoutBackend('tspl', 'application/vnd.tspl', 'tspl', renderTspl);

@@ -18,15 +18,9 @@
  *   byte count) — or `^FDMA,` for plain printable ASCII, which every firmware handles.
  */
 import { deflateSync } from 'node:zlib';
-import type { LabelData, LabelLayout } from '../../../shared/label/index.ts';
+import type { LabelLayout } from '../../../shared/label/index.ts';
 import { mmToDots, placeCode128, placeQr } from '../../../shared/label/index.ts';
-import {
-  normalizeOptions,
-  prepareLabel,
-  type LabelBackend,
-  type RenderOptions,
-  type RenderedLabels,
-} from '../backend.ts';
+import { layoutBackend, type LabelBackend } from '../backend.ts';
 import { renderMonochrome } from '../render/index.ts';
 import { ByteSink, bandBytes, inkBands, ruleRects, textLayer } from './bitmap-bands.ts';
 import type { NativeJobOptions } from './tspl.ts';
@@ -210,17 +204,4 @@ export function renderZpl(layouts: LabelLayout[], opts: ZplJobOptions): Uint8Arr
   return sink.toBytes();
 }
 
-export const zplBackend: LabelBackend = {
-  format: 'zpl',
-  mimeType: 'application/vnd.zebra.zpl',
-  fileExtension: 'zpl',
-  async render(labels: readonly LabelData[], options: RenderOptions): Promise<RenderedLabels> {
-    const o = normalizeOptions(options);
-    const prepared = labels.map((d) => prepareLabel(d, o));
-    const bytes = renderZpl(
-      prepared.map((p) => p.layout),
-      { dpi: o.dpi, darkness: o.darkness, speed: o.speed, copies: o.copies },
-    );
-    return { bytes, mimeType: 'application/vnd.zebra.zpl', reports: prepared.map((p) => p.report) };
-  },
-};
+export const zplBackend: LabelBackend = layoutBackend('zpl', 'application/vnd.zebra.zpl', 'zpl', renderZpl);
