@@ -36,6 +36,7 @@ export interface BrowserHostOptions {
   /** Fixed only by tests; a fresh random secret per launch otherwise. */
   secret?: string;
   log?: (line: string) => void;
+  helloTimeoutMs?: number;
 }
 
 export interface BrowserHost {
@@ -168,7 +169,7 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
     const connectionId = randomUUID();
     const ac = new AbortController();
     let ok = false;
-    const hello = setTimeout(() => ws.close(WS_CLOSE.helloTimeout, 'hello timeout'), HELLO_TIMEOUT_MS);
+    const hello = setTimeout(() => ws.close(WS_CLOSE.helloTimeout, 'hello timeout'), opts.helloTimeoutMs ?? HELLO_TIMEOUT_MS);
     ws.on('close', () => {
       clearTimeout(hello);
       authed.delete(ws);
