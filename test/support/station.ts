@@ -304,10 +304,12 @@ export async function startStack(opts: {
   code: string;
   name?: string;
   dir: string;
+  /** The address the station uses for the hub (a proxy in front of it, to cut this station off). */
+  hubUrl?: string;
 }): Promise<StationStack> {
   const dataDir = path.join(opts.dir, 'station');
   const profileDir = path.join(opts.dir, 'profile');
-  let station = await startStationProcess({ dataDir, hubUrl: opts.hub.url, code: opts.code, name: opts.name });
+  let station = await startStationProcess({ dataDir, hubUrl: opts.hubUrl ?? opts.hub.url, code: opts.code, name: opts.name });
   const port = station.port;
   let chrome = await launchChromium(profileDir);
   let page = await openHarness(chrome, station);
