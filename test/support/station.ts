@@ -328,7 +328,9 @@ export async function startStack(opts: {
     async restartStation() {
       await station.kill('SIGKILL').catch(() => undefined);
       station = await startStationProcess({ dataDir, port });
-      // The page keeps its secret for the tab, but this launch has a new one: reopen with it.
+      // This launch has a new secret: open the page afresh with it (a fragment-only change of the same
+      // address would not reload the page).
+      await page.goto('about:blank');
       await page.goto(station.harnessUrl());
       await page.waitForFunction(() => document.body.dataset.ready === '1', undefined, { timeout: 30_000 });
     },
