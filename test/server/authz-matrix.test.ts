@@ -367,6 +367,7 @@ describeEachDb('authorization matrix', ({ hub }) => {
         reason: 'not_allocated',
         version: 0,
         addressVersion: 0,
+        claim: null,
       });
     }
     expect(results[notMine.length]).toMatchObject({ orderSn: w.a[0], printable: true });
