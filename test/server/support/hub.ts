@@ -74,7 +74,17 @@ export async function freshDatabase(dialect: Dialect): Promise<{ url: string; dr
   u.pathname = `/${name}`;
   return {
     url: u.toString(),
-    drop: () => withPgAdmin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined),
+    drop: () =>
+      withPgAdmin(async (c) => {
+        // A closed pool's connections may still be saying goodbye: FORCE would terminate them, and the
+        // server's FATAL reaching a client mid-close is an unhandled error in the test process.
+        for (let i = 0; i < 40; i++) {
+          const open = await c.query('SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1', [name]);
+          if (open.rows[0].n === 0) break;
+          await new Promise((r) => setTimeout(r, 50));
+        }
+        await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      }),
   };
 }
 
