@@ -46,8 +46,6 @@ export const STATION_REVOKED_REASON = '原打印站已撤销';
 interface Replaced {
   waybill: WaybillRow;
   reason: 'address_changed' | TakeoverKind;
-  /** The station that held the old number, when the claim moves to another station. */
-  from: ClaimHolder | null;
 }
 
 type Decision =
@@ -77,10 +75,10 @@ function decide(sn: string, o: LoadedOrder | undefined, station: StationCaller, 
     return {
       kind: 'issue',
       order: o,
-      replaces: { waybill: w, reason: live ? 'takeover' : 'station_revoked', from: o.holder },
+      replaces: { waybill: w, reason: live ? 'takeover' : 'station_revoked' },
     };
   }
-  if (stale) return { kind: 'issue', order: o, replaces: { waybill: w, reason: 'address_changed', from: null } };
+  if (stale) return { kind: 'issue', order: o, replaces: { waybill: w, reason: 'address_changed' } };
   return w.station_id === null ? { kind: 'claim', order: o } : { kind: 'reuse', order: o };
 }
 
