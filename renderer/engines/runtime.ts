@@ -4,7 +4,12 @@
  * factory starts a fresh cache and clientId), recovers in-doubt labels, then runs the engines while this
  * window leads.
  */
-import { createStationClient, type StationBridge, type StationClient, type StationInfo } from '../../shared/ipc/index.ts';
+import {
+  createStationClient,
+  type StationBridge,
+  type StationClient,
+  type StationInfo,
+} from '../../shared/ipc/index.ts';
 import { META, StationDb } from '../data/db.ts';
 import { BatchRunner } from './batch-runner.ts';
 import { requestLeadership, type Leadership } from './leader.ts';
