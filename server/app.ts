@@ -15,7 +15,7 @@ import type { HubContext } from './context.ts';
 import type { HubDb } from './db/open.ts';
 import { dialectOf } from './db/dialect.ts';
 import { installErrorHandlers } from './http/error-handler.ts';
-import { HttpError } from './http/errors.ts';
+import { installJsonBodyParser } from './http/json-body.ts';
 import { ROUTE_REGISTRARS } from './routes/index.ts';
 
 /** 2 MiB: a batch of 1,000 platform orders fits; anything larger is refused with 413. */
@@ -48,17 +48,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
-  // PostgreSQL cannot store U+0000 in text (SQLite can), so a JSON string carrying it was a 500 on
-  // PostgreSQL only. Refuse it up front on both databases; in JSON it can only arrive as \u0000.
-  const parseJson = app.getDefaultJsonParser('error', 'error');
-  app.removeContentTypeParser('application/json');
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
-    if (/\\u0000/i.test(body as string)) {
-      done(new HttpError(400, 'VALIDATION_ERROR', '请求参数有误: 文本不能包含空字符 (\\u0000)'), undefined);
-      return;
-    }
-    parseJson(req, body as string, done);
-  });
+  installJsonBodyParser(app);
 
   await app.register(fastifySwagger, {
     openapi: {

@@ -17,6 +17,19 @@ import { lockOrders, reserveVersions, RetryTransaction, writeFeedEntries, writeT
 import type { OrdersTable } from '../db/schema.ts';
 import type { Updateable } from 'kysely';
 
+/**
+ * What a platform event means once the order has shipped: the parcel is with the courier. After-sale
+ * is how a shipped order is returned or refunded, so it is recorded (nothing is un-allocated: the
+ * number was returned). Cancelling, changing the address or holding for audit can no longer reach
+ * the parcel, and are refused.
+ */
+const SHIPPED_ORDER_REFUSALS: Partial<Record<PlatformOrderEventRequest['type'], string>> = {
+  cancelled: '订单已发货，不能取消（请走售后）',
+  address_changed: '订单已发货，不能修改收货地址',
+  audit_hold: '订单已发货，不能再审核',
+  audit_released: '订单已发货，不能再审核',
+};
+
 /** The factories whose feed holds this order. */
 export async function factoriesHavingOrder(trx: Tx, orderId: number): Promise<number[]> {
   const rows = await trx.selectFrom('feed_entries').select('factory_shop_id').where('order_id', '=', orderId).execute();
@@ -41,6 +54,10 @@ export async function applyPlatformEvent(
 
     const o = (await loadOrdersById(trx, [found.id])).get(found.id)!;
     if (o.row.status === 'cancelled') throw conflict('ORDER_CANCELLED', '订单已取消');
+    if (o.row.status === 'shipped') {
+      const refusal = SHIPPED_ORDER_REFUSALS[event.type];
+      if (refusal) throw conflict('ORDER_SHIPPED', refusal);
+    }
 
     const patch: Updateable<OrdersTable> = { updated_at: at };
     switch (event.type) {

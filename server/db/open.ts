@@ -44,9 +44,11 @@ function dialectFor(url: string, opts: OpenDbOptions) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     const sqlite = new SQLite(path);
     // exec(), not pragma(): pragma() prepares a Statement that is then left to the GC (see below).
-    // WAL makes NORMAL durable against application crashes; only an OS crash may lose the last commits.
+    // FULL, not NORMAL: in WAL mode NORMAL survives a crash of the process but not a power cut or an OS
+    // crash, which can roll back the latest commits, e.g. returns the hub already acknowledged and the
+    // station therefore dropped from its outbox. FULL syncs the WAL at every commit.
     sqlite.exec(
-      'PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL;',
+      'PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA synchronous = FULL;',
     );
     return new SqliteDialect({ database: retainingDatabase(sqlite) });
   }

@@ -18,6 +18,7 @@ import { MutationResultSchema } from '../../shared/api/flow.ts';
 import type { HubContext } from '../context.ts';
 import { HttpError } from '../http/errors.ts';
 import type { StationCaller } from '../http/auth.ts';
+import { insertEvents } from '../core/allocation.ts';
 import { loadOrdersBySn, orderStateOf, type LoadedOrder } from '../core/orders.ts';
 import { chunks, lockOrders, reserveVersions, writeFeedEntries, writeTx } from '../core/tx.ts';
 import type { ElectronicWaybillService } from './courier.ts';
@@ -194,9 +195,11 @@ async function applyFresh(
       await t.updateTable('waybills').set(set).where('id', '=', w.id).execute();
       Object.assign(w, set);
       changed.add(o.row.id);
-    } else if (m.type === 'waybill_cancelled' && w.status === 'issued') {
+    } else if (m.type === 'waybill_cancelled' && w.status !== 'cancelled') {
       const set = { status: 'cancelled' as const, cancelled_at: now, cancel_reason: m.reason || 'station' };
       await t.updateTable('waybills').set(set).where('id', '=', w.id).execute();
+      // The merchant saw a returned number: its order history says where it went.
+      if (w.status === 'returned') await insertEvents(trx, [o.row.id], 'waybill_cancelled', F, set.cancel_reason, now);
       Object.assign(w, set);
       cancelled.push({ courier: w.courier, waybillNo: w.waybill_no });
       changed.add(o.row.id);
@@ -235,8 +238,10 @@ function decide(
   if (claimLost(m, w, stationId)) return rejected(m.id, 'taken_over', m.type !== 'waybill_cancelled');
 
   if (m.type === 'waybill_cancelled') {
-    if (w.status === 'returned') return rejected(m.id, 'waybill_already_returned');
-    return { id: m.id, status: 'applied' }; // issued → cancelled, or already cancelled (same effect)
+    // A returned number may be cancelled until the merchant ships (M5): the order is then printable
+    // again at this factory and not shippable. A shipped parcel is with the courier under its number.
+    if (w.status === 'returned' && o.row.status === 'shipped') return rejected(m.id, 'waybill_shipped');
+    return { id: m.id, status: 'applied' }; // issued or returned → cancelled, or already cancelled (same effect)
   }
   if (m.type === 'label_reprinted') {
     // The current number or the returned one: a cancelled number is on no parcel that may ship.

@@ -207,11 +207,12 @@ export async function shipOrders(
       }
       if (o.row.status === 'shipped') refuse('already_shipped');
       else if (o.row.status === 'cancelled') refuse('order_cancelled');
-      else if (!o.allocation) refuse('not_allocated');
+      // Cancelled by the merchant or on after-sale: no number can come back for it, so it is not waiting for one.
+      else if (o.allocation?.status !== 'allocated') refuse('not_allocated');
       else if (o.waybill?.status !== 'returned') refuse('not_returned');
       else {
         const w = o.waybill;
-        const F = o.allocation.factory_shop_id;
+        const F = o.allocation!.factory_shop_id;
         // Before the return an open after-sale blocks printing and un-allocates, so an open one here opened after it.
         const warning =
           o.row.after_sale === 'open'

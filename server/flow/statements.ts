@@ -81,6 +81,8 @@ export async function createStatement(
       .where('merchant_shop_id', '=', merchantId)
       .where('factory_shop_id', '=', req.factoryShopId)
       .where('created_at', '>=', since)
+      // A build that failed is the hub's fault, not the merchant's: it uses none of the day's statements.
+      .where('status', '!=', 'failed')
       .execute();
     const allowance = statementAllowance(
       prev.map((p) => new Date(p.created_at)),

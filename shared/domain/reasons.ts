@@ -22,9 +22,10 @@ export type BlockReason = keyof typeof BLOCK_REASONS;
  */
 export const WAYBILL_REJECTIONS = {
   waybill_not_current: { zh: '运单号不是该订单当前的运单', en: 'Not the current tracking number of this order' },
-  waybill_already_returned: {
-    zh: '运单号已回传，不能取消',
-    en: 'Tracking number already returned: it cannot be cancelled',
+  /** A returned number can be cancelled (M5) until the merchant ships the order. */
+  waybill_shipped: {
+    zh: '订单已发货，运单号不能取消',
+    en: 'Order already shipped: the tracking number cannot be cancelled',
   },
   waybill_cancelled: { zh: '运单号已取消', en: 'Tracking number cancelled' },
   /** Another station of the factory holds the order's claim (D10): this station's label is not the live one. */

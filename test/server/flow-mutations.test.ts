@@ -4,11 +4,21 @@ import {
   check,
   describeEachDb,
   makeOrder,
+  ok,
   pairStation,
   platformEvent,
   pullAll,
 } from './support/hub.ts';
-import { allocatedOrders, issueNumbers, newClientId, push, returned } from './flow-support.ts';
+import {
+  allocatedOrders,
+  issueAndReturn,
+  issueNumbers,
+  newClientId,
+  push,
+  returnAddress,
+  returned,
+  ship,
+} from './flow-support.ts';
 import type { Mutation } from '../../shared/api/flow.ts';
 import { flowDb } from '../../server/flow/schema.ts';
 
@@ -142,28 +152,85 @@ describeEachDb('hub-flow: POST /v1/station/mutations (exactly-once)', ({ hub }) 
     expect(w.status).toBe('returned');
   });
 
-  it('cancels numbers (waybill_cancelled): the order can get a new one; a returned number cannot be cancelled', async () => {
+  it('cancels numbers (waybill_cancelled): the order can get a new one; a cancelled number cannot be returned', async () => {
     const h = hub();
-    const { station, sns } = await allocatedOrders(h, 2);
+    const { station, sns } = await allocatedOrders(h, 1);
     const numbers = await issueNumbers(h, station, sns);
     const clientId = newClientId();
     const muts: Mutation[] = [
       { id: 1, type: 'waybill_cancelled', orderSn: sns[0]!, waybillNo: numbers[0]!, reason: '面单打印错误' },
-      returned(2, sns[1]!, numbers[1]!),
-      { id: 3, type: 'waybill_cancelled', orderSn: sns[1]!, waybillNo: numbers[1]!, reason: 'x' },
-      returned(4, sns[0]!, numbers[0]!),
+      returned(2, sns[0]!, numbers[0]!),
     ];
     const r = await push(h, station, clientId, muts);
     expect(r.body.results.map((x) => (x.status === 'applied' ? 'applied' : x.reason))).toEqual([
       'applied',
-      'applied',
-      'waybill_already_returned',
       'waybill_cancelled',
     ]);
     const [fresh] = await issueNumbers(h, station, [sns[0]!]);
     expect(fresh).not.toBe(numbers[0]);
-    const c = await check(h, station, [sns[0]!, sns[1]!]);
-    expect(c.results.map((x) => x.reason)).toEqual([null, 'waybill_returned']);
+    const c = await check(h, station, [sns[0]!]);
+    expect(c.results.map((x) => x.reason)).toEqual([null]);
+  });
+
+  it('a returned number can be cancelled until the merchant ships (M5): printable again, not shippable; after shipping it is refused', async () => {
+    const h = hub();
+    const { merchant, factory, station, sns } = await allocatedOrders(h, 2);
+    const numbers = await issueAndReturn(h, station, sns);
+    const addr = await returnAddress(h, merchant);
+    expect((await ship(h, merchant, [sns[1]!], addr)).body.results[0]!.status).toBe('shipped');
+    const { cursor } = await pullAll(h, station);
+    const other = await pairStation(h, factory, '另一台打印站');
+    const clientId = newClientId();
+    const r = await push(h, station, clientId, [
+      { id: 1, type: 'waybill_cancelled', orderSn: sns[1]!, waybillNo: numbers[1]!, reason: '包裹破损重新打包' },
+      { id: 2, type: 'waybill_cancelled', orderSn: sns[0]!, waybillNo: numbers[0]!, reason: '包裹破损重新打包' },
+    ]);
+    expect(r.body.results).toEqual([
+      {
+        id: 1,
+        status: 'rejected',
+        reason: 'waybill_shipped',
+        message: '订单已发货，运单号不能取消',
+        intercept: false,
+      },
+      { id: 2, status: 'applied' },
+    ]);
+    const rows = await flowDb(h.db)
+      .selectFrom('waybills')
+      .select(['waybill_no', 'status', 'cancel_reason'])
+      .where('waybill_no', 'in', numbers)
+      .orderBy('id')
+      .execute();
+    expect(rows).toEqual([
+      { waybill_no: numbers[0], status: 'cancelled', cancel_reason: '包裹破损重新打包' },
+      { waybill_no: numbers[1], status: 'returned', cancel_reason: null },
+    ]);
+    // The merchant: no number, so the order cannot ship; the factory: printable again, with a new number.
+    const order = await ok(h, 'GET', `/v1/merchant/orders/${sns[0]}`, { token: merchant.token });
+    expect(order.order.waybill).toBeNull();
+    expect(order.events.at(-1)).toMatchObject({ type: 'waybill_cancelled', reason: '包裹破损重新打包' });
+    expect((await ship(h, merchant, [sns[0]!], addr)).body.results[0]).toMatchObject({
+      status: 'refused',
+      reason: 'not_returned',
+    });
+    const changes = (await pullAll(h, station, cursor)).pages.flatMap((p) => p.changes);
+    expect(changes.map((c) => [c.orderSn, c.waybill, c.printable])).toEqual([[sns[0], null, true]]);
+    expect((await check(h, station, [sns[0]!])).results[0]).toMatchObject({ printable: true, reason: null });
+    // Another station of the factory does not hold the number: it cannot cancel it.
+    expect(
+      (
+        await push(h, other, newClientId(), [
+          { id: 1, type: 'waybill_cancelled', orderSn: sns[1]!, waybillNo: numbers[1]!, reason: 'x' },
+        ])
+      ).body.results[0],
+    ).toMatchObject({ status: 'rejected', reason: 'taken_over' });
+    const [again] = await issueNumbers(h, station, [sns[0]!]);
+    expect(again).not.toBe(numbers[0]);
+    expect((await push(h, station, clientId, [returned(3, sns[0]!, again!)])).body.results[0]!.status).toBe('applied');
+    expect((await ship(h, merchant, [sns[0]!], addr)).body.results[0]).toMatchObject({
+      status: 'shipped',
+      waybillNo: again,
+    });
   });
 
   it('returns and cancellations bump the factory feed; the return shows as such', async () => {

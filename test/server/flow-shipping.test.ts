@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { call, createMerchant, describeEachDb, ok, platformEvent, pullAll } from './support/hub.ts';
+import { call, cancelAllocation, createMerchant, describeEachDb, ok, platformEvent, pullAll } from './support/hub.ts';
 import { allocatedOrders, issueAndReturn, issueNumbers, returnAddress, ship } from './flow-support.ts';
 import { flowDb } from '../../server/flow/schema.ts';
 
@@ -117,5 +117,19 @@ describeEachDb('hub-flow: return addresses and shipping (M6)', ({ hub }) => {
     await platformEvent(h, sns[0]!, { type: 'cancelled' });
     const r = await ship(h, merchant, sns, addr);
     expect(r.body.results[0]).toMatchObject({ status: 'refused', reason: 'order_cancelled' });
+  });
+
+  it('an order whose allocation was cancelled (by the merchant, or on after-sale) is refused not_allocated, not not_returned', async () => {
+    const h = hub();
+    const { merchant, station, sns } = await allocatedOrders(h, 2);
+    const addr = await returnAddress(h, merchant);
+    await issueNumbers(h, station, sns);
+    await cancelAllocation(h, merchant, [sns[0]!]);
+    await platformEvent(h, sns[1]!, { type: 'after_sale_opened' });
+    const r = await ship(h, merchant, sns, addr);
+    expect(r.body.results).toEqual([
+      { orderSn: sns[0], status: 'refused', reason: 'not_allocated', message: '订单未分配给厂家' },
+      { orderSn: sns[1], status: 'refused', reason: 'not_allocated', message: '订单未分配给厂家' },
+    ]);
   });
 });

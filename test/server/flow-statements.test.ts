@@ -320,4 +320,36 @@ describeEachDb('hub-flow: settlement prices and statements (M8)', ({ hub }) => {
     const list = await ok(h, 'GET', '/v1/merchant/statements', { token: merchant.token });
     expect(list.statements.map((x: { status: string }) => x.status)).toEqual(['failed']);
   });
+
+  it('a failed build does not use one of the day’s three statements, nor hold the next one back 10 minutes', async () => {
+    const h = hub();
+    const merchant = await createMerchant(h);
+    const factory = await createFactory(h);
+    await bindAndAccept(h, merchant, factory);
+    const station = await pairStation(h, factory);
+    const [sn] = await createOrders(h, merchant, 1);
+    await allocate(h, merchant, factory.shopId, [sn!]);
+    h.clock.set(new Date(T0 + 60 * HOUR));
+    await issueAndReturn(h, station, [sn!]);
+    const good = await h.db.selectFrom('orders').select('items_json').where('sn', '=', sn!).executeTakeFirstOrThrow();
+    await h.db.updateTable('orders').set({ items_json: '{not json' }).where('sn', '=', sn!).execute();
+    const body = {
+      factoryShopId: factory.shopId,
+      from: new Date(T0 + 59 * HOUR).toISOString(),
+      to: new Date(T0 + 61 * HOUR).toISOString(),
+    };
+    const { statement: broken } = await ok(h, 'POST', '/v1/merchant/statements', { token: merchant.token, body });
+    expect((await waitReady(h, merchant, broken.id)).status).toBe('failed');
+    await h.db.updateTable('orders').set({ items_json: good.items_json }).where('sn', '=', sn!).execute();
+    for (let i = 0; i < 3; i++) {
+      if (i > 0) h.clock.set(new Date(T0 + 60 * HOUR + i * 11 * 60_000));
+      const r = await call(h, 'POST', '/v1/merchant/statements', { token: merchant.token, body });
+      expect(r.status, `statement ${i + 1} after the failed one`).toBe(202);
+      expect((await waitReady(h, merchant, r.body.statement.id)).status).toBe('ready');
+    }
+    h.clock.set(new Date(T0 + 60 * HOUR + 40 * 60_000));
+    const fourth = await call(h, 'POST', '/v1/merchant/statements', { token: merchant.token, body });
+    expect(fourth.status).toBe(429);
+    expect(fourth.body.error).toMatchObject({ code: 'STATEMENT_LIMIT', reason: 'daily_limit' });
+  });
 });

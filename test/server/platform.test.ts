@@ -11,7 +11,9 @@ import {
   makeOrder,
   ok,
   platformEvent,
+  pullAll,
 } from './support/hub.ts';
+import { allocatedOrders, issueAndReturn, returnAddress, ship } from './flow-support.ts';
 
 describeEachDb('platform', ({ hub }) => {
   it("creates a merchant's orders; a known sn is reported as exists and left unchanged", async () => {
@@ -97,6 +99,40 @@ describeEachDb('platform', ({ hub }) => {
       'audit_released',
       'cancelled',
     ]);
+  });
+
+  it('after shipping: after-sale is accepted (returns go through it); cancel, address change and audit are refused', async () => {
+    const h = hub();
+    const { merchant, station, sns } = await allocatedOrders(h, 1);
+    const sn = sns[0]!;
+    await issueAndReturn(h, station, [sn]);
+    const { cursor } = await pullAll(h, station);
+    const shipped = await ship(h, merchant, [sn], await returnAddress(h, merchant));
+    expect(shipped.body.results[0]!.status).toBe('shipped');
+    const refused = [
+      [{ type: 'cancelled' }, '订单已发货，不能取消（请走售后）'],
+      [{ type: 'address_changed', recipient: makeOrder().recipient }, '订单已发货，不能修改收货地址'],
+      [{ type: 'audit_hold' }, '订单已发货，不能再审核'],
+      [{ type: 'audit_released' }, '订单已发货，不能再审核'],
+    ] as const;
+    for (const [event, message] of refused) {
+      const r = await call(h, 'POST', `/v1/platform/orders/${sn}/events`, { token: h.adminToken, body: event });
+      expect(r.status, event.type).toBe(409);
+      expect(r.body.error, event.type).toEqual({ code: 'ORDER_SHIPPED', message });
+    }
+    const opened = await platformEvent(h, sn, { type: 'after_sale_opened' });
+    expect(opened).toMatchObject({ order: { status: 'shipped', afterSale: 'open' }, autoUnallocated: null });
+    expect(opened.order.waybill).toMatchObject({ status: 'returned' });
+    expect((await platformEvent(h, sn, { type: 'after_sale_closed' })).order.afterSale).toBe('closed');
+    const detail = await ok(h, 'GET', `/v1/merchant/orders/${sn}`, { token: merchant.token });
+    expect(detail.events.map((e: { type: string }) => e.type).slice(-3)).toEqual([
+      'shipped',
+      'after_sale_opened',
+      'after_sale_closed',
+    ]);
+    // The factory hears of the after-sale like of every change to an order it had.
+    const changes = (await pullAll(h, station, cursor)).pages.flatMap((p) => p.changes);
+    expect(changes.at(-1)).toMatchObject({ orderSn: sn, status: 'shipped', afterSale: 'closed', printable: false });
   });
 
   it('a merchant sees only its own orders', async () => {

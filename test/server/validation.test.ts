@@ -2,7 +2,7 @@
 import { expect, it } from 'vitest';
 import { CORE_ENDPOINTS } from '../../shared/api/endpoints.ts';
 import { ErrorBodySchema } from '../../shared/api/common.ts';
-import { call, createFactory, createMerchant, describeEachDb } from './support/hub.ts';
+import { call, createFactory, createMerchant, createShop, describeEachDb } from './support/hub.ts';
 
 describeEachDb('validation and errors', ({ hub }) => {
   it('malformed JSON, wrong types, unknown fields, oversized bodies and huge arrays are 4xx with the error shape', async () => {
@@ -44,6 +44,54 @@ describeEachDb('validation and errors', ({ hub }) => {
     });
     expect(xml.status).toBe(415);
     expect(xml.body.error.code).toBe('UNSUPPORTED_MEDIA_TYPE');
+  });
+
+  it('ill-formed text (a lone UTF-16 surrogate, invalid UTF-8 bytes) is refused like NUL, never stored as U+FFFD', async () => {
+    const h = hub();
+    const shop = await createShop(h);
+    const shipper = { name: '王经理', phone: '13900001111', address: '杭州市余杭区梦想小镇8号' };
+    const lone = [
+      ['display name, high surrogate', '{"role":"merchant","displayName":"小美\\ud800服饰","shipper":SHIPPER}'],
+      ['display name, low surrogate', '{"role":"merchant","displayName":"\\udc00","shipper":SHIPPER}'],
+      ['reversed pair', '{"role":"merchant","displayName":"\\udc00\\ud800","shipper":SHIPPER}'],
+      ['in a key', '{"role":"merchant","displayName":"x","shipper":SHIPPER,"\\ud800":1}'],
+    ] as const;
+    for (const [label, raw] of lone) {
+      const r = await call(h, 'PUT', '/v1/me/role', {
+        token: shop.token,
+        rawBody: raw.replace('SHIPPER', JSON.stringify(shipper)),
+      });
+      expect(r.status, label).toBe(400);
+      expect(r.body.error.code, label).toBe('VALIDATION_ERROR');
+      expect(r.body.error.message, label).toContain('Unicode');
+    }
+    const bytes = Buffer.concat([
+      Buffer.from('{"role":"merchant","displayName":"'),
+      Buffer.from([0xe5, 0xb0]), // a cut-off 小
+      Buffer.from(`","shipper":${JSON.stringify(shipper)}}`),
+    ]);
+    const raw = await fetch(`${h.url}/v1/me/role`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${shop.token}`, 'content-type': 'application/json' },
+      body: bytes,
+    });
+    expect(raw.status).toBe(400);
+    expect(((await raw.json()) as { error: { code: string } }).error.code).toBe('VALIDATION_ERROR');
+    // A well-formed pair (an emoji outside the BMP) is text like any other.
+    const fine = await call(h, 'PUT', '/v1/me/role', {
+      token: shop.token,
+      rawBody: `{"role":"merchant","displayName":"小美\\ud83d\\ude00","shipper":${JSON.stringify(shipper)}}`,
+    });
+    expect(fine.status).toBe(200);
+    expect(fine.body.profile.displayName).toBe('小美😀');
+    const m = await createMerchant(h);
+    const addr = await call(h, 'POST', '/v1/merchant/return-addresses', {
+      token: m.token,
+      rawBody: '{"name":"李四","phone":"0571-1","address":"退货仓\\ud800 2 号门"}',
+    });
+    expect(addr.status).toBe(400);
+    const stored = await h.db.selectFrom('merchant_profiles').select('display_name').execute();
+    expect(stored.some((p) => p.display_name.includes('\ufffd'))).toBe(false);
   });
 
   it('query strings and path params are validated too', async () => {
