@@ -16,7 +16,11 @@ import type { HubDb } from './db/open.ts';
 import { dialectOf } from './db/dialect.ts';
 import { installErrorHandlers } from './http/error-handler.ts';
 import { installJsonBodyParser } from './http/json-body.ts';
+import { registerRateLimits } from './http/rate-limit.ts';
+import { registerSecurityHeaders } from './http/security-headers.ts';
+import { DEFAULT_RATE_LIMITS, DEFAULT_TIMEOUTS, type HttpTimeouts, type RateLimits } from './config.ts';
 import { ROUTE_REGISTRARS } from './routes/index.ts';
+import { FeedCompactor } from './core/feed-compaction.ts';
 
 /** 2 MiB: a batch of 1,000 platform orders fits; anything larger is refused with 413. */
 export const BODY_LIMIT = 2 * 1024 * 1024;
@@ -30,12 +34,34 @@ export interface BuildAppOptions {
   testClock?: boolean;
   /** pino options or false; default false (silent). */
   logger?: FastifyServerOptions['logger'];
+  /** Serve HTTPS with this certificate chain and key (PEM). */
+  tls?: { cert: Buffer | string; key: Buffer | string } | null;
+  /** Default DEFAULT_TIMEOUTS. */
+  timeouts?: HttpTimeouts;
+  /** Default DEFAULT_RATE_LIMITS. */
+  rateLimits?: RateLimits;
+  /** Fastify's trustProxy (whose X-Forwarded-For gives the client IP); default false. */
+  trustProxy?: boolean | string;
+  /** Compact the station feed on a timer (core/feed-compaction.ts); default off. */
+  feedCompaction?: { retentionMs: number; intervalMs: number } | null;
 }
 
 export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> {
+  const timeouts = opts.timeouts ?? DEFAULT_TIMEOUTS;
+  // Node checks the header and request deadlines on a timer (30 s by default): check often enough
+  // that a slow client is cut close to its deadline.
+  const serverOptions = {
+    headersTimeout: timeouts.headersMs,
+    connectionsCheckingInterval: Math.min(1000, timeouts.headersMs, timeouts.requestMs),
+  };
   const app = Fastify({
     logger: opts.logger ?? false,
     bodyLimit: BODY_LIMIT,
+    ...(opts.tls ? { https: { ...serverOptions, cert: opts.tls.cert, key: opts.tls.key } } : { http: serverOptions }),
+    requestTimeout: timeouts.requestMs,
+    keepAliveTimeout: timeouts.keepAliveMs,
+    connectionTimeout: timeouts.idleMs,
+    trustProxy: opts.trustProxy ?? false,
     // Proxies and clients may add a trailing slash; the contract has none.
     routerOptions: { ignoreTrailingSlash: true },
     // Router-level failures (an undecodable URL, a path parameter over 100 characters) never reach
@@ -68,9 +94,17 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     clock: opts.clock,
     adminToken: opts.adminToken ? opts.adminToken : null,
     testClock: opts.testClock ?? false,
+    rateLimits: opts.rateLimits ?? DEFAULT_RATE_LIMITS,
     log: app.log,
   };
+  await registerSecurityHeaders(app, { tls: Boolean(opts.tls) });
+  await registerRateLimits(app, ctx);
   installErrorHandlers(app);
+  if (opts.feedCompaction) {
+    const compactor = new FeedCompactor(ctx, opts.feedCompaction);
+    app.addHook('onReady', async () => compactor.start());
+    app.addHook('onClose', async () => compactor.stop());
+  }
   for (const register of ROUTE_REGISTRARS) register(app, ctx);
   app.get('/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   app.get('/v1/health', { schema: { hide: true } }, async () => ({ ok: true }));

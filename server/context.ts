@@ -3,6 +3,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Clock } from './clock.ts';
 import type { HubDb } from './db/open.ts';
 import type { DbDialect } from './db/dialect.ts';
+import type { RateLimits } from './config.ts';
 
 export interface HubContext {
   db: HubDb;
@@ -12,6 +13,7 @@ export interface HubContext {
   adminToken: string | null;
   /** Whether POST /v1/platform/clock may move the clock. */
   testClock: boolean;
+  rateLimits: RateLimits;
   log: FastifyBaseLogger;
 }
 

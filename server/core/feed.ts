@@ -81,7 +81,10 @@ async function snapshots(
   });
 }
 
-/** Orders currently or previously allocated to the factory, by order id (the factory console's list). */
+/**
+ * Orders currently or previously allocated to the factory, by order id (the factory console's list).
+ * From the allocations, not the feed: compaction drops finished orders from the feed, not from here.
+ */
 export async function factoryOrders(
   ctx: HubContext,
   factoryShopId: number,
@@ -89,18 +92,33 @@ export async function factoryOrders(
   limit: number,
 ): Promise<{ orders: FactoryOrderSnapshot[]; nextCursor: string | null }> {
   return readTx(ctx, async (trx) => {
-    const entries = await trx
-      .selectFrom('feed_entries')
-      .select(['order_id', 'version'])
+    const ids = await trx
+      .selectFrom('allocations')
+      .select('order_id')
+      .distinct()
       .where('factory_shop_id', '=', factoryShopId)
       .where('order_id', '>', afterOrderId)
       .orderBy('order_id')
       .limit(limit + 1)
       .execute();
-    const page = entries.slice(0, limit);
+    const page = ids.slice(0, limit).map((r) => r.order_id);
+    const versions = new Map<number, number>();
+    if (page.length > 0) {
+      const rows = await trx
+        .selectFrom('feed_entries')
+        .select(['order_id', 'version'])
+        .where('factory_shop_id', '=', factoryShopId)
+        .where(inList(trx, 'order_id', page))
+        .execute();
+      for (const r of rows) versions.set(r.order_id, r.version);
+    }
     return {
-      orders: await snapshots(trx, factoryShopId, page),
-      nextCursor: entries.length > limit ? String(page[page.length - 1]!.order_id) : null,
+      orders: await snapshots(
+        trx,
+        factoryShopId,
+        page.map((order_id) => ({ order_id, version: versions.get(order_id) ?? 0 })),
+      ),
+      nextCursor: ids.length > limit ? String(page[page.length - 1]!) : null,
     };
   });
 }

@@ -96,7 +96,17 @@ export interface FactoryVersionsTable {
   min_version: number;
 }
 
-/** One row per (factory, order) the factory has ever been allocated: the version of its latest change. */
+/** A factory's feed version at a compaction run: how a later run finds its horizon. */
+export interface FeedCheckpointsTable {
+  factory_shop_id: number;
+  version: number;
+  at: string;
+}
+
+/**
+ * One row per (factory, order) in the factory's feed: the version of its latest change. Compaction
+ * removes the rows of orders finished before the horizon (feed-compaction.ts).
+ */
 export interface FeedEntriesTable {
   factory_shop_id: number;
   order_id: number;
@@ -170,6 +180,13 @@ export interface LabelReprintsTable {
   recorded_at: string;
 }
 
+/** A rate-limit window shared by the hubs of one PostgreSQL (server/http/rate-limit.ts). */
+export interface RateLimitHitsTable {
+  key: string;
+  hits: number;
+  reset_at_ms: number;
+}
+
 export interface Database {
   shops: ShopsTable;
   shop_tokens: ShopTokensTable;
@@ -181,9 +198,11 @@ export interface Database {
   order_events: OrderEventsTable;
   factory_versions: FactoryVersionsTable;
   feed_entries: FeedEntriesTable;
+  feed_checkpoints: FeedCheckpointsTable;
   stations: StationsTable;
   pairing_codes: PairingCodesTable;
   waybills: WaybillsTable;
   waybill_takeovers: WaybillTakeoversTable;
   label_reprints: LabelReprintsTable;
+  rate_limit_hits: RateLimitHitsTable;
 }

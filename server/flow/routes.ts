@@ -12,8 +12,8 @@ import {
   StatementIdParamSchema,
 } from '../../shared/api/flow.ts';
 import type { HubContext } from '../context.ts';
-import { authenticate, type ShopCaller } from '../http/auth.ts';
-import { registerEndpoint } from '../http/route.ts';
+import type { ShopCaller } from '../http/auth.ts';
+import { authenticateRequest, callerOf, endpointRateLimit, registerEndpoint } from '../http/route.ts';
 import { HttpError } from '../http/errors.ts';
 import { ErrorBodySchema } from '../../shared/api/common.ts';
 import type { ElectronicWaybillService } from './courier.ts';
@@ -129,7 +129,6 @@ export function flowRoutes(app: FastifyInstance, ctx: HubContext, opts: FlowRout
     }));
 
     // The download streams a file, so it is registered by hand (same auth, validated params).
-    const callers = new WeakMap<object, ShopCaller>();
     scope.route({
       method: 'GET',
       url: STATEMENT_DOWNLOAD_PATH,
@@ -141,11 +140,10 @@ export function flowRoutes(app: FastifyInstance, ctx: HubContext, opts: FlowRout
         querystring: StatementDownloadQuerySchema,
         response: { '4xx': ErrorBodySchema, '5xx': ErrorBodySchema },
       },
-      onRequest: async (req) => {
-        callers.set(req, (await authenticate(ctx, req.headers.authorization, 'merchant')) as ShopCaller);
-      },
+      onRequest: async (req) => authenticateRequest(ctx, req, 'merchant'),
+      config: endpointRateLimit(ctx, 'export'),
       handler: async (req, reply) => {
-        const caller = callers.get(req)!;
+        const caller = callerOf(req) as ShopCaller;
         const { id } = req.params as { id: number };
         const { format } = req.query as { format: 'csv' | 'xlsx' };
         const st = await getStatement(ctx, caller.shopId, id);

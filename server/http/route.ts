@@ -5,9 +5,10 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import { ErrorBodySchema } from '../../shared/api/common.ts';
-import type { EndpointDef } from '../../shared/api/endpoints.ts';
+import type { EndpointAuth, EndpointDef, RateLimitClass } from '../../shared/api/endpoints.ts';
 import type { HubContext } from '../context.ts';
 import { authenticate, type Caller, type CallerFor } from './auth.ts';
+import { rateLimitOf } from './rate-limit.ts';
 
 type Out<T> = T extends z.ZodType ? z.output<T> : undefined;
 
@@ -21,6 +22,28 @@ export interface EndpointInput<D extends EndpointDef> {
 export type EndpointResult<D extends EndpointDef> = z.input<D['response'][keyof D['response']]>;
 
 const callers = new WeakMap<FastifyRequest, Caller>();
+
+/** Authenticates a request for `auth` and remembers who called (onRequest, before the body is parsed). */
+export async function authenticateRequest(ctx: HubContext, req: FastifyRequest, auth: EndpointAuth): Promise<void> {
+  callers.set(req, await authenticate(ctx, req.headers.authorization, auth));
+}
+
+export function callerOf(req: FastifyRequest): Caller {
+  const caller = callers.get(req);
+  if (!caller) throw new Error('caller not authenticated');
+  return caller;
+}
+
+/** Who a rate limit counts: the station or shop behind the token. */
+function callerKey(req: FastifyRequest): string {
+  const c = callerOf(req);
+  return c.kind === 'station' ? `station:${c.stationId}` : c.kind === 'shop' ? `shop:${c.shopId}` : c.kind;
+}
+
+/** The route option of an endpoint's rate limit (none when it has no class or its class is off). */
+export function endpointRateLimit(ctx: HubContext, cls: RateLimitClass | undefined) {
+  return rateLimitOf(ctx.rateLimits, cls, callerKey);
+}
 
 export function registerEndpoint<D extends EndpointDef>(
   app: FastifyInstance,
@@ -42,13 +65,11 @@ export function registerEndpoint<D extends EndpointDef>(
       response: { ...def.response, '4xx': ErrorBodySchema, '5xx': ErrorBodySchema },
     },
     // Authentication runs before the body is even parsed: an unknown caller learns nothing
-    // about what a valid body would look like.
-    onRequest: async (req) => {
-      callers.set(req, await authenticate(ctx, req.headers.authorization, def.auth));
-    },
+    // about what a valid body would look like. The rate limit, if any, runs right after it.
+    onRequest: async (req) => authenticateRequest(ctx, req, def.auth),
+    config: endpointRateLimit(ctx, def.rateLimit),
     handler: async (req, reply) => {
-      const caller = callers.get(req);
-      if (!caller) throw new Error('caller not authenticated');
+      const caller = callerOf(req);
       const result = await handler({
         body: req.body as EndpointInput<D>['body'],
         query: req.query as EndpointInput<D>['query'],

@@ -13,6 +13,13 @@ import * as S from './hub.ts';
  */
 export type EndpointAuth = 'admin' | 'shop' | 'merchant' | 'factory' | 'station' | 'none';
 
+/**
+ * Rate-limited endpoints (429 with Retry-After): `pairing` per client IP (the unauthenticated write),
+ * `station` per station token, `export` and `bulk` per shop token. Limits are the hub's settings.
+ */
+export type RateLimitClass = 'pairing' | 'station' | 'export' | 'bulk';
+export const RATE_LIMIT_CLASSES = ['pairing', 'station', 'export', 'bulk'] as const satisfies readonly RateLimitClass[];
+
 export interface EndpointDef {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   path: string;
@@ -23,6 +30,7 @@ export interface EndpointDef {
   params?: z.ZodType;
   /** Success status → schema. */
   response: Record<number, z.ZodType>;
+  rateLimit?: RateLimitClass;
 }
 
 const def = <T extends EndpointDef>(d: T): T => d;
@@ -137,6 +145,7 @@ export const CORE_ENDPOINTS = {
     summary: '分配 / 批量分配 — allocate orders to a bound factory; a result per order',
     body: S.AllocateRequestSchema,
     response: { 200: S.AllocateResponseSchema },
+    rateLimit: 'bulk',
   }),
   cancelAllocation: def({
     method: 'POST',
@@ -145,6 +154,7 @@ export const CORE_ENDPOINTS = {
     summary: '取消分配 — cancel allocations; a result per order',
     body: S.CancelAllocationRequestSchema,
     response: { 200: S.CancelAllocationResponseSchema },
+    rateLimit: 'bulk',
   }),
   factoryOrders: def({
     method: 'GET',
@@ -183,6 +193,7 @@ export const CORE_ENDPOINTS = {
     summary: 'Exchange a pairing code for a station token and payload key',
     body: S.PairStationRequestSchema,
     response: { 201: S.PairStationResponseSchema },
+    rateLimit: 'pairing',
   }),
   stationMe: def({
     method: 'GET',
@@ -190,6 +201,7 @@ export const CORE_ENDPOINTS = {
     auth: 'station',
     summary: 'The calling station and its factory',
     response: { 200: S.StationMeResponseSchema },
+    rateLimit: 'station',
   }),
   feed: def({
     method: 'GET',
@@ -198,6 +210,7 @@ export const CORE_ENDPOINTS = {
     summary: "Pull changes of the station's factory since a cursor (D1)",
     query: S.FeedQuerySchema,
     response: { 200: S.FeedResponseSchema },
+    rateLimit: 'station',
   }),
   check: def({
     method: 'POST',
@@ -206,6 +219,7 @@ export const CORE_ENDPOINTS = {
     summary: 'Guard check: printability and version of up to 1000 orders (D4)',
     body: S.CheckRequestSchema,
     response: { 200: S.CheckResponseSchema },
+    rateLimit: 'station',
   }),
 } as const;
 

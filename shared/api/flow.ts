@@ -420,6 +420,7 @@ export const FLOW_ENDPOINTS = {
       '取号 — electronic waybill numbers for up to 100 orders, issued to the calling station, with encrypted print payloads; `takeover` moves another station’s claim',
     body: WaybillsRequestSchema,
     response: { 200: WaybillsResponseSchema },
+    rateLimit: 'station',
   }),
   pushMutations: def({
     method: 'POST',
@@ -428,6 +429,7 @@ export const FLOW_ENDPOINTS = {
     summary: '回传运单号 / 取消运单 / 重打 — exactly-once push of the station outbox (409 MUTATION_GAP on a gap)',
     body: MutationsRequestSchema,
     response: { 200: MutationsResponseSchema, 409: MutationGapErrorSchema },
+    rateLimit: 'station',
   }),
   listReturnAddresses: def({
     method: 'GET',
@@ -468,6 +470,7 @@ export const FLOW_ENDPOINTS = {
     summary: '发货 — ship orders whose tracking number was returned, with a return address',
     body: ShipmentsRequestSchema,
     response: { 200: ShipmentsResponseSchema },
+    rateLimit: 'bulk',
   }),
   putPrices: def({
     method: 'PUT',
@@ -492,6 +495,7 @@ export const FLOW_ENDPOINTS = {
     summary: '生成对账单 — 202 pending; 429 STATEMENT_LIMIT (3 per China day, 10 minutes apart)',
     body: CreateStatementRequestSchema,
     response: { 202: CreateStatementResponseSchema, 429: StatementLimitErrorSchema },
+    rateLimit: 'export',
   }),
   listStatements: def({
     method: 'GET',

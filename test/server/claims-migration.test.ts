@@ -5,6 +5,7 @@
  * returned it, an issued one to the first station that asks for it (the same number), and the
  * other station's return of that number is intercepted. On SQLite and PostgreSQL.
  */
+import { NO_RATE_LIMITS } from '../../server/config.ts';
 import { randomBytes } from 'node:crypto';
 import { Migrator } from 'kysely/migration';
 import type { Kysely } from 'kysely';
@@ -51,7 +52,14 @@ async function buildOldDatabase(dialect: 'sqlite' | 'postgres', url: string, adm
   const migrator = new Migrator({ db, provider: { getMigrations: async () => MIGRATIONS } });
   const { error } = await migrator.migrateTo(BEFORE_CLAIMS);
   if (error) throw error;
-  const app = await buildApp({ db, clock: createSettableClock(), adminToken, logger: false });
+  // The schema of an older hub has no rate-limit table: this hub counts nothing.
+  const app = await buildApp({
+    db,
+    clock: createSettableClock(),
+    adminToken,
+    logger: false,
+    rateLimits: NO_RATE_LIMITS,
+  });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const addr = app.server.address();
   if (!addr || typeof addr === 'string') throw new Error('no port');

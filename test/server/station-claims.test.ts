@@ -5,6 +5,7 @@
  * that lost the claim has its return intercepted; reprints are recorded; the feed, the guard check
  * and the merchant's order detail show all of it. On SQLite and PostgreSQL.
  */
+import { NO_RATE_LIMITS } from '../../server/config.ts';
 import { expect, it } from 'vitest';
 import type { WaybillResult } from '../../shared/api/flow.ts';
 import type { MerchantOrderDetailResponse } from '../../shared/api/hub.ts';
@@ -342,6 +343,7 @@ describeEachDb('station claims: POST /v1/station/waybills', ({ hub }) => {
       clock: createSettableClock(),
       adminToken: null,
       testClock: false,
+      rateLimits: NO_RATE_LIMITS,
       log: h.app.log,
     };
     const simulated = new SimulatedWaybillService(dbSerialSource(ctx));

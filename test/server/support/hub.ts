@@ -17,6 +17,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../../server/app.ts';
 import { createSettableClock, type SettableClock } from '../../../server/clock.ts';
 import { openDb, type HubDb } from '../../../server/db/open.ts';
+import { NO_RATE_LIMITS, type RateLimits } from '../../../server/config.ts';
 import type {
   AllocateResponse,
   BindingResponse,
@@ -58,6 +59,7 @@ export interface StartTestHubOptions {
   testClock?: boolean;
   /** Start the hub's clock here. */
   now?: Date;
+  rateLimits?: RateLimits;
 }
 
 /** A fresh database URL and a function that removes it. */
@@ -115,6 +117,8 @@ export interface ListenHubOptions {
   testClock?: boolean;
   /** Run after the hub and its database handle are closed (e.g. drop the test database). */
   onClose?: () => Promise<void>;
+  /** Default none: suites pair many stations from 127.0.0.1. The rate-limit suite sets its own. */
+  rateLimits?: RateLimits;
 }
 
 /** A hub on an existing database, listening on a real 127.0.0.1 port. */
@@ -122,7 +126,14 @@ export async function listenHub(opts: ListenHubOptions): Promise<TestHub> {
   const db = await openDb(opts.databaseUrl);
   const clock = createSettableClock(opts.now);
   const adminToken = opts.adminToken ?? `admin-${randomBytes(16).toString('hex')}`;
-  const app = await buildApp({ db, clock, adminToken, testClock: opts.testClock ?? true, logger: false });
+  const app = await buildApp({
+    db,
+    clock,
+    adminToken,
+    testClock: opts.testClock ?? true,
+    logger: false,
+    rateLimits: opts.rateLimits ?? NO_RATE_LIMITS,
+  });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const addr = app.server.address();
   if (addr === null || typeof addr === 'string') throw new Error('hub did not bind a TCP port');
