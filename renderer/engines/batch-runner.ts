@@ -20,7 +20,7 @@ import {
   type StationClient,
   type StationErrorBody,
 } from '../../shared/ipc/index.ts';
-import { META, type BatchRow, type JobItemRow, type JobItemState, type StationDb } from '../data/db.ts';
+import { META, nextOrderSeqs, type BatchRow, type JobItemRow, type JobItemState, type StationDb } from '../data/db.ts';
 import { viewOf } from '../data/orders-repo.ts';
 import { enqueue } from '../data/outbox-repo.ts';
 import type { SyncEngine } from './sync-engine.ts';
@@ -690,6 +690,7 @@ export class BatchRunner {
     if (order && !reprint) {
       const next = {
         ...order,
+        seq: await nextOrderSeqs(this.db, 1),
         printedAt: sent.printedAt,
         waybillNo: sent.waybillNo,
         waybillStatus: order.waybillStatus === 'returned' ? ('returned' as const) : ('issued' as const),
