@@ -10,7 +10,11 @@ const payload: PrintPayload = {
   courier: 'ZTO',
   waybillNo: '731234567890',
   addressVersion: 2,
-  routing: { sortCode: '330-W05 117', bigPen: '杭州西湖' },
+  routing: {
+    sortCode: '330-W05 117',
+    bigPen: '浙杭州 西湖',
+    packageCenter: { name: '杭州转运中心', code: '330517' },
+  },
   receiver: {
     name: '张*丰',
     phone: '138****5678',
@@ -21,6 +25,7 @@ const payload: PrintPayload = {
   },
   shipper: { name: '小李服饰', phone: '0571-88886666', address: '浙江省杭州市余杭区仓前街道 1 号' },
   items: [{ goodsName: '纯棉T恤', spec: '白色 XL', quantity: 2 }],
+  pieces: { index: 1, total: 1 },
   issuedAt: '2026-11-27T04:00:00.000Z',
 };
 

@@ -35,8 +35,10 @@ export interface NativeJobOptions {
   /** Print speed in inches per second. */
   speed?: number;
   copies?: number;
-  /** Gap between labels, mm (TSPL GAP). */
+  /** Gap between labels, mm (TSPL GAP; 0 = continuous media). A per-printer setting, 2 mm by default. */
   gapMm?: number;
+  /** 1 = the label's top leaves the printer first, 0 = turned 180° (TSPL DIRECTION, ZPL ^PO). Default 1. */
+  direction?: 0 | 1;
 }
 
 function fmt(n: number): string {
@@ -65,7 +67,7 @@ export function tsplHeader(layout: LabelLayout, opts: NativeJobOptions): string 
   const lines = [
     `SIZE ${fmt(layout.widthMm)} mm,${fmt(layout.heightMm)} mm`,
     `GAP ${fmt(opts.gapMm ?? 2)} mm,0 mm`,
-    'DIRECTION 1,0',
+    `DIRECTION ${opts.direction ?? 1},0`,
     'REFERENCE 0,0',
     'SHIFT 0',
   ];
