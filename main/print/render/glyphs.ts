@@ -11,6 +11,7 @@ import { createCanvas } from '@napi-rs/canvas';
 import type { Canvas, SKRSContext2D } from '@napi-rs/canvas';
 import type { TextOp } from '../../../shared/label/index.ts';
 import { dotsPerMm, PT_MM } from '../../../shared/label/index.ts';
+import { ensureFaceRegistered } from './skia-fonts.ts';
 import { waybillFonts } from './font.ts';
 import type { LoadedFace } from './font.ts';
 
@@ -66,7 +67,7 @@ function placeholderMask(advance: number, sizePx: number): GlyphMask {
   return { left, top, w: side, h: side, runs: Int16Array.from(runs), advance };
 }
 
-function rasterise(face: LoadedFace, family: string, sizePx: number, cp: number): GlyphMask {
+function rasterise(face: LoadedFace, sizePx: number, cp: number): GlyphMask {
   const advance = (face.font.glyphForCodePoint(cp).advanceWidth * sizePx) / face.font.unitsPerEm;
   if (cp === PLACEHOLDER_CP) return placeholderMask(advance, sizePx);
   // Room for overhangs: glyphs may extend a little left of the pen and below the descender.
@@ -77,7 +78,8 @@ function rasterise(face: LoadedFace, family: string, sizePx: number, cp: number)
   ctx.fillStyle = '#fff';
   ctx.fillRect(0, 0, side, side);
   ctx.fillStyle = '#000';
-  ctx.font = `${sizePx.toFixed(2)}px ${family}`;
+  ensureFaceRegistered(face);
+  ctx.font = `${sizePx.toFixed(2)}px ${face.family}`;
   ctx.textBaseline = 'alphabetic';
   ctx.fillText(String.fromCodePoint(cp), pad, baseline);
   const data = ctx.getImageData(0, 0, side, side).data;
@@ -114,13 +116,13 @@ function rasterise(face: LoadedFace, family: string, sizePx: number, cp: number)
   return { left: x0 - pad, top: y0 - baseline, w, h, runs: Int16Array.from(runs), advance };
 }
 
-export function glyphMask(bold: boolean, family: string, sizePx: number, cp: number): GlyphMask {
+export function glyphMask(bold: boolean, sizePx: number, cp: number): GlyphMask {
   const key = `${bold ? 'b' : 'r'}${sizePx.toFixed(2)}:${cp}`;
   let g = cache.get(key);
   if (!g) {
     if (cache.size >= MAX_CACHED_GLYPHS) cache.clear();
     const fonts = waybillFonts();
-    g = rasterise(bold ? fonts.bold : fonts.regular, family, sizePx, cp);
+    g = rasterise(fonts.faceFor(cp, bold) ?? (bold ? fonts.bold : fonts.regular), sizePx, cp);
     cache.set(key, g);
   }
   return g;
@@ -164,7 +166,6 @@ export function blitText(
   heightDots: number,
   op: TextOp,
   dpi: number,
-  family: string,
 ): void {
   const s = dotsPerMm(dpi);
   const sizePx = op.sizePt * PT_MM * dotsPerMm(dpi);
@@ -176,7 +177,7 @@ export function blitText(
     for (let i = 0; i < text.length; i++) {
       const cp = text.codePointAt(i)!;
       if (cp > 0xffff) i++;
-      const g = glyphMask(op.bold, family, sizePx, cp);
+      const g = glyphMask(op.bold, sizePx, cp);
       const gx = Math.round(pen) + g.left;
       const gy = baseline + g.top;
       pen += g.advance;
