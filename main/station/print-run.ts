@@ -8,11 +8,10 @@ import { FLOW_ENDPOINTS, openPrintPayload } from '../../shared/api/flow.ts';
 import { MAX_MUTATIONS_PER_REQUEST, type Mutation, type MutationResult } from '../../shared/api/flow.ts';
 import { CORE_ENDPOINTS } from '../../shared/api/endpoints.ts';
 import type { HubClient } from '../../shared/api/client.ts';
-import type { BlockReason, Courier } from '../../shared/domain/index.ts';
+import { widestWaybillNo, type BlockReason, type Courier } from '../../shared/domain/index.ts';
 import { SAMPLE_LABEL } from '../../shared/label/index.ts';
 import {
   normalizeOptions,
-  prepareLabel,
   type LabelBackend,
   type LabelReport,
   type RenderOptions,
@@ -44,9 +43,11 @@ export async function printChunk(deps: PrintChunkDeps, orderSns: string[], couri
   if (orderSns.length > MAX_CHUNK) throw new Error(`a print chunk holds at most ${MAX_CHUNK} labels`);
   const now = deps.now ?? (() => new Date());
   const renderOptions = normalizeOptions(deps.renderOptions);
-  // A calibration offset that pushes the codes off this template fails every label: find out before
-  // the hub issues (and the courier spends) tracking numbers that could not be printed.
-  prepareLabel({ ...SAMPLE_LABEL, qrPayload: SAMPLE_LABEL.waybillNo }, renderOptions);
+  // A calibration offset that pushes the codes off this template, or a courier whose numbers are too long
+  // for a barcode that scans on it, fails every label: find out before the hub issues (and the courier
+  // spends) tracking numbers that could not be printed. The probe carries the courier's widest number.
+  const widest = widestWaybillNo(courier);
+  await deps.backend.render([{ ...SAMPLE_LABEL, waybillNo: widest, qrPayload: widest }], renderOptions);
   const outcomes: LabelOutcome[] = [];
   const emit = (o: LabelOutcome) => {
     outcomes.push(o);
