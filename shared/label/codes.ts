@@ -92,17 +92,26 @@ export function minModuleDots(dpi: number): number {
 export const MIN_BAR_HEIGHT_MM = { mainBarcode: 9, secondBarcode: 7 } as const;
 
 /**
- * Integer module width that fits the symbol in its box and the symbol plus its quiet zones in `fitW`,
- * centred horizontally. `modules` defaults to our estimate; a renderer that encoded the symbol passes
- * the exact count. The result may be under minModuleDots(): assertBarcodesFit() refuses such labels.
+ * The widest module we print, 0.5 mm: wider bars scan no better, and the white left around a symbol is
+ * the room a printer's calibration offset may use.
+ */
+export const MAX_MODULE_MM = 0.5;
+
+/**
+ * Integer module width, centred horizontally: the widest (up to MAX_MODULE_MM) that fits the symbol and
+ * its quiet zones in the box; when that would be under minModuleDots(), the widest that fits the symbol
+ * in its box and its quiet zones in `fitW` (up to the label's edges). `modules` defaults to our
+ * estimate; a renderer that encoded the symbol passes the exact count. The result may still be under
+ * minModuleDots(): assertBarcodesFit() refuses such labels.
  */
 export function placeCode128(op: Code128Op, dpi: number, modules = op.modules): CodePlacement {
   const boxW = mmToDots(op.w, dpi);
   const fitW = mmToDots(op.fitW, dpi);
-  const moduleDots = Math.max(
-    1,
-    Math.min(Math.floor(boxW / modules), Math.floor(fitW / (modules + 2 * CODE128_QUIET_MODULES))),
-  );
+  const quiet = 2 * CODE128_QUIET_MODULES;
+  const inBox = Math.floor(boxW / (modules + quiet));
+  const toEdge = Math.min(Math.floor(boxW / modules), Math.floor(fitW / (modules + quiet)));
+  const widest = Math.max(minModuleDots(dpi), Math.floor(MAX_MODULE_MM * dotsPerMm(dpi)));
+  const moduleDots = Math.max(1, Math.min(widest, inBox >= minModuleDots(dpi) ? inBox : toEdge));
   const widthDots = moduleDots * modules;
   return {
     moduleDots,
