@@ -13,7 +13,8 @@ import {
   type LabelOutcome,
   type Outbox,
 } from '../../../main/station/print-run.ts';
-import { decodePdfBarcodes, tempDir } from '../../support/decode.ts';
+import { TEMPLATE_76x130 } from '../../../shared/label/index.ts';
+import { decodePdfBarcodes, pdfText, tempDir } from '../../support/decode.ts';
 import {
   allocate,
   boundPair,
@@ -99,7 +100,43 @@ describe('station print run: guard → waybill → main-only decrypt → label �
     );
     const codes = decoded.map((page) => page.find((s) => s.type === 'CODE-128')?.data).sort();
     expect(codes).toEqual(printed.map((p) => (p.state === 'sent' ? p.waybillNo : '')).sort());
+    // The courier's 集包地 and 件数 from the sealed payload are on the label.
+    const text = (await pdfText(await readFile(path.join(out.dir, 'a', files[0]!)))).replace(/\s+/g, '');
+    expect(text).toMatch(/集\S*转运中心\d{6}/);
+    expect(text).toContain('件数：1/1');
   }, 60_000);
+
+  it('refuses a template the courier’s numbers cannot scan on before any number is issued', async () => {
+    const [sn] = await freshAllocated(1);
+    const paths: string[] = [];
+    const counting: typeof fetch = async (input, init) => {
+      paths.push(new URL(String(input)).pathname);
+      return fetch(input, init);
+    };
+    // A label whose barcode boxes are 25 mm wide: YTO's YT + 13 digits needs 36 mm at 2-dot bars.
+    const narrow = {
+      ...TEMPLATE_76x130,
+      id: 'narrow-codes',
+      elements: TEMPLATE_76x130.elements.map((e) => (e.kind === 'code128' ? { ...e, x: 25.5, w: 25 } : e)),
+    };
+    const printer = recording(openTransport(`file://${out.dir}/narrow?ext=pdf`));
+    const run = printChunk(
+      {
+        hub: createHubClient({ baseUrl: hub.url, token: station.token, fetch: counting }),
+        payloadKey: station.payloadKey,
+        backend: pdfBackend,
+        transport: printer,
+        renderOptions: { template: narrow },
+      },
+      [sn!],
+      'YTO',
+    );
+    await expect(run).rejects.toMatchObject({ code: 'BARCODE_TOO_LONG' });
+    await expect(run).rejects.toThrow(/运单号 YT0{13}（15 位）在 narrow-codes 面单上放不下能扫描的条码/);
+    expect(paths).toEqual([]); // no guard call, no waybill issued
+    expect(printer.sent).toEqual([]);
+    await printer.close();
+  });
 
   it('an address change after the waybill was issued blocks the print (M7)', async () => {
     const [sn] = await freshAllocated(1);
