@@ -218,6 +218,17 @@ describe('layoutLabel', () => {
     }
   });
 
+  it('the sample (npm run label -- --sample) fills every field of both templates', () => {
+    for (const t of [TEMPLATE_100x180, TEMPLATE_76x130]) {
+      const l = layoutLabel(t, SAMPLE_LABEL, measure);
+      const shown = new Set(l.ops.flatMap((o) => (o.kind === 'text' && o.lines.some((x) => x.text) ? [o.id] : [])));
+      for (const el of t.elements) if (el.kind === 'text') expect(shown, `${t.id} ${el.id}`).toContain(el.id);
+      const all = l.ops.flatMap((o) => (o.kind === 'text' ? o.lines.map((x) => x.text) : [])).join('\n');
+      expect(all).not.toMatch(/\{[a-zA-Z.]+\}/); // every placeholder resolved
+      for (const v of ['上海转运中心', '310517', '沪上海 浦东', '件数：1/1', '已验视', '备注：易碎品']) expect(all).toContain(v);
+    }
+  });
+
   it('shrinks a long address to fit instead of cutting it', () => {
     const address = '广东省深圳市南山区粤海街道科技园南区高新南一道腾讯滨海大厦北塔楼三十八层A区3801室前台代收'; // 48 chars
     const short = layoutLabel(TEMPLATE_100x180, SAMPLE_LABEL, measure);

@@ -1,3 +1,5 @@
+import { code128Pattern, qrMatrix } from '../../main/print/render/index.ts';
+
 /**
  * A small TSPL decoder for tests: it reads the bytes a printer would receive, the way a TSC-style
  * interpreter does (CRLF-separated commands; BITMAP followed by exactly widthBytes × height binary
@@ -240,4 +242,27 @@ export function composeTsplBitmap(
     }
   }
   return { widthDots, heightDots, bytesPerRow, rows };
+}
+
+/**
+ * Draws what a TSPL printer prints for the label's native BARCODE "128" and QRCODE commands onto a
+ * page from composeTsplBitmap(), module by module at the widths the commands ask for.
+ */
+export function drawNativeCodes(page: ReturnType<typeof composeTsplBitmap>, label: TsplLabel): void {
+  const set = (x: number, y: number) => {
+    if (x >= 0 && y >= 0 && x < page.widthDots && y < page.heightDots)
+      page.rows[y * page.bytesPerRow + (x >> 3)]! |= 0x80 >> (x & 7);
+  };
+  const fill = (x: number, y: number, w: number, h: number) => {
+    for (let Y = y; Y < y + h; Y++) for (let X = x; X < x + w; X++) set(X, Y);
+  };
+  for (const b of label.barcodes) {
+    if (b.type !== '128') throw new Error(`BARCODE type ${b.type} not handled`);
+    for (const [start, width] of code128Pattern(b.content).bars) fill(b.x + start * b.narrow, b.y, width * b.narrow, b.height);
+  }
+  for (const q of label.qrcodes) {
+    const m = qrMatrix(q.content);
+    for (let y = 0; y < m.size; y++)
+      for (let x = 0; x < m.size; x++) if (m.dark[y * m.size + x]) fill(q.x + x * q.cell, q.y + y * q.cell, q.cell, q.cell);
+  }
 }

@@ -8,38 +8,16 @@ import { describe, expect, it } from 'vitest';
 import type { LabelData } from '../../../shared/label/index.ts';
 import { getTemplate, mmToDots, SAMPLE_LABEL, sampleLabels } from '../../../shared/label/index.ts';
 import { DEFAULT_RENDER_OPTIONS, prepareLabel, type RenderOptions } from '../../../main/print/backend.ts';
-import { textLayer } from '../../../main/print/backends/bitmap-bands.ts';
+import { inkBands, inkBoxes, textLayer } from '../../../main/print/backends/bitmap-bands.ts';
 import { TSPL_BITMAP_BLACK_BIT, tsplBackend, tsplString } from '../../../main/print/backends/tspl.ts';
-import { code128Pattern, inkRatio, monoToPng, qrMatrix, renderMonochrome } from '../../../main/print/render/index.ts';
+import { inkRatio, monoToPng, renderMonochrome } from '../../../main/print/render/index.ts';
 import { zbarDecodeBuffer } from '../../support/decode.ts';
 import { qrBytes } from '../../support/qr-raw.ts';
-import { composeTsplBitmap, decodeTspl, unquote, type TsplLabel } from '../../support/tspl-decode.ts';
+import { composeTsplBitmap, decodeTspl, drawNativeCodes, unquote } from '../../support/tspl-decode.ts';
 import { uglyLabels } from '../../support/ugly-labels.ts';
 
 function opts(over: Partial<RenderOptions> = {}): RenderOptions {
   return { ...DEFAULT_RENDER_OPTIONS, ...over };
-}
-
-/** Draws what a TSPL printer would print for the native codes, onto the decoded bitmap. */
-function emulateNativeCodes(page: ReturnType<typeof composeTsplBitmap>, label: TsplLabel): void {
-  const set = (x: number, y: number) => {
-    if (x >= 0 && y >= 0 && x < page.widthDots && y < page.heightDots)
-      page.rows[y * page.bytesPerRow + (x >> 3)]! |= 0x80 >> (x & 7);
-  };
-  const fill = (x: number, y: number, w: number, h: number) => {
-    for (let Y = y; Y < y + h; Y++) for (let X = x; X < x + w; X++) set(X, Y);
-  };
-  for (const b of label.barcodes) {
-    expect(b.type).toBe('128');
-    for (const [start, width] of code128Pattern(b.content).bars)
-      fill(b.x + start * b.narrow, b.y, width * b.narrow, b.height);
-  }
-  for (const q of label.qrcodes) {
-    const m = qrMatrix(q.content);
-    for (let y = 0; y < m.size; y++)
-      for (let x = 0; x < m.size; x++)
-        if (m.dark[y * m.size + x]) fill(q.x + x * q.cell, q.y + y * q.cell, q.cell, q.cell);
-  }
 }
 
 async function render(labels: LabelData[], o: RenderOptions) {
@@ -100,7 +78,7 @@ describe('TSPL backend', () => {
         ).toBe(0);
 
         // A printer emulation drawing the native codes where the commands put them: both scan.
-        emulateNativeCodes(page, label);
+        drawNativeCodes(page, label);
         const symbols = await zbarDecodeBuffer(monoToPng(page));
         expect(symbols).toContainEqual({ type: 'CODE-128', data: SAMPLE_LABEL.waybillNo });
         expect(symbols).toContainEqual({ type: 'QR-Code', data: SAMPLE_LABEL.qrPayload });
@@ -153,6 +131,21 @@ describe('TSPL backend', () => {
     expect(moved.qrcodes[0]!.y - plain.qrcodes[0]!.y).toBe(mmToDots(2, 203));
   });
 
+  it('sends the text cut to its ink: every inked dot, in far fewer bytes than page-wide bands', async () => {
+    for (const template of ['100x180', '76x130']) {
+      const o = opts({ template });
+      const { layout } = prepareLabel(SAMPLE_LABEL, o);
+      const text = renderMonochrome(textLayer(layout), { dpi: 203, omitCodes: true });
+      const banded = inkBands(text).reduce((n, b) => n + b.widthBytes * b.height, 0);
+      const boxed = inkBoxes(text).reduce((n, b) => n + b.widthBytes * b.height, 0);
+      const { job } = await render([SAMPLE_LABEL], o);
+      const sent = job.labels[0]!.bitmaps.reduce((n, b) => n + b.data.length, 0);
+      expect(sent).toBe(boxed);
+      console.log(`[tspl] ${template}: text bitmaps ${banded} bytes as bands, ${boxed} bytes cut to ink`);
+      expect(boxed).toBeLessThan(banded / 1.5);
+    }
+  });
+
   it('takes the gap and the print direction from the printer settings', async () => {
     const { job } = await render([SAMPLE_LABEL], opts({ gapMm: 3, direction: 0 }));
     expect(job.settings.GAP).toBe('3 mm,0 mm');
@@ -172,7 +165,7 @@ describe('TSPL backend', () => {
     expect(label.qrcodes).toEqual([]);
     expect(label.barcodes[0]?.content).toBe(data.waybillNo);
     const page = composeTsplBitmap(label, mmToDots(100, 203), mmToDots(180, 203), true);
-    emulateNativeCodes(page, label);
+    drawNativeCodes(page, label);
     expect(qrBytes(monoToPng(page))).toBe(data.qrPayload);
   });
 
