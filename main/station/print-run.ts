@@ -10,12 +10,7 @@ import { CORE_ENDPOINTS } from '../../shared/api/endpoints.ts';
 import type { HubClient } from '../../shared/api/client.ts';
 import { widestWaybillNo, type BlockReason, type Courier } from '../../shared/domain/index.ts';
 import { SAMPLE_LABEL } from '../../shared/label/index.ts';
-import {
-  normalizeOptions,
-  type LabelBackend,
-  type LabelReport,
-  type RenderOptions,
-} from '../print/backend.ts';
+import { normalizeOptions, type LabelBackend, type LabelReport, type RenderOptions } from '../print/backend.ts';
 import type { Transport } from '../print/transports/index.ts';
 import { chinaTimestamp, labelDataFromPayload } from './label-data.ts';
 

@@ -66,7 +66,10 @@ export function sampleLabels(count: number, seed = 1): LabelData[] {
       courier: { code: c.code, name: c.name },
       routingCode: `${100 + rnd(800)}-${String.fromCharCode(65 + rnd(26))}${rnd(90) + 10} ${String(rnd(99)).padStart(2, '0')}`,
       bigPen: CITIES[rnd(CITIES.length)]!.slice(0, 5),
-      packageCenter: { name: `${CITIES[rnd(CITIES.length)]!.slice(0, 2)}转运中心`, code: String(100_000 + rnd(900_000)) },
+      packageCenter: {
+        name: `${CITIES[rnd(CITIES.length)]!.slice(0, 2)}转运中心`,
+        code: String(100_000 + rnd(900_000)),
+      },
       pieces: { index: 1, total: 1 },
       receiver: {
         name: ['张*', '李*华', '欧阳**', '王**明'][rnd(4)]!,

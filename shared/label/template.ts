@@ -229,7 +229,11 @@ export const TEMPLATE_100x180: LabelTemplate = {
     // Goods, then the remark. The goods' minimum is 7 pt: a long order is summarised ("… 等N件")
     // rather than shrunk into print nobody can read.
     text('goods', [4, 117, 92, 16.5], '物品：{goods}', [11, 7], { valign: 'top', maxLines: 0 }),
-    text('remark', [4, 134, 92, 6.5], '备注：{remark}', [10, 7], { valign: 'top', omitWhenEmpty: 'remark', maxLines: 2 }),
+    text('remark', [4, 134, 92, 6.5], '备注：{remark}', [10, 7], {
+      valign: 'top',
+      omitWhenEmpty: 'remark',
+      maxLines: 2,
+    }),
     hline(141, 2, 98),
     // The small second barcode (the same number), scanned at delivery.
     code128('secondBarcode', 2.5, 142.5, 95, 10),

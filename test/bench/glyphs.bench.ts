@@ -75,7 +75,8 @@ function render(sizePt: number, bold: boolean, style: GlyphStyle): { png: Buffer
 }
 
 async function main(): Promise<void> {
-  if (!(await hasChineseOcr())) throw new Error('tesseract with chi_sim is needed (apt-get install tesseract-ocr tesseract-ocr-chi-sim)');
+  if (!(await hasChineseOcr()))
+    throw new Error('tesseract with chi_sim is needed (apt-get install tesseract-ocr tesseract-ocr-chi-sim)');
   const started = performance.now();
   const truth = LINES.join('\n');
   const rowsOut: string[][] = [];
@@ -98,7 +99,9 @@ async function main(): Promise<void> {
   console.log(
     markdownTable(['glyph style', 'regular 7 pt', 'regular 8 pt', 'bold 7 pt', 'bold 8 pt', 'mean'], rowsOut),
   );
-  console.log(`\n${LINES.length} lines, ${LINES.join('').replace(/\s/g, '').length} characters per image; ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  console.log(
+    `\n${LINES.length} lines, ${LINES.join('').replace(/\s/g, '').length} characters per image; ${((performance.now() - started) / 1000).toFixed(1)} s`,
+  );
 }
 
 await main();

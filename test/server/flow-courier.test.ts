@@ -82,7 +82,9 @@ describe('routing code (三段码 / 大头笔)', () => {
     // The hub's code starts with the sorting centre of the 三段码, and every address of a city shares it.
     expect(zto.packageCenter.code).toMatch(/^\d{6}$/);
     expect(zto.packageCenter.code.slice(0, 3)).toBe(zto.sortCode.slice(0, 3));
-    expect(routingCodeFor('ZTO', { ...hz, district: '上城区', detail: '1 号' }).packageCenter).toEqual(zto.packageCenter);
+    expect(routingCodeFor('ZTO', { ...hz, district: '上城区', detail: '1 号' }).packageCenter).toEqual(
+      zto.packageCenter,
+    );
     const sh = routingCodeFor('ZTO', { province: '上海', city: '上海市', district: '浦东新区', detail: 'x' });
     expect(sh.packageCenter.name).toBe('上海转运中心');
     expect(sh.bigPen).toBe('沪上海 浦东');

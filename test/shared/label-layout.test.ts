@@ -225,7 +225,8 @@ describe('layoutLabel', () => {
       for (const el of t.elements) if (el.kind === 'text') expect(shown, `${t.id} ${el.id}`).toContain(el.id);
       const all = l.ops.flatMap((o) => (o.kind === 'text' ? o.lines.map((x) => x.text) : [])).join('\n');
       expect(all).not.toMatch(/\{[a-zA-Z.]+\}/); // every placeholder resolved
-      for (const v of ['上海转运中心', '310517', '沪上海 浦东', '件数：1/1', '已验视', '备注：易碎品']) expect(all).toContain(v);
+      for (const v of ['上海转运中心', '310517', '沪上海 浦东', '件数：1/1', '已验视', '备注：易碎品'])
+        expect(all).toContain(v);
     }
   });
 

@@ -38,7 +38,8 @@ export function pngToBits(png: Uint8Array): PackedBitmap {
     pos += 12 + len;
   }
   const channels = ({ 0: 1, 2: 3, 4: 2, 6: 4 } as Record<number, number>)[colour];
-  if (!channels || (depth !== 8 && !(depth === 1 && colour === 0))) throw new Error(`PNG colour ${colour}/${depth} not handled`);
+  if (!channels || (depth !== 8 && !(depth === 1 && colour === 0)))
+    throw new Error(`PNG colour ${colour}/${depth} not handled`);
   const raw = inflateSync(Buffer.concat(idat));
   const bpp = Math.max(1, (channels * depth) >> 3);
   const stride = Math.ceil((width * channels * depth) / 8);
@@ -55,8 +56,15 @@ export function pngToBits(png: Uint8Array): PackedBitmap {
       const b = prev[i]!;
       const c = i >= bpp ? prev[i - bpp]! : 0;
       cur[i] =
-        (filter === 0 ? x : filter === 1 ? x + a : filter === 2 ? x + b : filter === 3 ? x + ((a + b) >> 1) : x + paeth(a, b, c)) &
-        0xff;
+        (filter === 0
+          ? x
+          : filter === 1
+            ? x + a
+            : filter === 2
+              ? x + b
+              : filter === 3
+                ? x + ((a + b) >> 1)
+                : x + paeth(a, b, c)) & 0xff;
     }
     const out = y * bytesPerRow;
     if (depth === 1) {

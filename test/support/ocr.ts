@@ -63,7 +63,14 @@ export function cropBits(bits: PackedBitmap, x0: number, y0: number, w: number, 
 }
 
 /** OCRs a region of a 1-bit bitmap. */
-export async function ocrRegion(bits: PackedBitmap, x: number, y: number, w: number, h: number, dpi: number): Promise<string> {
+export async function ocrRegion(
+  bits: PackedBitmap,
+  x: number,
+  y: number,
+  w: number,
+  h: number,
+  dpi: number,
+): Promise<string> {
   return ocrPng(encodeMonoPng(cropBits(bits, x, y, w, h), dpi));
 }
 

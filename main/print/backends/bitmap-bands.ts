@@ -159,7 +159,8 @@ function splitColumns(bits: PackedBits, band: Band): Band[] {
     if (start < 0) start = c;
     lastInk = c;
   }
-  if (start >= 0) out.push({ xByte: band.xByte + start, y: band.y, widthBytes: lastInk - start + 1, height: band.height });
+  if (start >= 0)
+    out.push({ xByte: band.xByte + start, y: band.y, widthBytes: lastInk - start + 1, height: band.height });
   return out;
 }
 

@@ -135,7 +135,6 @@ function loadFallback(f: FallbackFontFile): LoadedFallback {
   return { regular, bold };
 }
 
-
 /** The process-wide fonts; the first call reads and parses the primary faces (≈ tens of ms), later calls are free. */
 export function waybillFonts(): WaybillFonts {
   if (loaded) return loaded;

@@ -155,7 +155,9 @@ function inkMask(rgba: Uint8ClampedArray, side: number, style: GlyphStyle): Uint
 }
 
 function styleKey(style: GlyphStyle): string {
-  return style === GLYPH_STYLE ? '' : `${style.threshold}/${style.thinStrokes ?? '-'}/${style.wholePixelSize ? 'w' : ''}|`;
+  return style === GLYPH_STYLE
+    ? ''
+    : `${style.threshold}/${style.thinStrokes ?? '-'}/${style.wholePixelSize ? 'w' : ''}|`;
 }
 
 export function glyphMask(bold: boolean, sizePx: number, cp: number, style: GlyphStyle = GLYPH_STYLE): GlyphMask {

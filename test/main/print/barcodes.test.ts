@@ -10,7 +10,14 @@ import { describe, expect, it } from 'vitest';
 import { ready } from 'zpl-renderer-js';
 import type { LabelData } from '../../../shared/label/index.ts';
 import { getTemplate, mmToDots, placeCode128, SAMPLE_LABEL } from '../../../shared/label/index.ts';
-import { normalizeOptions, prepareLabel, type RenderOptions } from '../../../main/print/backend.ts';
+import {
+  DEFAULT_RENDER_OPTIONS,
+  normalizeOptions,
+  prepareLabel,
+  type RenderOptions,
+} from '../../../main/print/backend.ts';
+
+const o = (over: Partial<RenderOptions>): RenderOptions => ({ ...DEFAULT_RENDER_OPTIONS, ...over });
 import { pdfBackend } from '../../../main/print/backends/pdf.ts';
 import { pngBackend } from '../../../main/print/backends/png.ts';
 import { tsplBackend } from '../../../main/print/backends/tspl.ts';
@@ -32,7 +39,7 @@ type Printed = (template: string, dpi: number) => Promise<{ pages: PackedBitmap[
 
 const BACKENDS: Record<string, Printed> = {
   async pdf(template, dpi) {
-    const { bytes } = await pdfBackend.render(labels, { template, dpi });
+    const { bytes } = await pdfBackend.render(labels, o({ template, dpi }));
     const t = tempDir();
     try {
       const files = await pdfToPngs(bytes, t.dir, dpi);
@@ -44,11 +51,11 @@ const BACKENDS: Record<string, Printed> = {
   async png(template, dpi) {
     // One label per preview: the PNG is the exact 1-bit image.
     const pages = [];
-    for (const l of labels) pages.push(pngToBits((await pngBackend.render([l], { template, dpi })).bytes));
+    for (const l of labels) pages.push(pngToBits((await pngBackend.render([l], o({ template, dpi }))).bytes));
     return { pages, dpi };
   },
   async tspl(template, dpi) {
-    const job = decodeTspl((await tsplBackend.render(labels, { template, dpi })).bytes);
+    const job = decodeTspl((await tsplBackend.render(labels, o({ template, dpi }))).bytes);
     const t = getTemplate(template);
     const pages = job.labels.map((label) => {
       const page = composeTsplBitmap(label, mmToDots(t.widthMm, dpi), mmToDots(t.heightMm, dpi), true);
@@ -62,7 +69,7 @@ const BACKENDS: Record<string, Printed> = {
     const t = getTemplate(template);
     const pages = [];
     for (const l of labels) {
-      const zpl = new TextDecoder().decode((await zplBackend.render([l], { template, dpi })).bytes);
+      const zpl = new TextDecoder().decode((await zplBackend.render([l], o({ template, dpi }))).bytes);
       const png = Buffer.from(await api.zplToBase64Async(zpl, t.widthMm, t.heightMm, dpi === 300 ? 12 : 8), 'base64');
       pages.push(pngToBits(png));
     }
@@ -71,7 +78,8 @@ const BACKENDS: Record<string, Printed> = {
   // ESC/POS raster prints the template scaled to the paper (576 dots): its own resolution, whatever `dpi`.
   async 'escpos raster'(template) {
     const pages = [];
-    for (const l of labels) pages.push(stackRasters(parseEscpos((await escposRasterBackend.render([l], { template })).bytes)));
+    for (const l of labels)
+      pages.push(stackRasters(parseEscpos((await escposRasterBackend.render([l], o({ template }))).bytes)));
     return { pages, dpi: rasterDpi(getTemplate(template).widthMm, 576) };
   },
 };
@@ -86,7 +94,10 @@ describe('barcodes that always scan', () => {
           const crops: Uint8Array[] = [];
           const expected: string[] = [];
           printed.pages.forEach((page, i) => {
-            const opts: Partial<RenderOptions> = { template, dpi: printed.dpi === 203 || printed.dpi === 300 ? printed.dpi : 203 };
+            const opts: Partial<RenderOptions> = {
+              template,
+              dpi: printed.dpi === 203 || printed.dpi === 300 ? printed.dpi : 203,
+            };
             const { layout } = prepareLabel(labels[i]!, normalizeOptions(opts));
             for (const op of layout.ops) {
               if (op.kind !== 'code128') continue;
@@ -111,7 +122,7 @@ describe('barcodes that always scan', () => {
   }
 
   it('escpos text mode: two native Code128 per label, modules ≥ 2 dots, and they decode', async () => {
-    const events = parseEscpos((await escposBackend.render(labels, {})).bytes);
+    const events = parseEscpos((await escposBackend.render(labels, o({}))).bytes);
     const codes = events.flatMap((e) => (e.kind === 'barcode' ? [e] : []));
     expect(codes.map((c) => c.data)).toEqual(NUMBERS.flatMap((n) => [n, n]));
     // The printer draws each as its own symbol: paint one per image at the module the command asks for.

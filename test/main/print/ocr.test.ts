@@ -8,7 +8,9 @@ import { describe, expect, it } from 'vitest';
 import type { LabelData, TextOp } from '../../../shared/label/index.ts';
 import { mmToDots, SAMPLE_LABEL } from '../../../shared/label/index.ts';
 import { pngBackend } from '../../../main/print/backends/png.ts';
-import { prepareLabel } from '../../../main/print/backend.ts';
+import { DEFAULT_RENDER_OPTIONS, type RenderOptions, prepareLabel } from '../../../main/print/backend.ts';
+
+const o = (over: Partial<RenderOptions>): RenderOptions => ({ ...DEFAULT_RENDER_OPTIONS, ...over });
 import { pngToBits } from '../../support/bitmaps.ts';
 import { charAccuracy, hasChineseOcr, ocrRegion } from '../../support/ocr.ts';
 
@@ -32,14 +34,15 @@ const LABEL: LabelData = {
 };
 
 const ocrInstalled = await hasChineseOcr();
-if (!ocrInstalled) console.warn('[ocr] tesseract with chi_sim is missing: apt-get install tesseract-ocr tesseract-ocr-chi-sim');
+if (!ocrInstalled)
+  console.warn('[ocr] tesseract with chi_sim is missing: apt-get install tesseract-ocr tesseract-ocr-chi-sim');
 // Under CI a missing OCR fails the run instead of skipping it.
 const itOcr = ocrInstalled || process.env['CI'] ? it : it.skip;
 
 describe('text that reads (tesseract chi_sim at 203 dpi)', () => {
   for (const template of ['100x180', '76x130']) {
     itOcr(`${template}: addresses, goods and 集包地 read back at ≥ 95 %`, async () => {
-      const { bytes, reports } = await pngBackend.render([LABEL], { template, dpi: DPI });
+      const { bytes, reports } = await pngBackend.render([LABEL], o({ template, dpi: DPI }));
       expect(reports[0]!.truncatedFields).toEqual([]);
       const bits = pngToBits(bytes);
       const { layout } = prepareLabel(LABEL, { template, offsetMm: { x: 0, y: 0 }, dpi: DPI });

@@ -6,7 +6,9 @@ import { describe, expect, it } from 'vitest';
 import type { LabelData, TextOp } from '../../../shared/label/index.ts';
 import { SAMPLE_LABEL } from '../../../shared/label/index.ts';
 import type { LabelBackend } from '../../../main/print/backend.ts';
-import { prepareLabel } from '../../../main/print/backend.ts';
+import { DEFAULT_RENDER_OPTIONS, type RenderOptions, prepareLabel } from '../../../main/print/backend.ts';
+
+const o = (over: Partial<RenderOptions>): RenderOptions => ({ ...DEFAULT_RENDER_OPTIONS, ...over });
 import { pdfBackend } from '../../../main/print/backends/pdf.ts';
 import { pngBackend } from '../../../main/print/backends/png.ts';
 import { tsplBackend } from '../../../main/print/backends/tspl.ts';
@@ -31,7 +33,7 @@ const BACKENDS: Record<string, LabelBackend> = {
 describe('rare characters (CJK Ext-A and Ext-B)', () => {
   it.each(Object.keys(BACKENDS))('%s: 㐂 and 𠀾 print, no □ reported', async (name) => {
     for (const template of ['100x180', '76x130']) {
-      const out = await BACKENDS[name]!.render([RARE], { template });
+      const out = await BACKENDS[name]!.render([RARE], o({ template }));
       expect(out.reports[0]!.missingGlyphs, template).toEqual([]);
     }
   });
@@ -51,7 +53,7 @@ describe('rare characters (CJK Ext-A and Ext-B)', () => {
   });
 
   it('the PDF embeds the fallback faces and keeps the characters extractable', async () => {
-    const { bytes } = await pdfBackend.render([RARE], { template: '100x180' });
+    const { bytes } = await pdfBackend.render([RARE], o({ template: '100x180' }));
     const fonts = (await pdfFonts(bytes)).map((f) => f.name.replace(/^[A-Z]{6}\+/, ''));
     expect(fonts).toEqual(expect.arrayContaining(['NotoSansCJKsc-Bold', 'HanaMinB']));
     const text = await pdfText(bytes);

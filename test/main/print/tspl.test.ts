@@ -152,10 +152,12 @@ describe('TSPL backend', () => {
     expect(job.settings.DIRECTION).toBe('0,0');
     const continuous = decodeTspl((await tsplBackend.render([SAMPLE_LABEL], opts({ gapMm: 0 }))).bytes);
     expect(continuous.settings.GAP).toBe('0 mm,0 mm');
-    await expect(tsplBackend.render([SAMPLE_LABEL], opts({ gapMm: 25 }))).rejects.toThrow(/标签间隙必须在 0–20 mm 之间/);
-    await expect(
-      tsplBackend.render([SAMPLE_LABEL], { ...opts(), direction: 2 as unknown as 0 }),
-    ).rejects.toThrow(/打印方向只能是 0 或 1/);
+    await expect(tsplBackend.render([SAMPLE_LABEL], opts({ gapMm: 25 }))).rejects.toThrow(
+      /标签间隙必须在 0–20 mm 之间/,
+    );
+    await expect(tsplBackend.render([SAMPLE_LABEL], { ...opts(), direction: 2 as unknown as 0 })).rejects.toThrow(
+      /打印方向只能是 0 或 1/,
+    );
   });
 
   it('draws a QR payload with line breaks as a bitmap (TSPL strings cannot hold CR/LF); it still scans', async () => {
