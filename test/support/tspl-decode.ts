@@ -1,11 +1,11 @@
-import { code128Pattern, qrMatrix } from '../../main/print/render/index.ts';
-
 /**
  * A small TSPL decoder for tests: it reads the bytes a printer would receive, the way a TSC-style
  * interpreter does (CRLF-separated commands; BITMAP followed by exactly widthBytes × height binary
  * bytes), and rebuilds each label's bitmap layer. It is independent of the encoder: it knows TSPL, not
  * our code, so a wrong polarity, a wrong byte count or a broken string escape shows up here.
  */
+
+import { code128Pattern, qrMatrix } from '../../main/print/render/barcodes.ts';
 
 export interface TsplBitmap {
   x: number;
@@ -245,10 +245,10 @@ export function composeTsplBitmap(
 }
 
 /**
- * Draws what a TSPL printer prints for the label's native BARCODE "128" and QRCODE commands onto a
- * page from composeTsplBitmap(), module by module at the widths the commands ask for.
+ * Draws what a TSPL printer would print for the native codes (BARCODE "128", QRCODE) onto a page from
+ * composeTsplBitmap, so that zbarimg can scan the label as printed.
  */
-export function drawNativeCodes(page: ReturnType<typeof composeTsplBitmap>, label: TsplLabel): void {
+export function paintNativeCodes(page: ReturnType<typeof composeTsplBitmap>, label: TsplLabel): void {
   const set = (x: number, y: number) => {
     if (x >= 0 && y >= 0 && x < page.widthDots && y < page.heightDots)
       page.rows[y * page.bytesPerRow + (x >> 3)]! |= 0x80 >> (x & 7);
@@ -257,14 +257,29 @@ export function drawNativeCodes(page: ReturnType<typeof composeTsplBitmap>, labe
     for (let Y = y; Y < y + h; Y++) for (let X = x; X < x + w; X++) set(X, Y);
   };
   for (const b of label.barcodes) {
-    if (b.type !== '128') throw new Error(`BARCODE type ${b.type} not handled`);
-    for (const [start, width] of code128Pattern(b.content).bars)
-      fill(b.x + start * b.narrow, b.y, width * b.narrow, b.height);
+    if (b.type !== '128') throw new Error(`BARCODE type ${b.type} not emulated`);
+    for (const [start, width] of code128Pattern(b.content).bars) fill(b.x + start * b.narrow, b.y, width * b.narrow, b.height);
   }
   for (const q of label.qrcodes) {
     const m = qrMatrix(q.content);
     for (let y = 0; y < m.size; y++)
-      for (let x = 0; x < m.size; x++)
-        if (m.dark[y * m.size + x]) fill(q.x + x * q.cell, q.y + y * q.cell, q.cell, q.cell);
+      for (let x = 0; x < m.size; x++) if (m.dark[y * m.size + x]) fill(q.x + x * q.cell, q.y + y * q.cell, q.cell, q.cell);
   }
+}
+
+/**
+ * The tracking numbers of the complete labels a printer received, connection by connection: a
+ * connection cut in the middle of a label leaves a torn tail, which no printer prints.
+ */
+export function completeLabels(connections: Array<{ bytes(): Buffer }>): string[] {
+  const out: string[] = [];
+  for (const c of connections) {
+    const bytes = c.bytes();
+    const end = bytes.lastIndexOf('\r\nPRINT ');
+    if (end < 0) continue;
+    const stop = bytes.indexOf('\r\n', end + 2);
+    const whole = bytes.subarray(0, stop < 0 ? bytes.length : stop + 2);
+    out.push(...decodeTspl(whole).labels.map((l) => l.barcodes[0]!.content));
+  }
+  return out;
 }

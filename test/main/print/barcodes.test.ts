@@ -26,7 +26,7 @@ import { escposBackend, escposRasterBackend, rasterDpi } from '../../../main/pri
 import { code128Pattern, monoToPng, type PackedBitmap } from '../../../main/print/render/index.ts';
 import { pdfToPngs, tempDir, zbarDecodeMany } from '../../support/decode.ts';
 import { narrowestRun, pngToBits, rowsOf } from '../../support/bitmaps.ts';
-import { composeTsplBitmap, decodeTspl, drawNativeCodes } from '../../support/tspl-decode.ts';
+import { composeTsplBitmap, decodeTspl, paintNativeCodes } from '../../support/tspl-decode.ts';
 import { parseEscpos, stackRasters } from '../../support/escpos-parse.ts';
 import { readFileSync } from 'node:fs';
 
@@ -59,7 +59,7 @@ const BACKENDS: Record<string, Printed> = {
     const t = getTemplate(template);
     const pages = job.labels.map((label) => {
       const page = composeTsplBitmap(label, mmToDots(t.widthMm, dpi), mmToDots(t.heightMm, dpi), true);
-      drawNativeCodes(page, label);
+      paintNativeCodes(page, label);
       return page;
     });
     return { pages, dpi };

@@ -13,7 +13,7 @@ import { TSPL_BITMAP_BLACK_BIT, tsplBackend, tsplString } from '../../../main/pr
 import { inkRatio, monoToPng, renderMonochrome } from '../../../main/print/render/index.ts';
 import { zbarDecodeBuffer } from '../../support/decode.ts';
 import { qrBytes } from '../../support/qr-raw.ts';
-import { composeTsplBitmap, decodeTspl, drawNativeCodes, unquote } from '../../support/tspl-decode.ts';
+import { composeTsplBitmap, decodeTspl, paintNativeCodes, unquote } from '../../support/tspl-decode.ts';
 import { uglyLabels } from '../../support/ugly-labels.ts';
 
 function opts(over: Partial<RenderOptions> = {}): RenderOptions {
@@ -78,7 +78,7 @@ describe('TSPL backend', () => {
         ).toBe(0);
 
         // A printer emulation drawing the native codes where the commands put them: both scan.
-        drawNativeCodes(page, label);
+        paintNativeCodes(page, label);
         const symbols = await zbarDecodeBuffer(monoToPng(page));
         expect(symbols).toContainEqual({ type: 'CODE-128', data: SAMPLE_LABEL.waybillNo });
         expect(symbols).toContainEqual({ type: 'QR-Code', data: SAMPLE_LABEL.qrPayload });
@@ -167,7 +167,7 @@ describe('TSPL backend', () => {
     expect(label.qrcodes).toEqual([]);
     expect(label.barcodes[0]?.content).toBe(data.waybillNo);
     const page = composeTsplBitmap(label, mmToDots(100, 203), mmToDots(180, 203), true);
-    drawNativeCodes(page, label);
+    paintNativeCodes(page, label);
     expect(qrBytes(monoToPng(page))).toBe(data.qrPayload);
   });
 
