@@ -137,6 +137,17 @@ describe('the guard on the print path', () => {
     expect((await printedNumbers()).slice(-1)).toEqual([announced.waybillNo]);
   });
 
+  it('refuses a calibration that would push the codes off the label when it is set, before any number is taken', async () => {
+    await expect(
+      st.services.handlers.updatePrinter({ id: st.printerId, patch: { template: '76x130', offsetMm: { x: 15, y: 0 } } }, st.ctx),
+    ).rejects.toMatchObject({ code: 'settings_invalid', message: expect.stringMatching(/校准偏移/) });
+    const kept = (await st.services.handlers.listPrinters({}, st.ctx)).printers.find((p) => p.id === st.printerId)!;
+    expect(kept.offsetMm).toEqual({ x: 0, y: 0 });
+    const ok = await st.services.handlers.updatePrinter({ id: st.printerId, patch: { offsetMm: { x: 1.5, y: -1 } } }, st.ctx);
+    expect(ok.offsetMm).toEqual({ x: 1.5, y: -1 });
+    await st.services.handlers.updatePrinter({ id: st.printerId, patch: { offsetMm: { x: 0, y: 0 } } }, st.ctx);
+  });
+
   it('a reprint needs the PIN when the lock is on', async () => {
     await st.services.handlers.setSettings({ reprintPin: { pin: '2468' } }, st.ctx);
     const sn = scenario.sns[2]!;
