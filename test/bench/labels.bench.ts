@@ -439,7 +439,7 @@ async function main(): Promise<void> {
 async function bytesPerLabel(): Promise<void> {
   const { sampleLabels } = await import('../../shared/label/index.ts');
   const { DEFAULT_RENDER_OPTIONS, prepareLabel } = await import('../../main/print/backend.ts');
-  const { loadBackend } = await import('../../main/print/cli.ts');
+  const { loadBackend } = await import('../../main/print/backends/index.ts');
   const { inkBands, inkBoxes, textLayer } = await import('../../main/print/backends/bitmap-bands.ts');
   const { renderMonochrome } = await import('../../main/print/render/index.ts');
   const { serialSeconds } = await import('../../main/print/transports/url.ts');
@@ -506,7 +506,7 @@ async function fontsWorker(): Promise<Record<string, number>> {
   font.waybillFonts();
   const primaryMs = performance.now() - t0;
   const { sampleLabels } = await import('../../shared/label/index.ts');
-  const { loadBackend } = await import('../../main/print/cli.ts');
+  const { loadBackend } = await import('../../main/print/backends/index.ts');
   const tspl = await loadBackend('tspl');
   const { DEFAULT_RENDER_OPTIONS } = await import('../../main/print/backend.ts');
   const opts = { ...DEFAULT_RENDER_OPTIONS, template: TEMPLATE, dpi: DPI };

@@ -258,12 +258,14 @@ export function paintNativeCodes(page: ReturnType<typeof composeTsplBitmap>, lab
   };
   for (const b of label.barcodes) {
     if (b.type !== '128') throw new Error(`BARCODE type ${b.type} not emulated`);
-    for (const [start, width] of code128Pattern(b.content).bars) fill(b.x + start * b.narrow, b.y, width * b.narrow, b.height);
+    for (const [start, width] of code128Pattern(b.content).bars)
+      fill(b.x + start * b.narrow, b.y, width * b.narrow, b.height);
   }
   for (const q of label.qrcodes) {
     const m = qrMatrix(q.content);
     for (let y = 0; y < m.size; y++)
-      for (let x = 0; x < m.size; x++) if (m.dark[y * m.size + x]) fill(q.x + x * q.cell, q.y + y * q.cell, q.cell, q.cell);
+      for (let x = 0; x < m.size; x++)
+        if (m.dark[y * m.size + x]) fill(q.x + x * q.cell, q.y + y * q.cell, q.cell, q.cell);
   }
 }
 
