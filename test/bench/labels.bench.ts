@@ -368,7 +368,8 @@ async function main(): Promise<void> {
       // Chromium works in its own processes, whose CPU time this process cannot see.
       r.kind === 'chromium' ? '–' : `${Math.round(cpuRate(r))}/s`,
       fmtMs(r.totalMs / r.labels),
-      goal ? `≥ ${goal}/s ${rate(r) >= goal ? '✅' : '❌'} (${fmtRatio(rate(r) / goal)})` : '',
+      // The goals are per core: judged on CPU time, which neighbours on a shared machine do not inflate.
+      goal ? `≥ ${goal}/s ${cpuRate(r) >= goal ? '✅' : '❌'} (${fmtRatio(cpuRate(r) / goal)})` : '',
       fmtMs(r.coldProcessMs),
       fmtMs(r.coldInProcessMs),
       r.firstAfterWarmUpMs === undefined ? '–' : fmtMs(r.firstAfterWarmUpMs),
@@ -383,7 +384,7 @@ async function main(): Promise<void> {
     'labels/s (wall)',
     'labels/s (CPU)',
     'ms/label',
-    'goal',
+    'goal (CPU)',
     'first label, cold process',
     'first label, cold in-process',
     'first label after warmUpBackend()',

@@ -46,7 +46,9 @@ export const GLYPH_STYLE: GlyphStyle = { threshold: 160, thinStrokes: null, whol
 /** Bounded so a long-running station with many sizes cannot grow without limit (~60 MB worst case). */
 const MAX_CACHED_GLYPHS = 60_000;
 
-const cache = new Map<string, GlyphMask>();
+/** Per (style, weight, size) — one key string per text op, not per glyph — the masks by code point. */
+const cache = new Map<string, Map<number, GlyphMask>>();
+let cachedGlyphs = 0;
 const canvases = new Map<number, { canvas: Canvas; ctx: SKRSContext2D }>();
 
 function glyphCanvas(side: number): SKRSContext2D {
@@ -160,20 +162,38 @@ function styleKey(style: GlyphStyle): string {
     : `${style.threshold}/${style.thinStrokes ?? '-'}/${style.wholePixelSize ? 'w' : ''}|`;
 }
 
-export function glyphMask(bold: boolean, sizePx: number, cp: number, style: GlyphStyle = GLYPH_STYLE): GlyphMask {
-  const key = `${styleKey(style)}${bold ? 'b' : 'r'}${sizePx.toFixed(2)}:${cp}`;
-  let g = cache.get(key);
+function glyphsOf(bold: boolean, sizePx: number, style: GlyphStyle): Map<number, GlyphMask> {
+  const key = `${styleKey(style)}${bold ? 'b' : 'r'}${sizePx.toFixed(2)}`;
+  let m = cache.get(key);
+  if (!m) {
+    m = new Map();
+    cache.set(key, m);
+  }
+  return m;
+}
+
+function maskIn(glyphs: Map<number, GlyphMask>, bold: boolean, sizePx: number, cp: number, style: GlyphStyle): GlyphMask {
+  let g = glyphs.get(cp);
   if (!g) {
-    if (cache.size >= MAX_CACHED_GLYPHS) cache.clear();
+    if (cachedGlyphs >= MAX_CACHED_GLYPHS) {
+      cache.clear();
+      cachedGlyphs = 0;
+      glyphs.clear();
+    }
     const fonts = waybillFonts();
     g = rasterise(fonts.faceFor(cp, bold) ?? (bold ? fonts.bold : fonts.regular), sizePx, cp, style);
-    cache.set(key, g);
+    glyphs.set(cp, g);
+    cachedGlyphs++;
   }
   return g;
 }
 
+export function glyphMask(bold: boolean, sizePx: number, cp: number, style: GlyphStyle = GLYPH_STYLE): GlyphMask {
+  return maskIn(glyphsOf(bold, sizePx, style), bold, sizePx, cp, style);
+}
+
 export function glyphCacheSize(): number {
-  return cache.size;
+  return cachedGlyphs;
 }
 
 /** Sets (black) or clears dots [x0, x1) of one bitmap row with byte masks (x0 < x1). */
@@ -215,6 +235,7 @@ export function blitText(
   const s = dotsPerMm(dpi);
   const sizePx = op.sizePt * PT_MM * dotsPerMm(dpi);
   const black = !op.inverse;
+  const glyphs = glyphsOf(op.bold, sizePx, style);
   for (const line of op.lines) {
     let pen = line.x * s;
     const baseline = Math.round(line.baseline * s);
@@ -222,7 +243,7 @@ export function blitText(
     for (let i = 0; i < text.length; i++) {
       const cp = text.codePointAt(i)!;
       if (cp > 0xffff) i++;
-      const g = glyphMask(op.bold, sizePx, cp, style);
+      const g = maskIn(glyphs, op.bold, sizePx, cp, style);
       const gx = Math.round(pen) + g.left;
       const gy = baseline + g.top;
       pen += g.advance;
