@@ -68,6 +68,8 @@ export interface OrderRow {
   createdAt: string;
   allocatedAt: string;
   syncedAt: string;
+  /** Local change counter (meta `orders.seq`): views read only the rows changed since they last looked. */
+  seq: number;
 }
 
 export interface MetaRow {
@@ -186,7 +188,7 @@ export class StationDb extends Dexie {
     // a cache; the cursor goes with it, so the next pull is a full one) and create it again in version 3.
     this.version(2).stores({ orders: null, sync: null });
     this.version(3).stores({
-      orders: 'orderSn, version, printable, view, merchantShopId, *skuIds, singleSku, waybillNo, createdAt, [view+createdAt]',
+      orders: 'orderSn, version, view, merchantShopId, *skuIds, singleSku, waybillNo, seq',
       meta: 'key',
       waybills: 'orderSn, waybillNo',
       batches: '++id, createdAt, state, printerId',
@@ -206,7 +208,24 @@ export const META = {
   nextMutationId: 'outbox.nextMutationId',
   stationId: 'station.id',
   factoryShopId: 'station.factoryShopId',
+  /** The last `seq` given to an order row. */
+  ordersSeq: 'orders.seq',
+  /** Bumped when the order cache is cleared (a reset, another station identity): views reload whole. */
+  ordersEpoch: 'orders.epoch',
 } as const;
+
+/** Reserves `n` change numbers for order rows; call inside a transaction that includes `meta`. */
+export async function nextOrderSeqs(db: StationDb, n: number): Promise<number> {
+  const last = ((await db.meta.get(META.ordersSeq))?.value as number | undefined) ?? 0;
+  await db.meta.put({ key: META.ordersSeq, value: last + n });
+  return last + 1;
+}
+
+/** Records that the order cache was cleared; call inside a transaction that includes `meta`. */
+export async function bumpOrdersEpoch(db: StationDb): Promise<void> {
+  const epoch = ((await db.meta.get(META.ordersEpoch))?.value as number | undefined) ?? 0;
+  await db.meta.put({ key: META.ordersEpoch, value: epoch + 1 });
+}
 
 export async function getMeta<T>(db: StationDb, key: string): Promise<T | undefined> {
   return (await db.meta.get(key))?.value as T | undefined;

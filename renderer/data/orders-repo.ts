@@ -5,7 +5,7 @@
  */
 import type { FactoryOrderSnapshot } from '../../shared/api/index.ts';
 import type { PulledPage, SealedSnapshot } from '../../shared/ipc/index.ts';
-import { META, type OrderRow, type OrderView, type StationDb } from './db.ts';
+import { bumpOrdersEpoch, META, nextOrderSeqs, type OrderRow, type OrderView, type StationDb } from './db.ts';
 
 export function viewOf(s: Pick<OrderRow, 'status' | 'waybillStatus' | 'printedAt' | 'printable'>): OrderView {
   if (s.status === 'shipped') return 'shipped';
@@ -14,7 +14,7 @@ export function viewOf(s: Pick<OrderRow, 'status' | 'waybillStatus' | 'printedAt
   return s.printable ? 'printable' : 'blocked';
 }
 
-export function rowOf(s: SealedSnapshot, syncedAt: string, printedAt: string | null): OrderRow {
+export function rowOf(s: SealedSnapshot, syncedAt: string, printedAt: string | null, seq: number): OrderRow {
   const w = s.waybill;
   const skuIds = [...new Set(s.items.map((i) => i.skuId))];
   const base = {
@@ -45,6 +45,7 @@ export function rowOf(s: SealedSnapshot, syncedAt: string, printedAt: string | n
     createdAt: s.createdAt,
     allocatedAt: s.allocation.allocatedAt,
     syncedAt,
+    seq,
     ...base,
     view: viewOf(base),
   };
@@ -62,16 +63,15 @@ export async function applyFeedPage(db: StationDb, page: PulledPage, now: string
       const marked = await db.orders.where('view').equals('printed').toArray();
       kept = new Map(marked.map((o) => [o.orderSn, o.printedAt!]));
       await db.orders.clear();
+      await bumpOrdersEpoch(db);
     }
     let written = 0;
     if (page.changes.length > 0) {
       const existing = page.reset ? [] : await db.orders.bulkGet(page.changes.map((c) => c.orderSn));
-      const rows: OrderRow[] = [];
-      page.changes.forEach((c, i) => {
-        const old = existing[i];
-        if (old && old.version >= c.version) return;
-        rows.push(rowOf(c, now, old?.printedAt ?? kept.get(c.orderSn) ?? null));
-      });
+      const fresh = page.changes.filter((c, i) => !existing[i] || existing[i]!.version < c.version);
+      const first = await nextOrderSeqs(db, fresh.length);
+      const olds = new Map(existing.flatMap((o) => (o ? [[o.orderSn, o]] : [])));
+      const rows = fresh.map((c, k) => rowOf(c, now, olds.get(c.orderSn)?.printedAt ?? kept.get(c.orderSn) ?? null, first + k));
       await db.orders.bulkPut(rows);
       written = rows.length;
     }

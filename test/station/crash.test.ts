@@ -75,7 +75,9 @@ describe(`crash safety: ${ROUNDS} SIGKILLs of Chromium and of the station during
     const finished = await H.batch(stack.page, batchId);
     if (finished.state !== 'done') {
       const left = (await H.items(stack.page, batchId)).filter((i) => i.state !== 'sent');
-      throw new Error(`batch ${finished.state}: ${JSON.stringify(finished.pause)}; not sent: ${JSON.stringify(left.slice(0, 5))} (${left.length})`);
+      throw new Error(
+        `batch ${finished.state}: ${JSON.stringify(finished.pause)}; not sent: ${JSON.stringify(left.slice(0, 5))} (${left.length})`,
+      );
     }
     await H.waitOutboxDrained(stack.page, 60_000);
 
@@ -94,7 +96,9 @@ describe(`crash safety: ${ROUNDS} SIGKILLs of Chromium and of the station during
     // No return lost, none twice: the hub has each order returned once, with the number on paper.
     const db = new Database(hub.databaseUrl.replace(/^sqlite:/, ''), { readonly: true });
     try {
-      const rows = db.prepare(`select order_sn as sn, waybill_no as no from waybills where status = 'returned'`).all() as Array<{
+      const rows = db
+        .prepare(`select order_sn as sn, waybill_no as no from waybills where status = 'returned'`)
+        .all() as Array<{
         sn: string;
         no: string;
       }>;
@@ -104,7 +108,7 @@ describe(`crash safety: ${ROUNDS} SIGKILLs of Chromium and of the station during
     } finally {
       db.close();
     }
-    const log = (await stack.page.evaluate(() => (window as any).daifaHarness.runtime.db.printLog.toArray())) as Array<{ waybillNo: string }>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const log = await H.printLog(stack.page);
     expect(log).toHaveLength(400);
     expect(new Set(log.map((l) => l.waybillNo)).size).toBe(400);
 

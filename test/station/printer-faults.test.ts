@@ -46,7 +46,11 @@ describe('printer faults mid-batch', () => {
     const sns = (await H.printableSns(page)).slice(0, 80);
     const batchId = await H.createBatch(page, { orderSns: sns, printerId, courier: 'ZTO' });
     await H.startBatch(page, batchId);
-    await H.until(() => sent(batchId).then((s) => s.length), (n) => n >= 25, '25 labels');
+    await H.until(
+      () => sent(batchId).then((s) => s.length),
+      (n) => n >= 25,
+      '25 labels',
+    );
     printer.setRespond(PAPER_OUT);
 
     const paused = await H.waitForBatchState(page, batchId, ['paused', 'done']);
@@ -78,7 +82,11 @@ describe('printer faults mid-batch', () => {
     const sns = (await H.printableSns(page)).slice(0, 80);
     const batchId = await H.createBatch(page, { orderSns: sns, printerId, courier: 'ZTO' });
     await H.startBatch(page, batchId);
-    await H.until(() => sent(batchId).then((s) => s.length), (n) => n >= 20, '20 labels');
+    await H.until(
+      () => sent(batchId).then((s) => s.length),
+      (n) => n >= 20,
+      '20 labels',
+    );
     const port = printer.port;
     await printer.close();
 

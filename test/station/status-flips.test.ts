@@ -66,7 +66,14 @@ describe(`orders turning abnormal during a ${LABELS}-label batch, 10 per second`
         else if (kind === 'address_changed') {
           await platformEvent(th, sn, {
             type: 'address_changed',
-            recipient: { name: '新收件人', phone: '13700000000', province: '浙江省', city: '宁波市', district: '鄞州区', detail: '新地址路1号' },
+            recipient: {
+              name: '新收件人',
+              phone: '13700000000',
+              province: '浙江省',
+              city: '宁波市',
+              district: '鄞州区',
+              detail: '新地址路1号',
+            },
           });
         } else await cancelAllocation(th, scenario.merchant, [sn]);
         flips.set(sn, { kind, at: Date.now() });
@@ -93,10 +100,15 @@ describe(`orders turning abnormal during a ${LABELS}-label batch, 10 per second`
           continue;
         }
         expect(item.state).toBe('sent');
-        const w = waybill.get(item.waybillNo) as { status: string; returned_at: string | null; address_version: number };
+        const w = waybill.get(item.waybillNo) as {
+          status: string;
+          returned_at: string | null;
+          address_version: number;
+        };
         const current = (order.get(sn) as { address_version: number }).address_version;
         if (alerts.has(`${sn}/${item.waybillNo}`)) counts.intercepted++;
-        else if (w.status === 'returned' && flip.kind === 'address_changed' && w.address_version === current) counts.newAddress++;
+        else if (w.status === 'returned' && flip.kind === 'address_changed' && w.address_version === current)
+          counts.newAddress++;
         else if (w.status === 'returned' && Date.parse(w.returned_at!) <= flip.at) counts.returnedBefore++;
         else counts.violations.push(`${sn} ${flip.kind}: printed ${item.waybillNo}, hub ${w.status}, no alert`);
       }

@@ -33,7 +33,13 @@ describe('two stations of one factory', () => {
     scenario = await factoryWithOrders(hub.asTestHub(), { orders: 80 });
     printerA = await startRawListener({ respond: READY });
     printerB = await startRawListener({ respond: READY });
-    a = await startStack({ hub, hubUrl: proxyA.url, code: await scenario.pairingCode(), name: '一号打印站', dir: `${tmp.dir}/a` });
+    a = await startStack({
+      hub,
+      hubUrl: proxyA.url,
+      code: await scenario.pairingCode(),
+      name: '一号打印站',
+      dir: `${tmp.dir}/a`,
+    });
     b = await startStack({ hub, code: await scenario.pairingCode(), name: '二号打印站', dir: `${tmp.dir}/b` });
     await Promise.all([H.waitForOrders(a.page, 80), H.waitForOrders(b.page, 80)]);
     pa = await H.addPrinter(a.page, { name: 'A', url: `${printerA.url}?lang=tspl`, format: 'tspl' });
@@ -99,7 +105,12 @@ describe('two stations of one factory', () => {
     });
 
     // B takes it over, with a reason: a new number, printed at B.
-    const takeover = await H.createBatch(b.page, { orderSns: [sn], printerId: pb, courier: 'ZTO', takeoverReason: '一号站断网，由二号站接手' });
+    const takeover = await H.createBatch(b.page, {
+      orderSns: [sn],
+      printerId: pb,
+      courier: 'ZTO',
+      takeoverReason: '一号站断网，由二号站接手',
+    });
     await H.runBatch(b.page, takeover);
     const printedB = (await H.items(b.page, takeover))[0]!;
     expect(printedB.state).toBe('sent');
@@ -109,7 +120,9 @@ describe('two stations of one factory', () => {
     // A comes back: its return of the old number is refused, and A must pull that parcel.
     proxyA.restore();
     await H.waitOutboxDrained(a.page, 30_000);
-    expect(await H.alerts(a.page)).toMatchObject([{ orderSn: sn, waybillNo: printedA.waybillNo, reason: 'taken_over', acked: 0 }]);
+    expect(await H.alerts(a.page)).toMatchObject([
+      { orderSn: sn, waybillNo: printedA.waybillNo, reason: 'taken_over', acked: 0 },
+    ]);
     expect(await H.alerts(b.page)).toEqual([]);
   });
 });
