@@ -172,7 +172,13 @@ function glyphsOf(bold: boolean, sizePx: number, style: GlyphStyle): Map<number,
   return m;
 }
 
-function maskIn(glyphs: Map<number, GlyphMask>, bold: boolean, sizePx: number, cp: number, style: GlyphStyle): GlyphMask {
+function maskIn(
+  glyphs: Map<number, GlyphMask>,
+  bold: boolean,
+  sizePx: number,
+  cp: number,
+  style: GlyphStyle,
+): GlyphMask {
   let g = glyphs.get(cp);
   if (!g) {
     if (cachedGlyphs >= MAX_CACHED_GLYPHS) {
