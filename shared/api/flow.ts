@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import type { EndpointDef } from './endpoints.ts';
+import { PiecesSchema } from '../label/schema.ts';
 import { WAYBILL_REJECTIONS, type WaybillRejection } from '../domain/reasons.ts';
 import { BlockReasonSchema, CourierSchema, IsoTimeSchema, MAX_BATCH, OrderSnSchema, ShopIdSchema } from './common.ts';
 
@@ -26,11 +27,17 @@ export type FlowErrorCode = (typeof FLOW_ERROR_CODES)[number];
 // Print payload (M4/M5): what the label needs and the factory must not see. It travels only
 // encrypted under the paired station's key (AES-256-GCM), see PRINT_PAYLOAD_ENVELOPE below.
 
+/**
+ * What the courier returns for sorting, as platforms hand it over (the Doudian SDK's `sort_code`,
+ * `short_address_code` and `package_center_name`; Taobao's `package_center_code`).
+ */
 export const RoutingCodeSchema = z.strictObject({
   /** 三段码, e.g. `330-W05 117`. */
   sortCode: z.string(),
-  /** 大头笔, e.g. `杭州西湖`. */
+  /** 大头笔 in the courier's own style, e.g. `浙杭州 西湖` (ZTO) or `杭州西湖` (YTO). */
   bigPen: z.string(),
+  /** 集包地: the consolidation hub the parcel is bagged for, e.g. `{name: '杭州转运中心', code: '330517'}`. */
+  packageCenter: z.strictObject({ name: z.string(), code: z.string() }),
 });
 export type RoutingCode = z.infer<typeof RoutingCodeSchema>;
 
@@ -55,6 +62,8 @@ export const PrintPayloadSchema = z.strictObject({
   /** The merchant's shipper (寄件人) as set in its profile. */
   shipper: z.strictObject({ name: z.string(), phone: z.string(), address: z.string() }),
   items: z.array(z.strictObject({ goodsName: z.string(), spec: z.string(), quantity: z.number().int() })),
+  /** 件数: this parcel's place among the order's parcels (1/1 for a single parcel). */
+  pieces: PiecesSchema,
   issuedAt: z.string(),
 });
 export type PrintPayload = z.infer<typeof PrintPayloadSchema>;
