@@ -147,11 +147,38 @@ export const MerchantOrderSchema = z.strictObject({
   allocation: AllocationViewSchema.nullable(),
   waybill: WaybillViewSchema.nullable(),
 });
+/**
+ * Where an order stands in the seed's flow, as the merchant filters its list: 待分配, 已分配, 已取号,
+ * 已回传, 已发货, 售后中, 审核中.
+ */
+export const ORDER_STAGES = [
+  'unallocated',
+  'allocated',
+  'waybill_issued',
+  'waybill_returned',
+  'shipped',
+  'after_sale',
+  'audit_hold',
+] as const;
+export const OrderStageSchema = z.enum(ORDER_STAGES);
+export type OrderStage = z.infer<typeof OrderStageSchema>;
+
 export const MerchantOrdersQuerySchema = z.strictObject({
   /** unallocated: never allocated or allocation cancelled; allocated: currently allocated; cancelled: latest allocation cancelled. */
   allocation: z.enum(['unallocated', 'allocated', 'cancelled']).optional(),
   factoryShopId: ShopIdParamSchema.optional(),
   status: OrderStatusSchema.optional(),
+  /** unallocated: awaiting shipment, no live allocation; allocated: live, no number yet; waybill_issued / waybill_returned: its factory's number; shipped; after_sale: open; audit_hold. */
+  stage: OrderStageSchema.optional(),
+  /** Placed at or after / before these instants. */
+  createdFrom: IsoTimeSchema.optional(),
+  createdTo: IsoTimeSchema.optional(),
+  /** Part of a goods name or SKU ID. */
+  goods: z.string().min(1).max(64).optional(),
+  /** Part of an order sn. */
+  sn: z.string().min(1).max(64).optional(),
+  /** asc (default): oldest first; desc: newest first (the cursor then pages backwards). */
+  order: z.enum(['asc', 'desc']).optional(),
   limit: LimitQuerySchema.default(50),
   /** The `nextCursor` of the previous page. */
   cursor: PageCursorSchema.optional(),
