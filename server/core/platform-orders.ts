@@ -6,7 +6,8 @@ import type {
   MerchantOrdersResponse,
 } from '../../shared/api/hub.ts';
 import type { z } from 'zod';
-import type { MerchantOrdersQuerySchema, OrderStage } from '../../shared/api/hub.ts';
+import type { MerchantOrdersQuerySchema } from '../../shared/api/hub.ts';
+import type { OrderStage } from '../../shared/domain/stages.ts';
 import { sql, type ExpressionBuilder, type SqlBool } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import { maskRecipient } from '../../shared/domain/masking.ts';

@@ -26,6 +26,7 @@ import {
   ShopIdSchema,
   WaybillViewSchema,
 } from './common.ts';
+import { ORDER_STAGE_KEYS } from '../domain/stages.ts';
 
 /** `nextCursor` of a paged list: a row id, as text. */
 export const PageCursorSchema = z
@@ -147,21 +148,7 @@ export const MerchantOrderSchema = z.strictObject({
   allocation: AllocationViewSchema.nullable(),
   waybill: WaybillViewSchema.nullable(),
 });
-/**
- * Where an order stands in the seed's flow, as the merchant filters its list: 待分配, 已分配, 已取号,
- * 已回传, 已发货, 售后中, 审核中.
- */
-export const ORDER_STAGES = [
-  'unallocated',
-  'allocated',
-  'waybill_issued',
-  'waybill_returned',
-  'shipped',
-  'after_sale',
-  'audit_hold',
-] as const;
-export const OrderStageSchema = z.enum(ORDER_STAGES);
-export type OrderStage = z.infer<typeof OrderStageSchema>;
+export const OrderStageSchema = z.enum(ORDER_STAGE_KEYS);
 
 export const MerchantOrdersQuerySchema = z.strictObject({
   /** unallocated: never allocated or allocation cancelled; allocated: currently allocated; cancelled: latest allocation cancelled. */
@@ -173,10 +160,20 @@ export const MerchantOrdersQuerySchema = z.strictObject({
   /** Placed at or after / before these instants. */
   createdFrom: IsoTimeSchema.optional(),
   createdTo: IsoTimeSchema.optional(),
-  /** Part of a goods name or SKU ID. */
-  goods: z.string().min(1).max(64).optional(),
-  /** Part of an order sn. */
-  sn: z.string().min(1).max(64).optional(),
+  /** Part of a goods name or SKU ID (no control characters: PostgreSQL text cannot hold NUL). */
+  goods: z
+    .string()
+    .min(1)
+    .max(64)
+    .regex(/^[^\u0000-\u001f\u007f]+$/, 'goods: no control characters')
+    .optional(),
+  /** Part of an order sn (the characters an sn may have). */
+  sn: z
+    .string()
+    .min(1)
+    .max(64)
+    .regex(/^[A-Za-z0-9_-]+$/, 'sn: letters, digits, - and _ only')
+    .optional(),
   /** asc (default): oldest first; desc: newest first (the cursor then pages backwards). */
   order: z.enum(['asc', 'desc']).optional(),
   limit: LimitQuerySchema.default(50),

@@ -7,3 +7,4 @@ export * from './couriers.ts';
 export * from './money.ts';
 export * from './csv.ts';
 export * from './price-csv.ts';
+export * from './stages.ts';
