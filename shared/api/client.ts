@@ -6,9 +6,8 @@
  * the web console. API clients authenticate with a bearer token; the console with its session cookie
  * (sent by the browser) plus the session's CSRF token on every mutating request.
  */
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { EndpointDef } from './endpoints.ts';
-import { ErrorBodySchema } from './common.ts';
 import { CSRF_HEADER } from './session.ts';
 
 type Maybe<S> = S extends z.ZodType ? z.input<S> : never;
@@ -45,6 +44,9 @@ export class HubUnreachableError extends Error {
     this.name = 'HubUnreachableError';
   }
 }
+
+/** `{error:{code,message}}`, with the extra fields some refusals carry (nextAllowedAt, lastMutationId…). */
+const ErrorAnswerSchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
 
 export interface HubClientOptions {
   /** The hub's address; '' in the console, which is served by the hub itself. */
@@ -92,7 +94,7 @@ export function createHubClient(opts: HubClientOptions): HubClient {
       if (!schema) throw new Error(`hub client: no response schema for ${def.method} ${def.path} ${res.status}`);
       return schema.parse(json) as EndpointOutput<D>;
     }
-    const err = ErrorBodySchema.loose().safeParse(json);
+    const err = ErrorAnswerSchema.safeParse(json);
     if (res.status >= 500 || !err.success) {
       // A 5xx (or a proxy's HTML page) is a transient failure, not an answer.
       throw new HubUnreachableError(`平台暂时不可用 (${def.method} ${def.path} → ${res.status})`);
