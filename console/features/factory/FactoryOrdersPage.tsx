@@ -17,7 +17,8 @@ export function FactoryOrdersPage() {
   );
   const printState = (o: FactoryOrderSnapshot) => {
     const w = o.waybill;
-    const state = !w ? t('notIssued') : w.status === 'returned' ? t('waybillReturnedState') : t('waybillIssuedState');
+    if (w?.status === 'returned') return t('waybillReturnedState');
+    const state = w ? t('waybillIssuedState') : t('notIssued');
     const guard = o.printable ? t('printable') : `${t('blocked')}：${o.reason ? blockReasonText(o.reason, lang) : ''}`;
     return `${state} · ${guard}`;
   };
