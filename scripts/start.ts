@@ -28,7 +28,7 @@ import {
   type LabelOutcome,
   type Outbox,
 } from '../main/station/print-run.ts';
-import { httpHubCall, seedDemo } from '../server/seed.ts';
+import { demoLoginLinks, formatDemoLoginLinks, httpHubCall, seedDemo } from '../server/seed.ts';
 
 const { values: args } = parseArgs({ options: { once: { type: 'boolean', default: false } } });
 const dataDir = path.resolve(process.env.DAIFA_DATA ?? 'data');
@@ -60,6 +60,7 @@ try {
   if (!state) state = await seedAndPair(adminToken);
   await saveState(state);
   await runStation(state, firstStart);
+  console.log(formatDemoLoginLinks(await demoLoginLinks(httpHubCall(hubUrl), state)));
 } catch (e) {
   console.error(`启动失败: ${(e as Error).message}`);
   hub.kill('SIGTERM');
