@@ -2,7 +2,7 @@
  * 订单 (M3): the merchant's orders with filters (stage, date, goods/SKU, factory, sn), a batch
  * selection of up to 1,000, 分配 / 批量分配 / 取消分配 with a result per order, and an order's details.
  */
-import { useState, type FormEvent } from 'react';
+import { memo, useMemo, useRef, useState, type FormEvent } from 'react';
 import { CORE_ENDPOINTS } from '../../../shared/api/endpoints.ts';
 import { MAX_BATCH } from '../../../shared/api/common.ts';
 import { CANCEL_ALLOCATION_REFUSALS, type MerchantOrder, type MerchantOrdersQuery } from '../../../shared/api/hub.ts';
@@ -72,11 +72,13 @@ export function OrdersPage() {
   };
 
   const toggle = (sn: string, on: boolean) => {
-    const next = new Set(selected);
-    if (on && next.size >= MAX_BATCH) return;
-    if (on) next.add(sn);
-    else next.delete(sn);
-    setSelected(next);
+    setSelected((prev) => {
+      if (on && prev.size >= MAX_BATCH) return prev;
+      const next = new Set(prev);
+      if (on) next.add(sn);
+      else next.delete(sn);
+      return next;
+    });
   };
   const pageSns = (orders.data?.orders ?? []).map((o) => o.sn);
   const allOnPage = pageSns.length > 0 && pageSns.every((sn) => selected.has(sn));
@@ -129,6 +131,20 @@ export function OrdersPage() {
       orders.reload();
     }
   };
+
+  // Rows are memoised and their callbacks stable, so ticking one box or a busy toolbar re-renders
+  // one row, not a thousand.
+  const latest = useRef({ toggle, allocate, cancel, setDetailSn });
+  latest.current = { toggle, allocate, cancel, setDetailSn };
+  const actions = useMemo<RowActions>(
+    () => ({
+      toggle: (sn, on) => latest.current.toggle(sn, on),
+      allocate: (sn) => void latest.current.allocate([sn]),
+      cancel: (sn) => void latest.current.cancel([sn]),
+      open: (sn) => latest.current.setDetailSn(sn),
+    }),
+    [],
+  );
 
   const stageText = (o: MerchantOrder) => {
     const s = orderStage(o);
@@ -235,46 +251,16 @@ export function OrdersPage() {
           </tr>
         </thead>
         <tbody>
-          {(orders.data?.orders ?? []).map((o) => {
-            const live = o.allocation?.status === 'allocated';
-            return (
-              <tr key={o.sn} aria-label={o.sn}>
-                <td>
-                  <input
-                    type="checkbox"
-                    aria-label={o.sn}
-                    checked={selected.has(o.sn)}
-                    onChange={(e) => toggle(o.sn, e.target.checked)}
-                  />
-                </td>
-                <td>
-                  <button type="button" className="link" onClick={() => setDetailSn(o.sn)}>
-                    {o.sn}
-                  </button>
-                </td>
-                <td>{o.items.map((i) => `${i.goodsName} ${i.spec} ×${i.quantity}`).join('；')}</td>
-                <td>
-                  {o.recipient.name} {o.recipient.province}
-                  {o.recipient.city}
-                </td>
-                <td>{stageText(o)}</td>
-                <td>{live && o.allocation ? factoryName(o.allocation.factoryShopId) : ''}</td>
-                <td>{o.waybill?.waybillNo ?? ''}</td>
-                <td>{chinaTime(o.createdAt)}</td>
-                <td>
-                  {live ? (
-                    <button type="button" disabled={busy} onClick={() => void cancel([o.sn])}>
-                      {t('cancelAllocation')}
-                    </button>
-                  ) : o.status === 'awaiting_shipment' ? (
-                    <button type="button" disabled={busy} onClick={() => void allocate([o.sn])}>
-                      {t('allocate')}
-                    </button>
-                  ) : null}
-                </td>
-              </tr>
-            );
-          })}
+          {(orders.data?.orders ?? []).map((o) => (
+            <OrderRow
+              key={o.sn}
+              order={o}
+              checked={selected.has(o.sn)}
+              stage={stageText(o)}
+              factory={o.allocation?.status === 'allocated' ? factoryName(o.allocation.factoryShopId) : ''}
+              actions={actions}
+            />
+          ))}
         </tbody>
       </table>
       {orders.data && orders.data.orders.length === 0 ? <p>{t('noOrders')}</p> : null}
@@ -294,3 +280,59 @@ export function OrdersPage() {
     </Page>
   );
 }
+
+interface RowActions {
+  toggle(sn: string, on: boolean): void;
+  allocate(sn: string): void;
+  cancel(sn: string): void;
+  open(sn: string): void;
+}
+
+const OrderRow = memo(function OrderRow({
+  order: o,
+  checked,
+  stage,
+  factory,
+  actions,
+}: {
+  order: MerchantOrder;
+  checked: boolean;
+  stage: string;
+  factory: string;
+  actions: RowActions;
+}) {
+  const { t } = useT();
+  const live = o.allocation?.status === 'allocated';
+  return (
+    <tr aria-label={o.sn}>
+      <td>
+        <input type="checkbox" aria-label={o.sn} checked={checked} onChange={(e) => actions.toggle(o.sn, e.target.checked)} />
+      </td>
+      <td>
+        <button type="button" className="link" onClick={() => actions.open(o.sn)}>
+          {o.sn}
+        </button>
+      </td>
+      <td>{o.items.map((i) => `${i.goodsName} ${i.spec} ×${i.quantity}`).join('；')}</td>
+      <td>
+        {o.recipient.name} {o.recipient.province}
+        {o.recipient.city}
+      </td>
+      <td>{stage}</td>
+      <td>{factory}</td>
+      <td>{o.waybill?.waybillNo ?? ''}</td>
+      <td>{chinaTime(o.createdAt)}</td>
+      <td>
+        {live ? (
+          <button type="button" onClick={() => actions.cancel(o.sn)}>
+            {t('cancelAllocation')}
+          </button>
+        ) : o.status === 'awaiting_shipment' ? (
+          <button type="button" onClick={() => actions.allocate(o.sn)}>
+            {t('allocate')}
+          </button>
+        ) : null}
+      </td>
+    </tr>
+  );
+});
