@@ -33,6 +33,19 @@ export default defineConfig({
       { test: { name: 'main', include: ['test/main/**/*.test.ts'], environment: 'node', testTimeout: 60_000 } },
       {
         test: {
+          // The station for real: its Node process, the hub as a process, and Chromium with a persistent profile.
+          name: 'station',
+          include: ['test/station/**/*.test.ts'],
+          environment: 'node',
+          globalSetup: ['test/station/global-setup.ts'],
+          testTimeout: 180_000,
+          hookTimeout: 120_000,
+          // Each suite drives a browser and several processes: one suite at a time on 2 cores.
+          fileParallelism: false,
+        },
+      },
+      {
+        test: {
           name: 'renderer',
           include: ['test/renderer/**/*.test.{ts,tsx}'],
           environment: 'happy-dom',

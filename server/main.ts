@@ -40,6 +40,13 @@ const shutdown = async (signal: string) => {
   process.exit(0);
 };
 process.on('SIGINT', () => void shutdown('SIGINT'));
+// Started by `npm start`: exit when the parent is gone, even if it was killed and could not tell us
+// (its end of our stdin pipe closes).
+if (process.env.DAIFA_EXIT_WITH_PARENT === '1') {
+  process.stdin.on('end', () => void shutdown('parent exited'));
+  process.stdin.on('error', () => void shutdown('parent exited'));
+  process.stdin.resume();
+}
 process.on('SIGTERM', () => void shutdown('SIGTERM'));
 
 await app.listen({ port, host });

@@ -14,6 +14,7 @@ import { LabelDataSchema, SAMPLE_LABEL, TEMPLATE_IDS } from '../../shared/label/
 import type { LabelData } from '../../shared/label/index.ts';
 import type { LabelBackend, LabelFormat, RenderedLabels, RenderOptions } from './backend.ts';
 import { LABEL_FORMATS, normalizeOptions } from './backend.ts';
+import { loadBackend } from './backends/index.ts';
 
 export const USAGE = `用法 / usage:
   npm run label -- (--in data.json | --sample) [options] (--out FILE | --printer URL)
@@ -140,34 +141,6 @@ export function parseCliArgs(
     labels = Array.isArray(parsed.data) ? parsed.data : [parsed.data];
   }
   return { labels, format, escposMode, options, out: values.out, printer: values.printer };
-}
-
-/** Loads the backend for a format; A2's native backends are imported only when asked for. */
-export async function loadBackend(format: LabelFormat, escposMode: 'text' | 'raster' = 'text'): Promise<LabelBackend> {
-  try {
-    switch (format) {
-      case 'pdf':
-        return (await import('./backends/pdf.ts')).pdfBackend;
-      case 'png':
-        return (await import('./backends/png.ts')).pngBackend;
-      case 'tspl':
-        return (await import('./backends/tspl.ts')).tsplBackend;
-      case 'zpl':
-        return (await import('./backends/zpl.ts')).zplBackend;
-      case 'escpos': {
-        const m = await import('./backends/escpos.ts');
-        return escposMode === 'raster' ? m.escposRasterBackend : m.escposBackend;
-      }
-    }
-  } catch (e) {
-    if ((e as { code?: string }).code === 'ERR_MODULE_NOT_FOUND') {
-      throw new Error(
-        `${format} 后端尚未提供（main/print/backends/${format}.ts 不存在）/ the ${format} backend is not available yet`,
-        { cause: e },
-      );
-    }
-    throw e;
-  }
 }
 
 /** Writes --out, turning file-system errors into a sentence a worker can act on. */

@@ -71,7 +71,7 @@ async function worker(kind: Kind, n: number, preload: boolean): Promise<WorkerRe
     renderOne = (i) => c.render(labels[i % labels.length]!);
     close = c.close;
   } else {
-    const { loadBackend } = await import('../../main/print/cli.ts');
+    const { loadBackend } = await import('../../main/print/backends/index.ts');
     const backend = await loadBackend(kind === 'pdf-batch' ? 'pdf' : kind);
     if (kind === 'pdf-batch') {
       renderOne = async (i) => {
@@ -84,7 +84,7 @@ async function worker(kind: Kind, n: number, preload: boolean): Promise<WorkerRe
   let firstAfterWarmUpMs: number | undefined;
   if (preload) {
     const { warmUpBackend } = await import('../../main/print/backend.ts');
-    const { loadBackend } = await import('../../main/print/cli.ts');
+    const { loadBackend } = await import('../../main/print/backends/index.ts');
     await warmUpBackend(await loadBackend(kind === 'pdf-batch' ? 'pdf' : (kind as LabelFormat)), opts);
     const s = performance.now();
     await renderOne(1); // a real label, not the demo label warmUp() drew

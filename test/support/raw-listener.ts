@@ -31,6 +31,10 @@ export interface RawListener {
   waitForBytes(n: number, timeoutMs?: number): Promise<Buffer>;
   /** Resolves once `count` connections have ended (the sender closed). */
   waitForEnded(count?: number, timeoutMs?: number): Promise<void>;
+  /** Changes the status emulation from now on (e.g. paper out, then ready again). */
+  setRespond(respond: RawListenerOptions['respond']): void;
+  /** Drops every open connection (a printer switched off, a cable pulled). */
+  dropConnections(): void;
   close(): Promise<void>;
 }
 
@@ -41,6 +45,7 @@ function indexOf(haystack: Buffer, needle: Uint8Array): number {
 export async function startRawListener(options: RawListenerOptions = {}): Promise<RawListener> {
   const connections: RawConnection[] = [];
   const sockets = new Set<net.Socket>();
+  let respond = options.respond;
   const waiters = new Set<() => void>();
   const poke = () => {
     for (const w of waiters) w();
@@ -62,7 +67,7 @@ export async function startRawListener(options: RawListenerOptions = {}): Promis
     }
     socket.on('data', (chunk: Buffer) => {
       conn.chunks.push(chunk);
-      if (options.respond && indexOf(chunk, options.respond.query) >= 0) socket.write(options.respond.reply);
+      if (respond && indexOf(chunk, respond.query) >= 0) socket.write(respond.reply);
       poke();
     });
     socket.on('end', () => {
@@ -111,6 +116,12 @@ export async function startRawListener(options: RawListenerOptions = {}): Promis
         timeoutMs,
         `${count} ended connection(s)`,
       );
+    },
+    setRespond(r) {
+      respond = r;
+    },
+    dropConnections() {
+      for (const s of sockets) s.destroy();
     },
     close() {
       for (const s of sockets) s.destroy();

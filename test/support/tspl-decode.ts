@@ -5,6 +5,8 @@
  * our code, so a wrong polarity, a wrong byte count or a broken string escape shows up here.
  */
 
+import { code128Pattern, qrMatrix } from '../../main/print/render/barcodes.ts';
+
 export interface TsplBitmap {
   x: number;
   y: number;
@@ -240,4 +242,27 @@ export function composeTsplBitmap(
     }
   }
   return { widthDots, heightDots, bytesPerRow, rows };
+}
+
+/**
+ * Draws what a TSPL printer would print for the native codes (BARCODE "128", QRCODE) onto a page from
+ * composeTsplBitmap, so that zbarimg can scan the label as printed.
+ */
+export function paintNativeCodes(page: ReturnType<typeof composeTsplBitmap>, label: TsplLabel): void {
+  const set = (x: number, y: number) => {
+    if (x >= 0 && y >= 0 && x < page.widthDots && y < page.heightDots)
+      page.rows[y * page.bytesPerRow + (x >> 3)]! |= 0x80 >> (x & 7);
+  };
+  const fill = (x: number, y: number, w: number, h: number) => {
+    for (let Y = y; Y < y + h; Y++) for (let X = x; X < x + w; X++) set(X, Y);
+  };
+  for (const b of label.barcodes) {
+    if (b.type !== '128') throw new Error(`BARCODE type ${b.type} not emulated`);
+    for (const [start, width] of code128Pattern(b.content).bars) fill(b.x + start * b.narrow, b.y, width * b.narrow, b.height);
+  }
+  for (const q of label.qrcodes) {
+    const m = qrMatrix(q.content);
+    for (let y = 0; y < m.size; y++)
+      for (let x = 0; x < m.size; x++) if (m.dark[y * m.size + x]) fill(q.x + x * q.cell, q.y + y * q.cell, q.cell, q.cell);
+  }
 }

@@ -13,33 +13,11 @@ import { TSPL_BITMAP_BLACK_BIT, tsplBackend, tsplString } from '../../../main/pr
 import { code128Pattern, inkRatio, monoToPng, qrMatrix, renderMonochrome } from '../../../main/print/render/index.ts';
 import { zbarDecodeBuffer } from '../../support/decode.ts';
 import { qrBytes } from '../../support/qr-raw.ts';
-import { composeTsplBitmap, decodeTspl, unquote, type TsplLabel } from '../../support/tspl-decode.ts';
+import { composeTsplBitmap, decodeTspl, paintNativeCodes, unquote, type TsplLabel } from '../../support/tspl-decode.ts';
 import { uglyLabels } from '../../support/ugly-labels.ts';
 
 function opts(over: Partial<RenderOptions> = {}): RenderOptions {
   return { ...DEFAULT_RENDER_OPTIONS, ...over };
-}
-
-/** Draws what a TSPL printer would print for the native codes, onto the decoded bitmap. */
-function emulateNativeCodes(page: ReturnType<typeof composeTsplBitmap>, label: TsplLabel): void {
-  const set = (x: number, y: number) => {
-    if (x >= 0 && y >= 0 && x < page.widthDots && y < page.heightDots)
-      page.rows[y * page.bytesPerRow + (x >> 3)]! |= 0x80 >> (x & 7);
-  };
-  const fill = (x: number, y: number, w: number, h: number) => {
-    for (let Y = y; Y < y + h; Y++) for (let X = x; X < x + w; X++) set(X, Y);
-  };
-  for (const b of label.barcodes) {
-    expect(b.type).toBe('128');
-    for (const [start, width] of code128Pattern(b.content).bars)
-      fill(b.x + start * b.narrow, b.y, width * b.narrow, b.height);
-  }
-  for (const q of label.qrcodes) {
-    const m = qrMatrix(q.content);
-    for (let y = 0; y < m.size; y++)
-      for (let x = 0; x < m.size; x++)
-        if (m.dark[y * m.size + x]) fill(q.x + x * q.cell, q.y + y * q.cell, q.cell, q.cell);
-  }
 }
 
 async function render(labels: LabelData[], o: RenderOptions) {
@@ -96,7 +74,7 @@ describe('TSPL backend', () => {
         ).toBe(0);
 
         // A printer emulation drawing the native codes where the commands put them: both scan.
-        emulateNativeCodes(page, label);
+        paintNativeCodes(page, label);
         const symbols = await zbarDecodeBuffer(monoToPng(page));
         expect(symbols).toContainEqual({ type: 'CODE-128', data: SAMPLE_LABEL.waybillNo });
         expect(symbols).toContainEqual({ type: 'QR-Code', data: SAMPLE_LABEL.qrPayload });
@@ -155,7 +133,7 @@ describe('TSPL backend', () => {
     expect(label.qrcodes).toEqual([]);
     expect(label.barcodes[0]?.content).toBe(data.waybillNo);
     const page = composeTsplBitmap(label, mmToDots(100, 203), mmToDots(180, 203), true);
-    emulateNativeCodes(page, label);
+    paintNativeCodes(page, label);
     expect(qrBytes(monoToPng(page))).toBe(data.qrPayload);
   });
 

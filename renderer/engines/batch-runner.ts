@@ -1,0 +1,658 @@
+/**
+ * The batch runner (DESIGN.md §1, §5, §7): a batch is built from a selection, prepared while online
+ * (numbers, sealed payloads and the station's claims, 100 per call), then printed in chunks of at most
+ * 20 through main, one queue per printer.
+ *
+ * Per label, two phases: main announces the label, this runner commits `sending` (strict durability)
+ * and acks, main writes the bytes, and the `sent` event commits `sent` together with the return
+ * (回传运单号) in the outbox. So after any crash, at most one label per printer is `sending`: recovery
+ * turns it `in_doubt`, and a worker says whether it printed. Nothing is ever reprinted silently.
+ */
+import type { Courier } from '../../shared/domain/index.ts';
+import {
+  MAX_CHUNK_LABELS,
+  MAX_PREPARE_ORDERS,
+  StationError,
+  type Freshness,
+  type LabelAnnounced,
+  type LabelEvent,
+  type PrintItem,
+  type StationClient,
+  type StationErrorBody,
+} from '../../shared/ipc/index.ts';
+import {
+  META,
+  type BatchRow,
+  type JobItemRow,
+  type JobItemState,
+  type StationDb,
+} from '../data/db.ts';
+import { viewOf } from '../data/orders-repo.ts';
+import { enqueue } from '../data/outbox-repo.ts';
+import type { SyncEngine } from './sync-engine.ts';
+
+export interface BatchProgress {
+  batchId: number;
+  total: number;
+  counts: Record<JobItemState, number>;
+  /** Labels that reached an end state (sent, blocked, failed, cancelled). */
+  done: number;
+  /** Labels per second over the last seconds. */
+  rate: number;
+  /** Seconds left at that rate, or null. */
+  etaSeconds: number | null;
+}
+
+export interface NewBatch {
+  orderSns: string[];
+  printerId: string;
+  courier: Courier;
+  sortBySku?: boolean;
+  name?: string;
+  /** Take over orders another station holds, with the worker's reason (DESIGN §3). */
+  takeoverReason?: string;
+}
+
+export interface BatchRunnerOptions {
+  now?: () => Date;
+  stationName?: () => string;
+  printerName?: (printerId: string) => string;
+}
+
+interface ChunkContext {
+  batchId: number;
+  batch: BatchRow;
+  chain: Promise<void>;
+}
+
+const END_STATES: JobItemState[] = ['sent', 'blocked', 'failed', 'cancelled'];
+const ALL_STATES: JobItemState[] = ['queued', 'sending', 'sent', 'blocked', 'failed', 'in_doubt', 'cancelled'];
+
+function uuid(): string {
+  return crypto.randomUUID();
+}
+
+export class BatchRunner {
+  private readonly db: StationDb;
+  private readonly client: StationClient;
+  private readonly sync: SyncEngine;
+  private readonly now: () => Date;
+  private readonly stationName: () => string;
+  private readonly printerName: (id: string) => string;
+  private readonly chunks = new Map<string, ChunkContext>();
+  private readonly queues = new Map<string, Promise<void>>();
+  private readonly running = new Map<number, string | null>();
+  private readonly pins = new Map<number, string>();
+  private readonly sentTimes = new Map<number, number[]>();
+  private readonly listeners = new Set<(p: BatchProgress) => void>();
+  private unsub: Array<() => void> = [];
+
+  constructor(db: StationDb, client: StationClient, sync: SyncEngine, opts: BatchRunnerOptions = {}) {
+    this.db = db;
+    this.client = client;
+    this.sync = sync;
+    this.now = opts.now ?? (() => new Date());
+    this.stationName = opts.stationName ?? (() => '');
+    this.printerName = opts.printerName ?? ((id) => id);
+  }
+
+  /** Subscribes to main's label events and turns labels left `sending` by a crash into `in_doubt`. */
+  async attach(): Promise<{ inDoubt: number }> {
+    this.unsub.push(this.client.on('labelAnnounced', (a) => this.onAnnounced(a)));
+    this.unsub.push(this.client.on('label', (e) => this.onLabel(e)));
+    this.unsub.push(
+      this.client.on('hubStatus', (s) => {
+        if (s.online) void this.resumeOffline();
+      }),
+    );
+    return { inDoubt: await this.recover() };
+  }
+
+  detach(): void {
+    for (const u of this.unsub) u();
+    this.unsub = [];
+  }
+
+  onProgress(listener: (p: BatchProgress) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private iso(): string {
+    return this.now().toISOString();
+  }
+
+  /** Crash recovery: every label still `sending` is in doubt; batches that were printing are paused. */
+  async recover(): Promise<number> {
+    return this.db.transaction('rw', this.db.jobItems, this.db.batches, async () => {
+      const sending = await this.db.jobItems.where('state').equals('sending').toArray();
+      for (const i of sending) await this.db.jobItems.update(i.id!, { state: 'in_doubt', updatedAt: this.iso() });
+      const printing = await this.db.batches.where('state').equals('printing').toArray();
+      for (const b of printing) await this.db.batches.update(b.id!, { state: 'paused', pause: { kind: 'restart', error: null } });
+      return sending.length;
+    });
+  }
+
+  async createBatch(input: NewBatch): Promise<number> {
+    const sns = [...new Set(input.orderSns)];
+    if (sns.length === 0) throw new StationError('invalid_args', { message: '没有选择订单', messageEn: 'No orders selected' });
+    let ordered = sns;
+    if (input.sortBySku) {
+      const rows = await this.db.orders.bulkGet(sns);
+      const key = (sn: string, i: number) => {
+        const r = rows[i];
+        return [r?.skuIds.slice().sort()[0] ?? '\uffff', String(r?.merchantShopId ?? 0).padStart(12, '0'), sn].join('\u0000');
+      };
+      ordered = sns.map((sn, i) => ({ sn, k: key(sn, i) })).sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0)).map((x) => x.sn);
+    }
+    const at = this.iso();
+    return this.db.transaction('rw', this.db.batches, this.db.jobItems, async () => {
+      const batchId = (await this.db.batches.add({
+        name: input.name ?? `批次 ${at.slice(0, 16).replace('T', ' ')}`,
+        kind: 'print',
+        createdAt: at,
+        printerId: input.printerId,
+        courier: input.courier,
+        sortBySku: Boolean(input.sortBySku),
+        total: ordered.length,
+        state: 'ready',
+        pause: null,
+        takeoverReason: input.takeoverReason ?? null,
+        startedAt: null,
+        finishedAt: null,
+      })) as number;
+      await this.db.jobItems.bulkAdd(
+        ordered.map((orderSn, seq) => ({
+          batchId,
+          seq,
+          orderSn,
+          state: 'queued' as const,
+          waybillNo: null,
+          courier: null,
+          reason: null,
+          message: null,
+          claimedBy: null,
+          error: null,
+          unverified: false,
+          printedAt: null,
+          override: null,
+          updatedAt: at,
+        })),
+      );
+      return batchId;
+    });
+  }
+
+  /** A reprint of a label this station printed: needs a reason (and the PIN when locked). */
+  async createReprint(input: { orderSn: string; printerId: string; reason: string }): Promise<number> {
+    const reason = input.reason.trim();
+    if (!reason) throw new StationError('invalid_args', { message: '重打必须填写原因', messageEn: 'A reprint needs a reason' });
+    const prepared = await this.db.waybills.get(input.orderSn);
+    if (!prepared) {
+      throw new StationError('payload_invalid', {
+        message: '本打印站没有该订单的面单数据，无法重打',
+        messageEn: 'This station has no label data for the order: it cannot reprint it',
+      });
+    }
+    const at = this.iso();
+    return this.db.transaction('rw', this.db.batches, this.db.jobItems, async () => {
+      const batchId = (await this.db.batches.add({
+        name: `重打 ${input.orderSn}`,
+        kind: 'reprint',
+        createdAt: at,
+        printerId: input.printerId,
+        courier: prepared.courier,
+        sortBySku: false,
+        total: 1,
+        state: 'ready',
+        pause: null,
+        takeoverReason: null,
+        startedAt: null,
+        finishedAt: null,
+      })) as number;
+      await this.db.jobItems.add({
+        batchId,
+        seq: 0,
+        orderSn: input.orderSn,
+        state: 'queued',
+        waybillNo: prepared.waybillNo,
+        courier: prepared.courier,
+        reason: null,
+        message: null,
+        claimedBy: null,
+        error: null,
+        unverified: false,
+        printedAt: null,
+        override: { kind: 'reprint', reason },
+        updatedAt: at,
+      });
+      return batchId;
+    });
+  }
+
+  /**
+   * Takes numbers, payloads and claims for the batch's queued orders that have none (100 per call), so
+   * that they can print offline later. Refusals block their labels now, with the hub's reason.
+   */
+  async prepare(batchId: number): Promise<{ issued: number; refused: number }> {
+    const batch = await this.mustBatch(batchId);
+    const queued = await this.db.jobItems.where('[batchId+state]').equals([batchId, 'queued']).toArray();
+    const have = await this.db.waybills.bulkGet(queued.map((i) => i.orderSn));
+    const need = queued.filter((i, k) => !have[k] || have[k]!.courier !== batch.courier);
+    let issued = 0;
+    let refused = 0;
+    for (let i = 0; i < need.length; i += MAX_PREPARE_ORDERS) {
+      const part = need.slice(i, i + MAX_PREPARE_ORDERS);
+      const res = await this.client.api.prepareWaybills({
+        orderSns: part.map((p) => p.orderSn),
+        courier: batch.courier,
+        ...(batch.takeoverReason ? { takeover: { reason: batch.takeoverReason } } : {}),
+      });
+      const byOrder = new Map(part.map((p) => [p.orderSn, p]));
+      const at = this.iso();
+      await this.db.transaction('rw', this.db.waybills, this.db.jobItems, async () => {
+        for (const r of res.results) {
+          const item = byOrder.get(r.orderSn);
+          if (!item) continue;
+          if (r.status === 'issued') {
+            issued++;
+            await this.db.waybills.put({ orderSn: r.orderSn, waybillNo: r.waybillNo, courier: r.courier, envelope: r.envelope, preparedAt: at });
+          } else {
+            refused++;
+            const current = await this.db.jobItems.get(item.id!);
+            if (current?.state !== 'queued') continue;
+            await this.db.jobItems.update(item.id!, {
+              state: 'blocked',
+              reason: r.reason,
+              message: r.claimedBy ? `${r.message}` : r.message,
+              claimedBy: r.claimedBy ?? null,
+              updatedAt: at,
+            });
+          }
+        }
+      });
+    }
+    await this.emitProgress(batchId);
+    return { issued, refused };
+  }
+
+  /** Starts (or resumes) printing a batch on its printer's queue. Prepares first while online. */
+  start(batchId: number, opts: { pin?: string } = {}): Promise<void> {
+    if (opts.pin) this.pins.set(batchId, opts.pin);
+    return this.enqueueRun(batchId, true);
+  }
+
+  private async enqueueRun(batchId: number, prepareFirst: boolean): Promise<void> {
+    const batch = await this.mustBatch(batchId);
+    if (batch.state === 'done' || batch.state === 'cancelled') return;
+    if (this.running.has(batchId)) return;
+    await this.db.batches.update(batchId, { state: 'printing', pause: null, startedAt: batch.startedAt ?? this.iso() });
+    this.running.set(batchId, null);
+    const prev = this.queues.get(batch.printerId) ?? Promise.resolve();
+    const run = prev
+      .then(async () => {
+        if (prepareFirst && batch.kind === 'print') {
+          try {
+            await this.prepare(batchId);
+          } catch (e) {
+            // Offline: print what was prepared before (grace policy), and the rest when the hub is back.
+            if (!(e instanceof StationError) || (e.code !== 'hub_unreachable' && e.code !== 'aborted')) throw e;
+          }
+        }
+        await this.run(batchId);
+      })
+      .catch(async (e: unknown) => {
+        const err = e instanceof StationError ? e : new StationError('internal', { detail: String(e) });
+        await this.pauseWith(batchId, { kind: err.code === 'hub_unreachable' ? 'offline' : 'printer', error: err.toBody() });
+      })
+      .finally(() => {
+        this.running.delete(batchId);
+        this.pins.delete(batchId);
+      });
+    this.queues.set(batch.printerId, run);
+    return run;
+  }
+
+  async pause(batchId: number): Promise<void> {
+    await this.pauseWith(batchId, { kind: 'worker', error: null });
+    const chunkId = this.running.get(batchId);
+    if (chunkId) await this.client.api.abortChunk({ chunkId }).catch(() => undefined);
+  }
+
+  resume(batchId: number, opts: { pin?: string } = {}): Promise<void> {
+    return this.start(batchId, opts);
+  }
+
+  async cancel(batchId: number): Promise<void> {
+    const at = this.iso();
+    await this.db.transaction('rw', this.db.batches, this.db.jobItems, async () => {
+      await this.db.batches.update(batchId, { state: 'cancelled', finishedAt: at });
+      await this.db.jobItems.where('[batchId+state]').equals([batchId, 'queued']).modify({ state: 'cancelled', updatedAt: at });
+    });
+    const chunkId = this.running.get(batchId);
+    if (chunkId) await this.client.api.abortChunk({ chunkId }).catch(() => undefined);
+    await this.emitProgress(batchId);
+  }
+
+  /** "Continue from here" after a printer fault: the failed label and everything after it print again. */
+  async continueFrom(itemId: number, opts: { pin?: string } = {}): Promise<void> {
+    const item = await this.db.jobItems.get(itemId);
+    if (!item) throw new StationError('invalid_args', { detail: `no item ${itemId}` });
+    if (item.state === 'failed') await this.db.jobItems.update(itemId, { state: 'queued', error: null, updatedAt: this.iso() });
+    await this.start(item.batchId, opts);
+  }
+
+  /** A worker's answer for a label left in doubt by a crash. */
+  async resolveInDoubt(itemId: number, decision: 'printed' | 'not_printed'): Promise<void> {
+    const at = this.iso();
+    await this.db.transaction(
+      'rw',
+      [this.db.jobItems, this.db.batches, this.db.outbox, this.db.meta, this.db.printLog, this.db.orders],
+      async () => {
+        const item = await this.db.jobItems.get(itemId);
+        if (!item || item.state !== 'in_doubt') {
+          throw new StationError('invalid_args', { message: '该面单不在待确认状态', messageEn: 'This label is not in doubt' });
+        }
+        if (decision === 'not_printed') {
+          await this.db.jobItems.update(itemId, {
+            state: 'queued',
+            override: item.override?.kind === 'reprint' ? item.override : { kind: 'in_doubt_not_printed' },
+            updatedAt: at,
+          });
+          return;
+        }
+        const batch = await this.db.batches.get(item.batchId);
+        await this.commitSent(batch!, item, { waybillNo: item.waybillNo!, printedAt: item.updatedAt, unverified: item.unverified }, 'in_doubt_confirmed');
+      },
+    );
+    this.sync.kick();
+    const item = await this.db.jobItems.get(itemId);
+    if (item) await this.emitProgress(item.batchId);
+  }
+
+  async progress(batchId: number): Promise<BatchProgress> {
+    const batch = await this.mustBatch(batchId);
+    const counts = Object.fromEntries(ALL_STATES.map((s) => [s, 0])) as Record<JobItemState, number>;
+    await Promise.all(
+      ALL_STATES.map(async (s) => {
+        counts[s] = await this.db.jobItems.where('[batchId+state]').equals([batchId, s]).count();
+      }),
+    );
+    const done = END_STATES.reduce((n, s) => n + counts[s], 0);
+    const times = this.sentTimes.get(batchId) ?? [];
+    const t = Date.now();
+    const recent = times.filter((x) => t - x <= 10_000);
+    const span = recent.length > 1 ? (recent[recent.length - 1]! - recent[0]!) / 1000 : 0;
+    const rate = span > 0 ? (recent.length - 1) / span : 0;
+    const left = batch.total - done;
+    return { batchId, total: batch.total, counts, done, rate, etaSeconds: rate > 0 ? left / rate : null };
+  }
+
+  private async emitProgress(batchId: number) {
+    if (this.listeners.size === 0) return;
+    const p = await this.progress(batchId);
+    for (const l of this.listeners) l(p);
+  }
+
+  private async mustBatch(batchId: number): Promise<BatchRow> {
+    const b = await this.db.batches.get(batchId);
+    if (!b) throw new StationError('invalid_args', { message: '批次不存在', messageEn: 'No such batch', detail: String(batchId) });
+    return b;
+  }
+
+  private async pauseWith(batchId: number, pause: NonNullable<BatchRow['pause']>) {
+    await this.db.transaction('rw', this.db.batches, async () => {
+      const b = await this.db.batches.get(batchId);
+      if (b && (b.state === 'printing' || b.state === 'ready')) await this.db.batches.update(batchId, { state: 'paused', pause });
+    });
+    await this.emitProgress(batchId);
+  }
+
+  /** Batches paused because the hub was away start again when it is back. */
+  private async resumeOffline() {
+    const paused = await this.db.batches.where('state').equals('paused').toArray();
+    for (const b of paused) if (b.pause?.kind === 'offline') void this.enqueueRun(b.id!, true);
+  }
+
+  private async run(batchId: number): Promise<void> {
+    const skipped = new Set<number>();
+    let fromSeq = 0;
+    for (;;) {
+      const batch = await this.mustBatch(batchId);
+      if (batch.state !== 'printing') return;
+      const next = await this.db.jobItems
+        .where('[batchId+seq]')
+        .between([batchId, fromSeq], [batchId, Number.MAX_SAFE_INTEGER])
+        .filter((i) => i.state === 'queued' && !skipped.has(i.id!))
+        .limit(MAX_CHUNK_LABELS)
+        .toArray();
+      if (next.length === 0) {
+        if (skipped.size > 0) {
+          await this.pauseWith(batchId, {
+            kind: 'offline',
+            error: new StationError('hub_unreachable', {
+              message: `平台离线：还有 ${skipped.size} 张面单需联网后打印`,
+              messageEn: `Hub offline: ${skipped.size} labels wait for the hub`,
+            }).toBody(),
+          });
+        } else {
+          await this.db.transaction('rw', this.db.batches, async () => {
+            const b = await this.db.batches.get(batchId);
+            if (b?.state === 'printing') await this.db.batches.update(batchId, { state: 'done', finishedAt: this.iso() });
+          });
+          await this.emitProgress(batchId);
+        }
+        return;
+      }
+      const result = await this.printChunk(batch, next);
+      if (result.stopped) {
+        // A worker's pause or cancel stops the chunk too; anything else is the printer's fault.
+        await this.pauseWith(batchId, { kind: 'printer', error: result.stopped });
+        return;
+      }
+      for (const o of result.outcomes) if (o.state === 'deferred') skipped.add(o.itemId);
+      if (!result.online && result.outcomes.every((o) => o.state === 'deferred' && o.reason === 'offline')) {
+        await this.pauseWith(batchId, {
+          kind: 'offline',
+          error: new StationError('hub_unreachable', {
+            message: '平台离线，离线策略为“不打印”：联网后自动继续',
+            messageEn: 'Hub offline and the offline policy is “block”: printing resumes when it is back',
+          }).toBody(),
+        });
+        return;
+      }
+      fromSeq = next[next.length - 1]!.seq + 1;
+    }
+  }
+
+  private async printChunk(batch: BatchRow, items: JobItemRow[]) {
+    const batchId = batch.id!;
+    const [prepared, orders, freshness] = await Promise.all([
+      this.db.waybills.bulkGet(items.map((i) => i.orderSn)),
+      this.db.orders.bulkGet(items.map((i) => i.orderSn)),
+      this.db.meta.get(META.freshness),
+    ]);
+    const printItems: PrintItem[] = items.map((item, k) => {
+      const w = prepared[k];
+      const o = orders[k];
+      return {
+        itemId: item.id!,
+        orderSn: item.orderSn,
+        ...(w && w.courier === batch.courier ? { prepared: { waybillNo: w.waybillNo, envelope: w.envelope } } : {}),
+        ...(w && batch.kind === 'reprint' ? { prepared: { waybillNo: w.waybillNo, envelope: w.envelope } } : {}),
+        ...(o
+          ? {
+              snapshot: {
+                orderSn: o.orderSn,
+                version: o.version,
+                printable: o.printable === 1,
+                reason: o.reason,
+                addressVersion: o.addressVersion,
+                claimStationId: o.claim?.stationId ?? null,
+                seal: o.seal,
+              },
+            }
+          : {}),
+        ...(item.override ? { override: item.override } : {}),
+      };
+    });
+    const chunkId = uuid();
+    const ctx: ChunkContext = { batchId, batch, chain: Promise.resolve() };
+    this.chunks.set(chunkId, ctx);
+    this.running.set(batchId, chunkId);
+    const pin = this.pins.get(batchId);
+    try {
+      const result = await this.client.api.printChunk({
+        chunkId,
+        printerId: batch.printerId,
+        courier: batch.courier,
+        items: printItems,
+        ...(batch.takeoverReason ? { takeover: { reason: batch.takeoverReason } } : {}),
+        ...(freshness ? { freshness: freshness.value as Freshness } : {}),
+        ...(pin ? { pin } : {}),
+      });
+      await ctx.chain;
+      return result;
+    } catch (e) {
+      await ctx.chain.catch(() => undefined);
+      // main went away mid-chunk (or refused it): a label it announced may or may not have printed.
+      await this.markInDoubt(items.map((i) => i.id!));
+      throw e;
+    } finally {
+      this.chunks.delete(chunkId);
+      if (this.running.get(batchId) === chunkId) this.running.set(batchId, null);
+      await this.emitProgress(batchId);
+    }
+  }
+
+  private async markInDoubt(itemIds: number[]) {
+    await this.db.transaction('rw', this.db.jobItems, async () => {
+      for (const id of itemIds) {
+        const i = await this.db.jobItems.get(id);
+        if (i?.state === 'sending') await this.db.jobItems.update(id, { state: 'in_doubt', updatedAt: this.iso() });
+      }
+    });
+  }
+
+  private onAnnounced(a: LabelAnnounced) {
+    const ctx = this.chunks.get(a.chunkId);
+    if (!ctx) return; // not ours (another window's chunk) or already over: never ack
+    ctx.chain = ctx.chain.then(async () => {
+      const at = this.iso();
+      const ok = await this.db.transaction('rw', this.db.jobItems, this.db.waybills, async () => {
+        const item = await this.db.jobItems.get(a.itemId);
+        if (!item || item.batchId !== ctx.batchId || item.state !== 'queued') return false;
+        await this.db.jobItems.update(a.itemId, {
+          state: 'sending',
+          waybillNo: a.waybillNo,
+          courier: a.courier,
+          unverified: a.unverified,
+          updatedAt: at,
+        });
+        await this.db.waybills.put({ orderSn: a.orderSn, waybillNo: a.waybillNo, courier: a.courier, envelope: a.envelope, preparedAt: at });
+        return true;
+      });
+      // Only now, with `sending` on disk, may main write the label.
+      if (ok) await this.client.api.ackLabel({ chunkId: a.chunkId, itemId: a.itemId });
+      else await this.client.api.abortChunk({ chunkId: a.chunkId });
+    });
+    ctx.chain.catch(() => undefined);
+  }
+
+  private onLabel(e: LabelEvent) {
+    const ctx = this.chunks.get(e.chunkId);
+    if (!ctx) return;
+    ctx.chain = ctx.chain.then(() => this.applyOutcome(ctx, e));
+    ctx.chain.catch(() => undefined);
+  }
+
+  private async applyOutcome(ctx: ChunkContext, e: LabelEvent) {
+    const o = e.outcome;
+    const at = this.iso();
+    if (o.state === 'deferred') return;
+    if (o.state === 'sent') {
+      await this.db.transaction(
+        'rw',
+        [this.db.jobItems, this.db.batches, this.db.outbox, this.db.meta, this.db.printLog, this.db.orders],
+        async () => {
+          const item = await this.db.jobItems.get(o.itemId);
+          if (!item || item.state !== 'sending') return;
+          await this.commitSent(ctx.batch, item, o, ctx.batch.kind === 'reprint' ? 'reprint' : 'print');
+        },
+      );
+      const times = this.sentTimes.get(ctx.batchId) ?? [];
+      times.push(Date.now());
+      if (times.length > 200) times.splice(0, times.length - 200);
+      this.sentTimes.set(ctx.batchId, times);
+      this.sync.kick();
+      return;
+    }
+    const patch: Partial<JobItemRow> =
+      o.state === 'blocked'
+        ? { state: 'blocked', reason: o.reason, message: o.message, claimedBy: o.claimedBy ?? null, updatedAt: at }
+        : { state: 'failed', error: o.error as StationErrorBody, updatedAt: at };
+    await this.db.transaction('rw', this.db.jobItems, async () => {
+      const item = await this.db.jobItems.get(o.itemId);
+      if (!item || (item.state !== 'queued' && item.state !== 'sending')) return;
+      await this.db.jobItems.update(o.itemId, patch);
+    });
+  }
+
+  /** `sent`, the return in the outbox, the print log and the order's mark: one transaction (caller's). */
+  private async commitSent(
+    batch: BatchRow,
+    item: JobItemRow,
+    sent: { waybillNo: string; printedAt: string; unverified: boolean },
+    kind: 'print' | 'reprint' | 'in_doubt_confirmed',
+  ) {
+    const at = this.iso();
+    await this.db.jobItems.update(item.id!, {
+      state: 'sent',
+      waybillNo: sent.waybillNo,
+      printedAt: sent.printedAt,
+      unverified: sent.unverified,
+      updatedAt: at,
+    });
+    const reprint = item.override?.kind === 'reprint' ? item.override : null;
+    await enqueue(
+      this.db,
+      [
+        reprint
+          ? { type: 'label_reprinted', orderSn: item.orderSn, waybillNo: sent.waybillNo, reason: reprint.reason, printedAt: sent.printedAt }
+          : {
+              type: 'waybill_returned',
+              orderSn: item.orderSn,
+              waybillNo: sent.waybillNo,
+              printedAt: sent.printedAt,
+              ...(sent.unverified ? { unverified: true } : {}),
+            },
+      ],
+      at,
+    );
+    await this.db.printLog.add({
+      at: sent.printedAt,
+      orderSn: item.orderSn,
+      waybillNo: sent.waybillNo,
+      courier: item.courier ?? batch.courier,
+      printerId: batch.printerId,
+      printerName: this.printerName(batch.printerId),
+      stationName: this.stationName(),
+      batchId: batch.id!,
+      kind: reprint ? 'reprint' : kind,
+      reason: reprint?.reason ?? null,
+      unverified: sent.unverified,
+      returnState: reprint ? 'none' : 'pending',
+      returnMessage: null,
+    });
+    const order = await this.db.orders.get(item.orderSn);
+    if (order && !reprint) {
+      const next = {
+        ...order,
+        printedAt: sent.printedAt,
+        waybillNo: sent.waybillNo,
+        waybillStatus: order.waybillStatus === 'returned' ? ('returned' as const) : ('issued' as const),
+      };
+      await this.db.orders.put({ ...next, view: viewOf(next) });
+    }
+  }
+}

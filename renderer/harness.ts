@@ -1,0 +1,25 @@
+/**
+ * The station's engines without the UI, in a real browser: the same runtime the UI uses (Dexie, the
+ * sync engine, the batch runner, the contract over the station's WebSocket), exposed on `window` for
+ * programs that drive the station headless — the engine tests and the station benchmark.
+ */
+import { hostBridge } from './ipc/bridge.ts';
+import { createStationRuntime, type StationRuntime } from './engines/runtime.ts';
+
+declare global {
+  interface Window {
+    daifaHarness?: { runtime: StationRuntime; printableSns(limit?: number): Promise<string[]> };
+  }
+}
+
+const bridge = hostBridge();
+await bridge.ready();
+const runtime = await createStationRuntime(bridge, { sync: { pullIntervalMs: 1000 } });
+await runtime.refresh();
+window.daifaHarness = {
+  runtime,
+  async printableSns(limit = 1_000_000) {
+    return (await runtime.db.orders.where('view').equals('printable').limit(limit).primaryKeys()) as string[];
+  },
+};
+document.body.dataset.ready = '1';
