@@ -30,7 +30,20 @@ export function consoleBuildIsStale(): boolean {
 
 export async function buildConsole(opts: { ifStale?: boolean; quiet?: boolean } = {}): Promise<boolean> {
   if (opts.ifStale && !consoleBuildIsStale()) return false;
-  await build({ configFile: path.join(root, 'console/vite.config.ts'), logLevel: opts.quiet ? 'warn' : 'info' });
+  // Vite and the React plugin follow NODE_ENV: a build started by a test runner (NODE_ENV=test) would
+  // otherwise ship React's development build.
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await build({
+      configFile: path.join(root, 'console/vite.config.ts'),
+      mode: 'production',
+      logLevel: opts.quiet ? 'warn' : 'info',
+    });
+  } finally {
+    if (nodeEnv === undefined) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = nodeEnv;
+  }
   return true;
 }
 
