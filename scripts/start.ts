@@ -95,7 +95,8 @@ try {
   if (!info.paired || info.hubUrl !== hubUrl) {
     const code =
       pairingCode ??
-      (await createHubClient({ baseUrl: hubUrl, token: state.factoryToken }).call(CORE_ENDPOINTS.createPairingCode, {})).code;
+      (await createHubClient({ baseUrl: hubUrl, token: state.factoryToken }).call(CORE_ENDPOINTS.createPairingCode, {}))
+        .code;
     const paired = await services.handlers.pair({ hubUrl, code, name: '打印站 1' }, noCaller);
     console.log(`打印站已配对: ${paired.factoryName}（厂家店铺ID ${paired.factoryShopId}），${paired.stationName}`);
   }
@@ -169,10 +170,21 @@ async function ensureBuilt(): Promise<void> {
   if (existsSync(path.join(root, 'dist', 'renderer', 'index.html'))) return;
   console.log('首次启动：构建界面 (npm run build)…');
   await new Promise<void>((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(root, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'renderer/vite.config.ts', '--logLevel', 'warn'], {
-      cwd: root,
-      stdio: 'inherit',
-    });
+    const child = spawn(
+      process.execPath,
+      [
+        path.join(root, 'node_modules/vite/bin/vite.js'),
+        'build',
+        '--config',
+        'renderer/vite.config.ts',
+        '--logLevel',
+        'warn',
+      ],
+      {
+        cwd: root,
+        stdio: 'inherit',
+      },
+    );
     child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`界面构建失败 (exit ${code})`))));
   });
 }

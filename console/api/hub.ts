@@ -25,7 +25,10 @@ export interface CallError {
 export type CallResult<T> = { data: T; error: null } | { data: null; error: CallError };
 
 /** `hub.call`, with the error as a value (Actual's sendCatch). */
-export async function send<D extends EndpointDef>(def: D, input: EndpointInput<D>): Promise<CallResult<EndpointOutput<D>>> {
+export async function send<D extends EndpointDef>(
+  def: D,
+  input: EndpointInput<D>,
+): Promise<CallResult<EndpointOutput<D>>> {
   try {
     return { data: await hub.call(def, input), error: null };
   } catch (e) {

@@ -155,7 +155,10 @@ export const WORDS = {
   orderCount: ['订单数', 'Orders'],
   amount: ['金额（元）', 'Amount (yuan)'],
   missingPriceRows: ['缺少结算价格', 'Without price'],
-  statementCreated: ['已提交，对账单生成中，请稍后刷新列表', 'Submitted: the statement is being generated; refresh the list shortly'],
+  statementCreated: [
+    '已提交，对账单生成中，请稍后刷新列表',
+    'Submitted: the statement is being generated; refresh the list shortly',
+  ],
   nextAllowed: ['下次可生成时间：{when}（北京时间）', 'Next allowed: {when} (China time)'],
 
   // risk (M9)
@@ -193,7 +196,10 @@ export const WORDS = {
   exportCsv: ['导出 CSV', 'Export CSV'],
   importCsv: ['导入 CSV', 'Import CSV'],
   imported: ['已导入 {n} 条价格', '{n} prices imported'],
-  missingPrices: ['以下 SKU 在已分配订单中但没有结算价格，生成的对账单将缺少金额：', 'These SKUs are in allocated orders but have no settlement price; statements will lack their amounts:'],
+  missingPrices: [
+    '以下 SKU 在已分配订单中但没有结算价格，生成的对账单将缺少金额：',
+    'These SKUs are in allocated orders but have no settlement price; statements will lack their amounts:',
+  ],
   chooseMerchant: ['请选择商家', 'Choose a merchant'],
   ordersWithSku: ['订单数', 'Orders'],
 
@@ -202,7 +208,10 @@ export const WORDS = {
   pairStation: ['配对新打印站', 'Pair a new station'],
   pairingCode: ['配对码', 'Pairing code'],
   expiresAt: ['有效期至', 'Valid until'],
-  pairingHint: ['在打印站输入此配对码完成配对（仅可使用一次）。', 'Enter this code at the station to pair it (works once).'],
+  pairingHint: [
+    '在打印站输入此配对码完成配对（仅可使用一次）。',
+    'Enter this code at the station to pair it (works once).',
+  ],
   stationName: ['名称', 'Name'],
   pairedAt: ['配对时间', 'Paired'],
   revoke: ['撤销', 'Revoke'],

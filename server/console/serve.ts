@@ -7,7 +7,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import fastifyHelmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
 
@@ -41,7 +41,10 @@ const NOT_BUILT_PAGE = `<!doctype html>
 </body></html>
 `;
 
-export async function registerConsoleWeb(app: FastifyInstance, consoleDir: string = DEFAULT_CONSOLE_DIR): Promise<void> {
+export async function registerConsoleWeb(
+  app: FastifyInstance,
+  consoleDir: string = DEFAULT_CONSOLE_DIR,
+): Promise<void> {
   await app.register(fastifyHelmet, {
     contentSecurityPolicy: { useDefaults: false, directives: CONSOLE_CSP },
     // Plain HTTP on a LAN or loopback is the default set-up; HSTS is the TLS proxy's decision.
@@ -72,7 +75,7 @@ export async function registerConsoleWeb(app: FastifyInstance, consoleDir: strin
     }
   };
 
-  const handler = async (req: { url: string }, reply: import('fastify').FastifyReply) => {
+  const handler = async (req: { url: string }, reply: FastifyReply) => {
     const pathname = req.url.split('?')[0]!;
     if (pathname.startsWith('/v1/') || pathname.startsWith('/assets/')) return reply.callNotFound();
     const html = page();

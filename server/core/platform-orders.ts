@@ -8,8 +8,8 @@ import type {
 import type { z } from 'zod';
 import type { MerchantOrdersQuerySchema } from '../../shared/api/hub.ts';
 import type { OrderStage } from '../../shared/domain/stages.ts';
-import { sql, type ExpressionBuilder, type SqlBool } from 'kysely';
-import type { Database } from '../db/schema.ts';
+import { sql, type ExpressionBuilder, type Selectable, type SelectQueryBuilder, type SqlBool } from 'kysely';
+import type { Database, OrdersTable } from '../db/schema.ts';
 import { maskRecipient } from '../../shared/domain/masking.ts';
 import type { HubContext } from '../context.ts';
 import { nowIso } from '../context.ts';
@@ -89,10 +89,7 @@ export async function listMerchantOrders(
   q: MerchantOrdersQuery,
 ): Promise<MerchantOrdersResponse> {
   const desc = q.order === 'desc';
-  let query = ctx.db
-    .selectFrom('orders')
-    .selectAll('orders')
-    .where('orders.merchant_shop_id', '=', merchantShopId);
+  let query = ctx.db.selectFrom('orders').selectAll('orders').where('orders.merchant_shop_id', '=', merchantShopId);
   if (q.cursor) query = query.where('orders.id', desc ? '<' : '>', Number(q.cursor));
   if (q.status) query = query.where('orders.status', '=', q.status);
   if (q.createdFrom) query = query.where('orders.created_at', '>=', new Date(q.createdFrom).toISOString());
@@ -165,10 +162,7 @@ function contains(column: string, text: string) {
   return sql<SqlBool>`${sql.ref(column)} like ${pattern} escape '!'`;
 }
 
-type OrdersQuery = ReturnType<typeof ordersOf>;
-function ordersOf(db: HubContext['db']) {
-  return db.selectFrom('orders').selectAll('orders');
-}
+type OrdersQuery = SelectQueryBuilder<Database, 'orders', Selectable<OrdersTable>>;
 
 /** The stages of the seed's flow (shared/api/hub.ts ORDER_STAGES), as conditions on one order row. */
 function whereStage(query: OrdersQuery, stage: OrderStage): OrdersQuery {

@@ -5,7 +5,11 @@
  * starts with the app and stops when it closes.
  */
 import type { FastifyInstance } from 'fastify';
-import { FACTORY_STATEMENT_DOWNLOAD_PATH, FLOW_ENDPOINTS as E, STATEMENT_DOWNLOAD_PATH } from '../../shared/api/flow.ts';
+import {
+  FACTORY_STATEMENT_DOWNLOAD_PATH,
+  FLOW_ENDPOINTS as E,
+  STATEMENT_DOWNLOAD_PATH,
+} from '../../shared/api/flow.ts';
 import type { HubContext } from '../context.ts';
 import { registerEndpoint } from '../http/route.ts';
 import type { ElectronicWaybillService } from './courier.ts';

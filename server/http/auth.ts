@@ -127,7 +127,12 @@ async function sessionCaller(ctx: HubContext, req: AuthRequest, cookie: string, 
     }
   }
   return requireRole(
-    { kind: 'shop', shopId: session.shopId, role: session.role, session: { token: cookie, expiresAt: session.expiresAt } },
+    {
+      kind: 'shop',
+      shopId: session.shopId,
+      role: session.role,
+      session: { token: cookie, expiresAt: session.expiresAt },
+    },
     auth,
   );
 }

@@ -46,9 +46,7 @@ export async function missingPrices(ctx: HubContext, factoryId: number): Promise
     .where('allocations.status', '=', 'allocated')
     .where('orders.status', '!=', 'cancelled')
     .execute();
-  const priced = new Set(
-    (await getPrices(ctx, factoryId, {})).map((p) => `${p.merchantShopId}\u0000${p.skuId}`),
-  );
+  const priced = new Set((await getPrices(ctx, factoryId, {})).map((p) => `${p.merchantShopId}\u0000${p.skuId}`));
   const missing = new Map<string, Omit<MissingPrice, 'merchantDisplayName'>>();
   for (const r of rows) {
     for (const item of JSON.parse(r.items_json) as OrderItem[]) {

@@ -87,7 +87,11 @@ async function lateReturnsOf(
         returned_station_id: w.returned_station_id,
       });
     }
-    for (const o of await db.selectFrom('orders').select(['id', 'sn', 'status']).where(inList(db, 'id', part)).execute()) {
+    for (const o of await db
+      .selectFrom('orders')
+      .select(['id', 'sn', 'status'])
+      .where(inList(db, 'id', part))
+      .execute()) {
       orders.set(o.id, o);
     }
   }
@@ -131,7 +135,13 @@ async function interceptsOf(ctx: HubContext, merchantId: number, since: string):
   const events = await db
     .selectFrom('order_events')
     .innerJoin('orders', 'orders.id', 'order_events.order_id')
-    .select(['order_events.order_id', 'order_events.type', 'order_events.at', 'order_events.factory_shop_id', 'orders.sn'])
+    .select([
+      'order_events.order_id',
+      'order_events.type',
+      'order_events.at',
+      'order_events.factory_shop_id',
+      'orders.sn',
+    ])
     .where('orders.merchant_shop_id', '=', merchantId)
     .where('order_events.type', 'in', STALE_LABEL_EVENTS)
     .where('order_events.at', '>=', since)
@@ -141,7 +151,13 @@ async function interceptsOf(ctx: HubContext, merchantId: number, since: string):
   const orderIds = [...new Set(events.map((e) => e.order_id))];
   const waybillsByOrder = new Map<
     number,
-    Array<{ factory_shop_id: number; waybill_no: string; issued_at: string; returned_at: string | null; cancelled_at: string | null }>
+    Array<{
+      factory_shop_id: number;
+      waybill_no: string;
+      issued_at: string;
+      returned_at: string | null;
+      cancelled_at: string | null;
+    }>
   >();
   for (const part of chunks(orderIds, 1000)) {
     for (const w of await db

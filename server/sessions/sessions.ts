@@ -24,7 +24,13 @@ export async function mintLoginLink(ctx: HubContext, shopId: number): Promise<Cr
   const expiresAt = new Date(now.getTime() + LOGIN_LINK_TTL_MS).toISOString();
   await ctx.db
     .insertInto('login_links')
-    .values({ token_hash: hashSecret(token), shop_id: shopId, created_at: now.toISOString(), expires_at: expiresAt, used_at: null })
+    .values({
+      token_hash: hashSecret(token),
+      shop_id: shopId,
+      created_at: now.toISOString(),
+      expires_at: expiresAt,
+      used_at: null,
+    })
     .execute();
   return { path: `${LOGIN_PAGE_PATH}#${token}`, expiresAt };
 }
@@ -38,7 +44,7 @@ export interface NewSession {
 /** Uses a login link (once) and opens a session for its shop. */
 export async function exchangeLoginLink(ctx: HubContext, linkToken: string): Promise<NewSession> {
   const token = newToken(SESSION_TOKEN_PREFIX);
-  const shopId = await writeTx(ctx, async (trx) => {
+  await writeTx(ctx, async (trx) => {
     const now = ctx.clock.now();
     const link = await trx
       .selectFrom('login_links')
@@ -46,7 +52,8 @@ export async function exchangeLoginLink(ctx: HubContext, linkToken: string): Pro
       .where('token_hash', '=', hashSecret(linkToken))
       .executeTakeFirst();
     if (!link) throw new HttpError(404, 'LOGIN_LINK_INVALID', '登录链接无效，请向平台重新获取');
-    if (link.used_at !== null) throw new HttpError(410, 'LOGIN_LINK_USED', '登录链接已使用过，每个链接只能使用一次，请重新获取');
+    if (link.used_at !== null)
+      throw new HttpError(410, 'LOGIN_LINK_USED', '登录链接已使用过，每个链接只能使用一次，请重新获取');
     if (link.expires_at <= now.toISOString()) {
       throw new HttpError(410, 'LOGIN_LINK_EXPIRED', '登录链接已过期（有效期 10 分钟），请重新获取');
     }
@@ -69,7 +76,6 @@ export async function exchangeLoginLink(ctx: HubContext, linkToken: string): Pro
         ended_at: null,
       })
       .execute();
-    return link.shop_id;
   });
   const session = await sessionOf(ctx, token);
   if (!session) throw new Error('session vanished right after it was created');
@@ -115,7 +121,11 @@ export async function sessionView(
   sessionToken: string | null,
   expiresAt: string | null,
 ): Promise<SessionView> {
-  const shop = await ctx.db.selectFrom('shops').select(['name', 'role']).where('id', '=', shopId).executeTakeFirstOrThrow();
+  const shop = await ctx.db
+    .selectFrom('shops')
+    .select(['name', 'role'])
+    .where('id', '=', shopId)
+    .executeTakeFirstOrThrow();
   return {
     shopId,
     shopName: shop.name,

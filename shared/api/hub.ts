@@ -165,7 +165,7 @@ export const MerchantOrdersQuerySchema = z.strictObject({
     .string()
     .min(1)
     .max(64)
-    .regex(/^[^\u0000-\u001f\u007f]+$/, 'goods: no control characters')
+    .refine((text) => ![...text].some((c) => c < ' ' || c === '\u007f'), 'goods: no control characters')
     .optional(),
   /** Part of an order sn (the characters an sn may have). */
   sn: z

@@ -37,7 +37,11 @@ export function formatPriceCsv(rows: readonly PriceCsvExportRow[]): string {
 
 export function parsePriceCsv(text: string, maxRows = Infinity): PriceCsvResult {
   const lines = text.replace(/^\uFEFF/, '').split(/\r\n|\n|\r/);
-  const fail = (line: number, message: string): PriceCsvResult => ({ ok: false, line, message: `第 ${line} 行：${message}` });
+  const fail = (line: number, message: string): PriceCsvResult => ({
+    ok: false,
+    line,
+    message: `第 ${line} 行：${message}`,
+  });
   const header = splitCsvLine(lines[0] ?? '');
   if (!header) return fail(1, '表头的引号不成对');
   const col = REQUIRED.map((name) => header.findIndex((h) => h.trim() === name));

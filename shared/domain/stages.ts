@@ -19,7 +19,9 @@ export type OrderStage = keyof typeof ORDER_STAGES;
 export const ORDER_STAGE_KEYS = Object.keys(ORDER_STAGES) as [OrderStage, ...OrderStage[]];
 
 /** The one stage an order shows; null for a cancelled order (it has left the flow). */
-export function orderStage(o: Pick<OrderState, 'status' | 'afterSale' | 'audit' | 'allocation' | 'waybill'>): OrderStage | null {
+export function orderStage(
+  o: Pick<OrderState, 'status' | 'afterSale' | 'audit' | 'allocation' | 'waybill'>,
+): OrderStage | null {
   if (o.status === 'cancelled') return null;
   if (o.status === 'shipped') return 'shipped';
   if (o.afterSale === 'open') return 'after_sale';

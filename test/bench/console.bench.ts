@@ -53,10 +53,14 @@ async function seed(h: TestHub): Promise<{ merchant: TestShop; factory: TestShop
           sn: `C${h.dialect[0]}${now.toString(36)}-${String(n).padStart(6, '0')}`,
           createdAt: new Date(now - 30 * DAY + Math.floor((n / ORDERS) * 30 * DAY)).toISOString(),
         });
-        if (n % 10 === 0) o.items = [{ goodsId: 'G200', skuId: 'MUG-500', goodsName: '保温杯 500ml', spec: '蓝色', quantity: 1 }];
+        if (n % 10 === 0)
+          o.items = [{ goodsId: 'G200', skuId: 'MUG-500', goodsName: '保温杯 500ml', spec: '蓝色', quantity: 1 }];
         return o;
       });
-      await ok(h, 'POST', '/v1/platform/orders', { token: h.adminToken, body: { merchantShopId: merchant.shopId, orders: part } });
+      await ok(h, 'POST', '/v1/platform/orders', {
+        token: h.adminToken,
+        body: { merchantShopId: merchant.shopId, orders: part },
+      });
       sns.push(...part.map((o) => o.sn));
     }
     // Every other thousand is allocated: the list mixes both, as a real backlog does.
@@ -222,7 +226,12 @@ export function bundleSize(): Row[] {
   const j = size(js);
   const c = size(css);
   return [
-    [`console JavaScript (${js.length} file${js.length > 1 ? 's' : ''}: React, zod, the shared client and schemas)`, `${kib(j.gz)} gzipped`, `${kib(j.raw)} raw`, ''],
+    [
+      `console JavaScript (${js.length} file${js.length > 1 ? 's' : ''}: React, zod, the shared client and schemas)`,
+      `${kib(j.gz)} gzipped`,
+      `${kib(j.raw)} raw`,
+      '',
+    ],
     ['console CSS', `${kib(c.gz)} gzipped`, `${kib(c.raw)} raw`, ''],
   ];
 }

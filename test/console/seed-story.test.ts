@@ -53,14 +53,24 @@ for (const dialect of DB_RUNS) {
       if (dialect === 'postgres' && !PG_URL) throw new Error('CI=true but DAIFA_TEST_PG_URL is unset');
       hub = await startTestHub({ dialect, now: chinaMorning() });
       browser = await launchChromium();
-      merchantShop = await ok<TestShop>(hub, 'POST', '/v1/shops', { token: hub.adminToken, body: { name: '小美服饰旗舰店' } });
-      factoryShop = await ok<TestShop>(hub, 'POST', '/v1/shops', { token: hub.adminToken, body: { name: '义乌优品代发工厂' } });
+      merchantShop = await ok<TestShop>(hub, 'POST', '/v1/shops', {
+        token: hub.adminToken,
+        body: { name: '小美服饰旗舰店' },
+      });
+      factoryShop = await ok<TestShop>(hub, 'POST', '/v1/shops', {
+        token: hub.adminToken,
+        body: { name: '义乌优品代发工厂' },
+      });
       strangerShop = await createShop(hub, '隔壁杂货铺');
       merchant = await signedIn(browser, hub, merchantShop);
       factory = await signedIn(browser, hub, factoryShop);
       factory.page.on('response', (r: Response) => {
         const type = r.headers()['content-type'] ?? '';
-        if (/json|text|csv/.test(type)) void r.text().then((t) => factorySaw.push(t), () => undefined);
+        if (/json|text|csv/.test(type))
+          void r.text().then(
+            (t) => factorySaw.push(t),
+            () => undefined,
+          );
       });
     }, 60_000);
 
@@ -169,22 +179,39 @@ for (const dialect of DB_RUNS) {
       await f.getByRole('button', { name: '设置价格' }).click();
       await f.getByRole('cell', { name: '12.50' }).waitFor();
 
-      const bad = ['商家店铺ID,SKU ID,结算价格(元)', `${merchantShop.shopId},SKU-1,8.00`, `${merchantShop.shopId},SKU-2,十元`].join('\n');
+      const bad = [
+        '商家店铺ID,SKU ID,结算价格(元)',
+        `${merchantShop.shopId},SKU-1,8.00`,
+        `${merchantShop.shopId},SKU-2,十元`,
+      ].join('\n');
       await f.getByLabel('导入 CSV').setInputFiles({ name: 'bad.csv', mimeType: 'text/csv', buffer: Buffer.from(bad) });
       await expect.poll(() => f.getByRole('alert').textContent()).toContain('第 3 行');
       expect(await f.getByRole('cell', { name: 'SKU-1', exact: true }).count()).toBe(0); // nothing half-imported
 
-      const good = ['商家店铺ID,SKU ID,结算价格(元)', `${merchantShop.shopId},SKU-1,8.00`, `${merchantShop.shopId},SKU-2,20`].join('\n');
-      await f.getByLabel('导入 CSV').setInputFiles({ name: 'prices.csv', mimeType: 'text/csv', buffer: Buffer.from(good) });
+      const good = [
+        '商家店铺ID,SKU ID,结算价格(元)',
+        `${merchantShop.shopId},SKU-1,8.00`,
+        `${merchantShop.shopId},SKU-2,20`,
+      ].join('\n');
+      await f
+        .getByLabel('导入 CSV')
+        .setInputFiles({ name: 'prices.csv', mimeType: 'text/csv', buffer: Buffer.from(good) });
       await f.getByText('已导入 2 条价格').waitFor();
       await f.getByRole('cell', { name: 'SKU-2', exact: true }).waitFor();
       await expect.poll(() => warning.count()).toBe(0);
 
-      const [download] = await Promise.all([f.waitForEvent('download'), f.getByRole('button', { name: '导出 CSV' }).click()]);
+      const [download] = await Promise.all([
+        f.waitForEvent('download'),
+        f.getByRole('button', { name: '导出 CSV' }).click(),
+      ]);
       const exported = await readFile(await download.path(), 'utf8');
-      for (const [sku, fen] of Object.entries(PRICE_FEN)) expect(exported).toContain(`${merchantShop.shopId},${sku},${fenToYuan(fen)}`);
+      for (const [sku, fen] of Object.entries(PRICE_FEN))
+        expect(exported).toContain(`${merchantShop.shopId},${sku},${fenToYuan(fen)}`);
 
-      await f.getByRole('row', { name: `${merchantShop.shopId} SKU-0` }).getByRole('button', { name: '价格历史' }).click();
+      await f
+        .getByRole('row', { name: `${merchantShop.shopId} SKU-0` })
+        .getByRole('button', { name: '价格历史' })
+        .click();
       await expect.poll(() => f.getByRole('region', { name: '价格历史' }).textContent()).toContain('12.50');
       await screenshot(f, `${dialect}-05-factory-prices`);
     });
@@ -195,14 +222,23 @@ for (const dialect of DB_RUNS) {
       const code = (await f.locator('.code-big').textContent())!.trim();
       expect(code).toMatch(/^[A-Z0-9]{4}-[A-Z0-9]{4}$/);
       await f.getByText('有效期至').waitFor();
-      const station = await ok<PairStationResponse>(hub, 'POST', '/v1/stations/pair', { body: { code, name: '打印站1' } });
-      await issueAndReturn(hub, station, orders.slice(0, 4).map((o) => o.sn));
+      const station = await ok<PairStationResponse>(hub, 'POST', '/v1/stations/pair', {
+        body: { code, name: '打印站1' },
+      });
+      await issueAndReturn(
+        hub,
+        station,
+        orders.slice(0, 4).map((o) => o.sn),
+      );
       await f.getByRole('button', { name: '刷新' }).click();
       await f.getByRole('row', { name: '打印站1' }).getByText('使用中').waitFor();
       await screenshot(f, `${dialect}-06-factory-stations`);
 
       const o = await factoryPage('订单');
-      await o.getByRole('row', { name: orders[0]!.sn }).getByText(/已回传/).waitFor();
+      await o
+        .getByRole('row', { name: orders[0]!.sn })
+        .getByText(/已回传/)
+        .waitFor();
       await screenshot(o, `${dialect}-06-factory-orders`);
     });
 
@@ -215,7 +251,10 @@ for (const dialect of DB_RUNS) {
       await add.getByLabel('地址').fill('浙江省杭州市余杭区仓前街道退货仓 2 号门');
       await add.getByRole('button', { name: '新增退货地址' }).click();
       await m.getByRole('cell', { name: '默认地址' }).waitFor();
-      await m.getByRole('row', { name: /售后部 李四/ }).getByRole('button', { name: '编辑' }).click();
+      await m
+        .getByRole('row', { name: /售后部 李四/ })
+        .getByRole('button', { name: '编辑' })
+        .click();
       await m.getByRole('form', { name: '编辑' }).getByLabel('电话').fill('0571-88886666');
       await m.getByRole('button', { name: '保存' }).click();
       await m.getByRole('cell', { name: '0571-88886666' }).waitFor();
@@ -226,7 +265,8 @@ for (const dialect of DB_RUNS) {
       // Only the four returned orders are listed; the allocated-but-not-returned one is not.
       expect(await m.getByRole('row', { name: orders[4]!.sn, exact: true }).count()).toBe(0);
       expect(await m.getByRole('row').count()).toBe(1 + 4);
-      for (const sn of returned.slice(0, 3)) await m.getByRole('row', { name: sn, exact: true }).getByRole('checkbox').check();
+      for (const sn of returned.slice(0, 3))
+        await m.getByRole('row', { name: sn, exact: true }).getByRole('checkbox').check();
       await m.getByRole('button', { name: '批量发货' }).click();
       const results = m.getByRole('region', { name: '操作结果' });
       await expect.poll(() => results.textContent()).toContain('成功 3 单，失败 0 单');
@@ -252,7 +292,10 @@ for (const dialect of DB_RUNS) {
 
       const expected = expectedRows(orders.slice(0, 4));
       const csv = await downloadText(m, m.getByRole('row', { name: '#1' }).getByRole('link', { name: '下载 CSV' }));
-      const lines = csv.replace(/^\uFEFF/, '').trim().split('\r\n');
+      const lines = csv
+        .replace(/^\uFEFF/, '')
+        .trim()
+        .split('\r\n');
       const body = lines.slice(2, 2 + expected.length).map((l) => l.split(','));
       expect(body.map((c) => [c[0], c[3], Number(c[4]), c[5], c[6]])).toEqual(
         expected.map((r) => [r.sn, r.sku, r.qty, fenToYuan(r.unit), fenToYuan(r.unit * r.qty)]),
@@ -272,7 +315,10 @@ for (const dialect of DB_RUNS) {
       // The factory sees the same statement, and downloads the same rows.
       const f = await factoryPage('对账单');
       await f.getByRole('row', { name: '#1' }).getByText('小美服饰').waitFor();
-      const factoryCsv = await downloadText(f, f.getByRole('row', { name: '#1' }).getByRole('link', { name: '下载 CSV' }));
+      const factoryCsv = await downloadText(
+        f,
+        f.getByRole('row', { name: '#1' }).getByRole('link', { name: '下载 CSV' }),
+      );
       factorySaw.push(factoryCsv);
       expect(factoryCsv.split('\r\n').slice(2)).toEqual(csv.split('\r\n').slice(2));
     });
@@ -294,7 +340,10 @@ for (const dialect of DB_RUNS) {
       await generate();
       const alert = m.getByRole('alert');
       await expect.poll(() => alert.textContent()).toContain('同一厂家每天最多生成 3 次对账单');
-      const nextDay = new Date(Date.parse(`${new Date(hub.clock.now().getTime() + 8 * 3600_000).toISOString().slice(0, 10)}T00:00:00+08:00`) + 86_400_000);
+      const nextDay = new Date(
+        Date.parse(`${new Date(hub.clock.now().getTime() + 8 * 3600_000).toISOString().slice(0, 10)}T00:00:00+08:00`) +
+          86_400_000,
+      );
       const when = new Date(nextDay.getTime() + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ');
       await m.getByText(`下次可生成时间：${when}（北京时间）`).waitFor();
       await screenshot(m, `${dialect}-09-statement-limit`);

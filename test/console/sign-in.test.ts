@@ -72,7 +72,10 @@ describe('console sign-in', () => {
     const page = await context.newPage();
     await page.goto(link);
     await page.getByRole('heading', { name: '登录链接已过期' }).waitFor();
-    await page.getByRole('alert').getByText(/有效期 10 分钟/).waitFor();
+    await page
+      .getByRole('alert')
+      .getByText(/有效期 10 分钟/)
+      .waitFor();
     await context.close();
   });
 
@@ -96,17 +99,26 @@ describe('console sign-in', () => {
     const answer = await forged;
     expect(answer.status()).toBe(403);
     expect(await answer.text()).toContain('CSRF_FAILED');
-    expect(answer.request().headers().cookie ?? (await answer.request().allHeaders()).cookie).toContain('daifa_session=');
+    expect(answer.request().headers().cookie ?? (await answer.request().allHeaders()).cookie).toContain(
+      'daifa_session=',
+    );
 
     // Nothing was allocated.
     const list = await ok<MerchantOrdersResponse>(hub, 'GET', '/v1/merchant/orders', { token: merchant.token });
     expect(list.orders.find((o) => o.sn === sn)?.allocation).toBeNull();
 
     // From the console's own page: without the header refused, with it accepted.
-    const withoutToken = await page.evaluate(async (body) => {
-      const r = await fetch('/v1/merchant/allocations', { method: 'POST', headers: { 'content-type': 'application/json' }, body });
-      return { status: r.status, body: await r.json() };
-    }, JSON.stringify({ factoryShopId: factory.shopId, orderSns: [sn] }));
+    const withoutToken = await page.evaluate(
+      async (body) => {
+        const r = await fetch('/v1/merchant/allocations', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body,
+        });
+        return { status: r.status, body: await r.json() };
+      },
+      JSON.stringify({ factoryShopId: factory.shopId, orderSns: [sn] }),
+    );
     expect(withoutToken).toMatchObject({ status: 403, body: { error: { code: 'CSRF_FAILED' } } });
     await page.getByRole('link', { name: '订单' }).click();
     await page.getByRole('row', { name: sn, exact: true }).getByRole('button', { name: '分配', exact: true }).click();

@@ -38,7 +38,11 @@ export async function signedIn(
   hub: TestHub,
   shop: Pick<TestShop, 'shopId'>,
 ): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ acceptDownloads: true, locale: 'zh-CN', viewport: { width: 1360, height: 900 } });
+  const context = await browser.newContext({
+    acceptDownloads: true,
+    locale: 'zh-CN',
+    viewport: { width: 1360, height: 900 },
+  });
   const page = await context.newPage();
   await page.goto(await loginLink(hub, shop));
   await page.getByRole('button', { name: '退出登录' }).waitFor();

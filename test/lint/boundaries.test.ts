@@ -30,7 +30,11 @@ describe('import boundaries', () => {
     ['shared/probe.ts', "import { app } from 'electron';\nexport default app;", /shared\/ is pure TypeScript/],
     ['server/probe.ts', "import '../test/server/support/hub.ts';", /server\/ may not import from test\//],
     ['console/probe.ts', "import { buildApp } from '../server/app.ts';", /console\/ may not import from server\//],
-    ['console/features/probe.tsx', "export * from '../../renderer/ui/App.tsx';", /console\/ may not import from renderer\//],
+    [
+      'console/features/probe.tsx',
+      "export * from '../../renderer/ui/App.tsx';",
+      /console\/ may not import from renderer\//,
+    ],
     ['console/probe.ts', "import '../main/station/print-run.ts';", /console\/ may not import from main\//],
     ['server/probe.ts', "import '../console/main.tsx';", /server\/ may not import from console\//],
     ['renderer/probe.ts', "import '../console/main.tsx';", /renderer\/ may not import from console\//],

@@ -16,7 +16,9 @@ async function readyStatement(h: TestHub, merchant: TestShop, factoryShopId: num
     body: { factoryShopId, from, to },
   });
   for (let i = 0; i < 100; i++) {
-    const r = await ok<{ statement: Statement }>(h, 'GET', `/v1/merchant/statements/${statement.id}`, { token: merchant.token });
+    const r = await ok<{ statement: Statement }>(h, 'GET', `/v1/merchant/statements/${statement.id}`, {
+      token: merchant.token,
+    });
     if (r.statement.status === 'ready') return r.statement;
     await new Promise((res) => setTimeout(res, 50));
   }
@@ -34,7 +36,9 @@ describeEachDb('factory statements', ({ hub }) => {
     });
     const st = await readyStatement(h, merchant, factory.shopId);
 
-    const list = await ok<{ statements: FactoryStatement[] }>(h, 'GET', '/v1/factory/statements', { token: factory.token });
+    const list = await ok<{ statements: FactoryStatement[] }>(h, 'GET', '/v1/factory/statements', {
+      token: factory.token,
+    });
     expect(list.statements).toHaveLength(1);
     expect(list.statements[0]).toMatchObject({ ...st, merchantShopId: merchant.shopId });
     expect(list.statements[0]!.merchantDisplayName).toMatch(/^商家/);
@@ -72,7 +76,9 @@ describeEachDb('factory statements', ({ hub }) => {
     expect(list.statements.map((s) => s.id)).not.toContain(st.id);
     const theirs = await call(h, 'GET', `/v1/factory/statements/${st.id}/download`, { token: stranger.factory.token });
     expect(theirs).toMatchObject({ status: 404, body: { error: { code: 'STATEMENT_NOT_FOUND' } } });
-    expect((await call(h, 'GET', `/v1/factory/statements/${st.id}/download`, { token: merchant.token })).status).toBe(403);
+    expect((await call(h, 'GET', `/v1/factory/statements/${st.id}/download`, { token: merchant.token })).status).toBe(
+      403,
+    );
     expect((await call(h, 'GET', '/v1/factory/statements', { token: merchant.token })).status).toBe(403);
   });
 });

@@ -24,7 +24,10 @@ import {
 } from './support/hub.ts';
 
 async function list(h: TestHub, m: TestShop, query: Record<string, string | number>): Promise<string[]> {
-  const r = await ok<MerchantOrdersResponse>(h, 'GET', '/v1/merchant/orders', { token: m.token, query: { limit: 1000, ...query } });
+  const r = await ok<MerchantOrdersResponse>(h, 'GET', '/v1/merchant/orders', {
+    token: m.token,
+    query: { limit: 1000, ...query },
+  });
   return r.orders.map((o) => o.sn);
 }
 
@@ -78,7 +81,10 @@ describeEachDb('merchant order filters', ({ hub }) => {
     await bindAndAccept(h, merchant, y);
     const day = (d: number) => `2026-11-${String(d).padStart(2, '0')}T04:00:00.000Z`;
     const orders = [
-      makeOrder({ createdAt: day(20), items: [{ goodsId: 'G1', skuId: 'MUG-BLUE', goodsName: '保温杯 100%_不锈钢', spec: '蓝', quantity: 1 }] }),
+      makeOrder({
+        createdAt: day(20),
+        items: [{ goodsId: 'G1', skuId: 'MUG-BLUE', goodsName: '保温杯 100%_不锈钢', spec: '蓝', quantity: 1 }],
+      }),
       makeOrder({ createdAt: day(21) }),
       makeOrder({ createdAt: day(22) }),
       makeOrder({ createdAt: day(23) }),

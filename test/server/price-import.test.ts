@@ -63,12 +63,15 @@ describeEachDb('settlement price import', ({ hub }) => {
     const csv = formatPriceCsv(now.map((p) => ({ ...p, goodsName: '=HYPERLINK("x")' })));
     expect(csv).toContain("'=HYPERLINK"); // a formula stays text in a spreadsheet
     const parsed = parsePriceCsv(csv);
-    expect(parsed.ok && parsed.rows.map(({ merchantShopId, skuId, priceFen }) => ({ merchantShopId, skuId, priceFen }))).toEqual(
-      now.map(({ merchantShopId, skuId, priceFen }) => ({ merchantShopId, skuId, priceFen })),
-    );
+    expect(
+      parsed.ok && parsed.rows.map(({ merchantShopId, skuId, priceFen }) => ({ merchantShopId, skuId, priceFen })),
+    ).toEqual(now.map(({ merchantShopId, skuId, priceFen }) => ({ merchantShopId, skuId, priceFen })));
     // Importing it again adds no history: the prices are the same.
     await importCsv(h, factory, csv);
-    const history = await ok<{ prices: Price[] }>(h, 'GET', '/v1/factory/prices', { token: factory.token, query: { history: '1' } });
+    const history = await ok<{ prices: Price[] }>(h, 'GET', '/v1/factory/prices', {
+      token: factory.token,
+      query: { history: '1' },
+    });
     expect(history.prices).toHaveLength(2);
   });
 

@@ -20,7 +20,11 @@ import {
 
 const HOUR = 3600_000;
 
-async function risk(h: TestHub, merchant: TestShop, query: Record<string, string | number> = {}): Promise<RiskResponse> {
+async function risk(
+  h: TestHub,
+  merchant: TestShop,
+  query: Record<string, string | number> = {},
+): Promise<RiskResponse> {
   return ok<RiskResponse>(h, 'GET', '/v1/merchant/risk', { token: merchant.token, query });
 }
 
@@ -69,7 +73,14 @@ describeEachDb('merchant risk', ({ hub }) => {
     await platformEvent(h, afterSale!, { type: 'after_sale_opened' });
     await platformEvent(h, moved!, {
       type: 'address_changed',
-      recipient: { name: '新收件人', phone: '13900000000', province: '浙江省', city: '杭州市', district: '西湖区', detail: '新地址1号' },
+      recipient: {
+        name: '新收件人',
+        phone: '13900000000',
+        province: '浙江省',
+        city: '杭州市',
+        district: '西湖区',
+        detail: '新地址1号',
+      },
     });
     await platformEvent(h, safe!, { type: 'after_sale_opened' }); // returned before: handled offline, not an intercept
 
@@ -97,6 +108,8 @@ describeEachDb('merchant risk', ({ hub }) => {
     expect((await risk(h, merchant)).lateReturns.map((x) => x.orderSn)).toContain(sn);
     expect((await risk(h, other.merchant)).lateReturns.map((x) => x.orderSn)).not.toContain(sn);
     expect((await call(h, 'GET', '/v1/merchant/risk', { token: factory.token })).status).toBe(403);
-    expect((await call(h, 'GET', '/v1/merchant/risk', { token: merchant.token, query: { lateHours: 0 } })).status).toBe(400);
+    expect((await call(h, 'GET', '/v1/merchant/risk', { token: merchant.token, query: { lateHours: 0 } })).status).toBe(
+      400,
+    );
   });
 });

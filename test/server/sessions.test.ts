@@ -28,8 +28,13 @@ async function signIn(h: TestHub, shop: TestShop): Promise<{ cookie: string; csr
 describeEachDb('console sessions', ({ hub }) => {
   it('only the platform mints login links, for shops that exist', async () => {
     const m = await createMerchant(hub());
-    expect((await call(hub(), 'POST', '/v1/platform/login-links', { token: m.token, body: { shopId: m.shopId } })).status).toBe(401);
-    const none = await call(hub(), 'POST', '/v1/platform/login-links', { token: hub().adminToken, body: { shopId: 99999999 } });
+    expect(
+      (await call(hub(), 'POST', '/v1/platform/login-links', { token: m.token, body: { shopId: m.shopId } })).status,
+    ).toBe(401);
+    const none = await call(hub(), 'POST', '/v1/platform/login-links', {
+      token: hub().adminToken,
+      body: { shopId: 99999999 },
+    });
     expect(none).toMatchObject({ status: 404, body: { error: { code: 'SHOP_NOT_FOUND' } } });
   });
 
@@ -53,7 +58,9 @@ describeEachDb('console sessions', ({ hub }) => {
   it('two tabs racing with one link: exactly one gets a session', async () => {
     const m = await createMerchant(hub());
     const token = await link(hub(), m);
-    const answers = await Promise.all(Array.from({ length: 6 }, () => call(hub(), 'POST', '/v1/session', { body: { token } })));
+    const answers = await Promise.all(
+      Array.from({ length: 6 }, () => call(hub(), 'POST', '/v1/session', { body: { token } })),
+    );
     expect(answers.map((a) => a.status).sort()).toEqual([201, 410, 410, 410, 410, 410]);
   });
 
@@ -102,7 +109,9 @@ describeEachDb('console sessions', ({ hub }) => {
     const factoryCall = await call(hub(), 'GET', '/v1/factory/bindings', { headers: { cookie: s.cookie } });
     expect(factoryCall).toMatchObject({ status: 403, body: { error: { code: 'ROLE_REQUIRED' } } });
     expect((await call(hub(), 'GET', '/v1/station/me', { headers: { cookie: s.cookie } })).status).toBe(401);
-    expect((await call(hub(), 'POST', '/v1/shops', { headers: { cookie: s.cookie }, body: { name: 'x' } })).status).toBe(401);
+    expect(
+      (await call(hub(), 'POST', '/v1/shops', { headers: { cookie: s.cookie }, body: { name: 'x' } })).status,
+    ).toBe(401);
   });
 
   it('a session ends after 12 hours, and at logout', async () => {

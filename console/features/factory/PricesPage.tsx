@@ -140,7 +140,10 @@ export function PricesPage() {
               <td>{fenToYuan(p.priceFen)}</td>
               <td>{chinaTime(p.validFrom)}</td>
               <td>
-                <button type="button" onClick={() => setHistoryOf({ merchantShopId: p.merchantShopId, skuId: p.skuId })}>
+                <button
+                  type="button"
+                  onClick={() => setHistoryOf({ merchantShopId: p.merchantShopId, skuId: p.skuId })}
+                >
                   {t('priceHistory')}
                 </button>
               </td>

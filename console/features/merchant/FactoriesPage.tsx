@@ -8,7 +8,11 @@ import { useT, type T } from '../../i18n/index.ts';
 import { chinaTime, ErrorBanner, Notice, Page, useLoad } from '../../app/ui.tsx';
 
 export function bindingStatusText(t: T, b: BindingView): string {
-  return b.status === 'accepted' ? t('bindingAccepted') : b.status === 'pending' ? t('bindingPending') : t('bindingRejected');
+  return b.status === 'accepted'
+    ? t('bindingAccepted')
+    : b.status === 'pending'
+      ? t('bindingPending')
+      : t('bindingRejected');
 }
 
 export function FactoriesPage() {

@@ -18,7 +18,10 @@ export function OrderDetail({
   const detail = useLoad(() => send(CORE_ENDPOINTS.merchantOrder, { params: { sn } }), [sn]);
   const word = (key: string | null) => (key ? (EVENT_WORDS[key]?.[lang === 'zh' ? 0 : 1] ?? key) : '');
   const d = detail.data;
-  const extra = d as unknown as { reprints?: Array<Record<string, unknown>>; takeovers?: Array<Record<string, unknown>> } | null;
+  const extra = d as unknown as {
+    reprints?: Array<Record<string, unknown>>;
+    takeovers?: Array<Record<string, unknown>>;
+  } | null;
   return (
     <section className="detail" aria-label={t('orderDetail')}>
       <header>

@@ -10,7 +10,15 @@ import { allocationRefusalText } from '../../../shared/domain/reasons.ts';
 import { ORDER_STAGES, ORDER_STAGE_KEYS, orderStage, type OrderStage } from '../../../shared/domain/stages.ts';
 import { send, type CallError } from '../../api/hub.ts';
 import { useT } from '../../i18n/index.ts';
-import { chinaDayStartIso, chinaTime, ErrorBanner, Page, ResultList, useLoad, type OrderResult } from '../../app/ui.tsx';
+import {
+  chinaDayStartIso,
+  chinaTime,
+  ErrorBanner,
+  Page,
+  ResultList,
+  useLoad,
+  type OrderResult,
+} from '../../app/ui.tsx';
 import { OrderDetail } from './OrderDetail.tsx';
 
 interface Filters {
@@ -42,7 +50,10 @@ export function OrdersPage() {
   const [filters, setFilters] = useState<Filters>(EMPTY);
   const [cursors, setCursors] = useState<string[]>([]);
   const cursor = cursors[cursors.length - 1] ?? null;
-  const orders = useLoad(() => send(CORE_ENDPOINTS.merchantOrders, { query: queryOf(filters, cursor) }), [filters, cursor]);
+  const orders = useLoad(
+    () => send(CORE_ENDPOINTS.merchantOrders, { query: queryOf(filters, cursor) }),
+    [filters, cursor],
+  );
   const bindings = useLoad(() => send(CORE_ENDPOINTS.merchantBindings, {}), []);
   const factories = (bindings.data?.bindings ?? []).filter((b) => b.status === 'accepted');
   const [factoryId, setFactoryId] = useState<string>('');
@@ -124,7 +135,10 @@ export function OrdersPage() {
         r.data.results.map((x) => ({
           orderSn: x.orderSn,
           ok: x.result === 'cancelled',
-          text: x.result === 'cancelled' ? t('cancelled') : `${t('refused')}：${CANCEL_ALLOCATION_REFUSALS[x.reason][lang]}`,
+          text:
+            x.result === 'cancelled'
+              ? t('cancelled')
+              : `${t('refused')}：${CANCEL_ALLOCATION_REFUSALS[x.reason][lang]}`,
         })),
       );
       setSelected(new Set());
@@ -306,7 +320,12 @@ const OrderRow = memo(function OrderRow({
   return (
     <tr aria-label={o.sn}>
       <td>
-        <input type="checkbox" aria-label={o.sn} checked={checked} onChange={(e) => actions.toggle(o.sn, e.target.checked)} />
+        <input
+          type="checkbox"
+          aria-label={o.sn}
+          checked={checked}
+          onChange={(e) => actions.toggle(o.sn, e.target.checked)}
+        />
       </td>
       <td>
         <button type="button" className="link" onClick={() => actions.open(o.sn)}>

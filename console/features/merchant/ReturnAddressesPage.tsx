@@ -30,7 +30,10 @@ export function ReturnAddressesPage() {
       list.reload();
     }
   };
-  const update = async (a: ReturnAddress, body: { name: string; phone: string; address: string; isDefault: boolean }) => {
+  const update = async (
+    a: ReturnAddress,
+    body: { name: string; phone: string; address: string; isDefault: boolean },
+  ) => {
     const r = await send(FLOW_ENDPOINTS.updateReturnAddress, { params: { id: a.id }, body });
     setError(r.error);
     if (!r.error) {
@@ -86,7 +89,9 @@ export function ReturnAddressesPage() {
                   {!a.isDefault ? (
                     <button
                       type="button"
-                      onClick={() => void update(a, { name: a.name, phone: a.phone, address: a.address, isDefault: true })}
+                      onClick={() =>
+                        void update(a, { name: a.name, phone: a.phone, address: a.address, isDefault: true })
+                      }
                     >
                       {t('setDefault')}
                     </button>

@@ -9,10 +9,7 @@ import { chinaTime, ErrorBanner, Page, useLoad } from '../../app/ui.tsx';
 export function RiskPage() {
   const { t, lang } = useT();
   const [lateHours, setLateHours] = useState<number | undefined>(undefined);
-  const risk = useLoad(
-    () => send(RISK_ENDPOINTS.merchantRisk, { query: lateHours ? { lateHours } : {} }),
-    [lateHours],
-  );
+  const risk = useLoad(() => send(RISK_ENDPOINTS.merchantRisk, { query: lateHours ? { lateHours } : {} }), [lateHours]);
   const r = risk.data;
   const word = (k: string) => EVENT_WORDS[k]?.[lang === 'zh' ? 0 : 1] ?? k;
   return (
@@ -29,7 +26,14 @@ export function RiskPage() {
       >
         <label>
           {t('lateHours')}
-          <input name="lateHours" type="number" min={1} max={720} key={r?.lateHours} defaultValue={r?.lateHours ?? ''} />
+          <input
+            name="lateHours"
+            type="number"
+            min={1}
+            max={720}
+            key={r?.lateHours}
+            defaultValue={r?.lateHours ?? ''}
+          />
         </label>
         <button type="submit">{t('query')}</button>
       </form>

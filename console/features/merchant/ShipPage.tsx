@@ -10,7 +10,8 @@ import { chinaTime, ErrorBanner, Page, ResultList, useLoad, type OrderResult } f
 export function ShipPage() {
   const { t } = useT();
   const orders = useLoad(
-    () => send(CORE_ENDPOINTS.merchantOrders, { query: { stage: 'waybill_returned', order: 'desc', limit: MAX_BATCH } }),
+    () =>
+      send(CORE_ENDPOINTS.merchantOrders, { query: { stage: 'waybill_returned', order: 'desc', limit: MAX_BATCH } }),
     [],
   );
   const addresses = useLoad(() => send(FLOW_ENDPOINTS.listReturnAddresses, {}), []);

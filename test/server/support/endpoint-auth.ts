@@ -15,10 +15,7 @@ const AUTH_BY_ENDPOINT = new Map<string, EndpointAuth>(
     ...Object.values(FLOW_ENDPOINTS),
     ...Object.values(SESSION_ENDPOINTS),
     ...Object.values(RISK_ENDPOINTS),
-  ].map((d) => [
-    `${d.method} ${d.path.replace(/:(\w+)/g, '{$1}')}`,
-    d.auth,
-  ]),
+  ].map((d) => [`${d.method} ${d.path.replace(/:(\w+)/g, '{$1}')}`, d.auth]),
 );
 
 export function authOf(method: string, path: string): EndpointAuth {
