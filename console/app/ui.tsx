@@ -59,6 +59,54 @@ export interface OrderResult {
   text: string;
 }
 
+/**
+ * A batch action on orders (分配, 取消分配, 发货): busy while it runs, its error, and its per-order
+ * results; `onDone` runs after an answer (clear the selection, reload the list).
+ */
+export function useBatchAction(onDone: () => void) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<CallError | null>(null);
+  const [results, setResults] = useState<OrderResult[] | null>(null);
+  const run = async <T,>(call: () => Promise<CallResult<T>>, toResults: (data: T) => OrderResult[]) => {
+    setBusy(true);
+    const r = await call();
+    setBusy(false);
+    setError(r.error);
+    if (r.data) {
+      setResults(toResults(r.data));
+      onDone();
+    }
+  };
+  return { busy, error, setError, results, run };
+}
+
+/** First page / next page over a cursor-paged list. */
+export function Pager({
+  cursors,
+  next,
+  onChange,
+}: {
+  cursors: string[];
+  next: string | null | undefined;
+  onChange: (c: string[]) => void;
+}) {
+  const { t } = useT();
+  return (
+    <div className="pager">
+      {cursors.length > 0 ? (
+        <button type="button" onClick={() => onChange([])}>
+          {t('firstPage')}
+        </button>
+      ) : null}
+      {next ? (
+        <button type="button" onClick={() => onChange([...cursors, next])}>
+          {t('nextPage')}
+        </button>
+      ) : null}
+    </div>
+  );
+}
+
 /** The answer of a batch action: one line per order, refusals with their reason. */
 export function ResultList({ results }: { results: OrderResult[] | null }) {
   const { t } = useT();
@@ -95,6 +143,43 @@ export function chinaDayStartIso(day: string): string {
 /** The China calendar day of an instant, as `YYYY-MM-DD`. */
 export function chinaDay(at: Date): string {
   return new Date(at.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
+}
+
+export interface Column<T> {
+  header: string;
+  cell: (row: T) => ReactNode;
+}
+
+/** A read-only table: one row per item, one cell per column. */
+export function DataTable<T>({
+  rows,
+  columns,
+  rowKey,
+}: {
+  rows: T[];
+  columns: Column<T>[];
+  rowKey: (row: T, i: number) => string;
+}) {
+  return (
+    <table>
+      <thead>
+        <tr>
+          {columns.map((c) => (
+            <th key={c.header}>{c.header}</th>
+          ))}
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((r, i) => (
+          <tr key={rowKey(r, i)}>
+            {columns.map((c) => (
+              <td key={c.header}>{c.cell(r)}</td>
+            ))}
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
 }
 
 export function Page({ title, children }: { title: string; children: ReactNode }) {

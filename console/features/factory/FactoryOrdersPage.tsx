@@ -5,7 +5,7 @@ import type { FactoryOrderSnapshot } from '../../../shared/api/hub.ts';
 import { blockReasonText } from '../../../shared/domain/reasons.ts';
 import { send } from '../../api/hub.ts';
 import { useT } from '../../i18n/index.ts';
-import { chinaTime, ErrorBanner, Page, useLoad } from '../../app/ui.tsx';
+import { chinaTime, ErrorBanner, Page, Pager, useLoad } from '../../app/ui.tsx';
 
 export function FactoryOrdersPage() {
   const { t, lang } = useT();
@@ -55,18 +55,7 @@ export function FactoryOrdersPage() {
           ))}
         </tbody>
       </table>
-      <div className="pager">
-        {cursors.length > 0 ? (
-          <button type="button" onClick={() => setCursors([])}>
-            {t('firstPage')}
-          </button>
-        ) : null}
-        {orders.data?.nextCursor ? (
-          <button type="button" onClick={() => setCursors([...cursors, orders.data!.nextCursor!])}>
-            {t('nextPage')}
-          </button>
-        ) : null}
-      </div>
+      <Pager cursors={cursors} next={orders.data?.nextCursor} onChange={setCursors} />
     </Page>
   );
 }

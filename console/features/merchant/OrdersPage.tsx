@@ -8,16 +8,17 @@ import { MAX_BATCH } from '../../../shared/api/common.ts';
 import { CANCEL_ALLOCATION_REFUSALS, type MerchantOrder, type MerchantOrdersQuery } from '../../../shared/api/hub.ts';
 import { allocationRefusalText } from '../../../shared/domain/reasons.ts';
 import { ORDER_STAGES, ORDER_STAGE_KEYS, orderStage, type OrderStage } from '../../../shared/domain/stages.ts';
-import { send, type CallError } from '../../api/hub.ts';
+import { send } from '../../api/hub.ts';
 import { useT } from '../../i18n/index.ts';
 import {
   chinaDayStartIso,
   chinaTime,
   ErrorBanner,
   Page,
+  Pager,
   ResultList,
+  useBatchAction,
   useLoad,
-  type OrderResult,
 } from '../../app/ui.tsx';
 import { OrderDetail } from './OrderDetail.tsx';
 
@@ -58,9 +59,11 @@ export function OrdersPage() {
   const factories = (bindings.data?.bindings ?? []).filter((b) => b.status === 'accepted');
   const [factoryId, setFactoryId] = useState<string>('');
   const [selected, setSelected] = useState<Set<string>>(new Set());
-  const [results, setResults] = useState<OrderResult[] | null>(null);
-  const [error, setError] = useState<CallError | null>(null);
-  const [busy, setBusy] = useState(false);
+  const batch = useBatchAction(() => {
+    setSelected(new Set());
+    orders.reload();
+  });
+  const busy = batch.busy;
   const [detailSn, setDetailSn] = useState<string | null>(null);
   const chosenFactory = factoryId || (factories.length === 1 ? String(factories[0]!.factoryShopId) : '');
   const factoryName = (id: number) => factories.find((f) => f.factoryShopId === id)?.factoryName ?? String(id);
@@ -105,34 +108,25 @@ export function OrdersPage() {
 
   const allocate = async (sns: string[]) => {
     if (!chosenFactory) {
-      setError({ status: null, code: 'FACTORY_REQUIRED', message: t('chooseFactory'), body: null });
+      batch.setError({ status: null, code: 'FACTORY_REQUIRED', message: t('chooseFactory'), body: null });
       return;
     }
-    setBusy(true);
-    const r = await send(CORE_ENDPOINTS.allocate, { body: { factoryShopId: Number(chosenFactory), orderSns: sns } });
-    setBusy(false);
-    setError(r.error);
-    if (r.data) {
-      setResults(
-        r.data.results.map((x) => ({
+    await batch.run(
+      () => send(CORE_ENDPOINTS.allocate, { body: { factoryShopId: Number(chosenFactory), orderSns: sns } }),
+      (data) =>
+        data.results.map((x) => ({
           orderSn: x.orderSn,
           ok: x.result === 'allocated',
           text: x.result === 'allocated' ? t('allocated') : `${t('refused')}：${allocationRefusalText(x.reason, lang)}`,
         })),
-      );
-      setSelected(new Set());
-      orders.reload();
-    }
+    );
   };
 
-  const cancel = async (sns: string[]) => {
-    setBusy(true);
-    const r = await send(CORE_ENDPOINTS.cancelAllocation, { body: { orderSns: sns } });
-    setBusy(false);
-    setError(r.error);
-    if (r.data) {
-      setResults(
-        r.data.results.map((x) => ({
+  const cancel = (sns: string[]) =>
+    batch.run(
+      () => send(CORE_ENDPOINTS.cancelAllocation, { body: { orderSns: sns } }),
+      (data) =>
+        data.results.map((x) => ({
           orderSn: x.orderSn,
           ok: x.result === 'cancelled',
           text:
@@ -140,11 +134,7 @@ export function OrdersPage() {
               ? t('cancelled')
               : `${t('refused')}：${CANCEL_ALLOCATION_REFUSALS[x.reason][lang]}`,
         })),
-      );
-      setSelected(new Set());
-      orders.reload();
-    }
-  };
+    );
 
   // Rows are memoised and their callbacks stable, so ticking one box or a busy toolbar re-renders
   // one row, not a thousand.
@@ -240,8 +230,8 @@ export function OrdersPage() {
         </button>
         {selected.size >= MAX_BATCH ? <span className="warn">{t('selectLimit', { n: MAX_BATCH })}</span> : null}
       </div>
-      <ErrorBanner error={error ?? orders.error} />
-      <ResultList results={results} />
+      <ErrorBanner error={batch.error ?? orders.error} />
+      <ResultList results={batch.results} />
 
       <table className="orders">
         <thead>
@@ -278,18 +268,7 @@ export function OrdersPage() {
         </tbody>
       </table>
       {orders.data && orders.data.orders.length === 0 ? <p>{t('noOrders')}</p> : null}
-      <div className="pager">
-        {cursors.length > 0 ? (
-          <button type="button" onClick={() => setCursors([])}>
-            {t('firstPage')}
-          </button>
-        ) : null}
-        {orders.data?.nextCursor ? (
-          <button type="button" onClick={() => setCursors([...cursors, orders.data!.nextCursor!])}>
-            {t('nextPage')}
-          </button>
-        ) : null}
-      </div>
+      <Pager cursors={cursors} next={orders.data?.nextCursor} onChange={setCursors} />
       {detailSn ? <OrderDetail sn={detailSn} factoryName={factoryName} onClose={() => setDetailSn(null)} /> : null}
     </Page>
   );

@@ -4,7 +4,7 @@ import { RISK_ENDPOINTS } from '../../../shared/api/risk.ts';
 import { send } from '../../api/hub.ts';
 import { useT } from '../../i18n/index.ts';
 import { EVENT_WORDS } from '../../i18n/words.ts';
-import { chinaTime, ErrorBanner, Page, useLoad } from '../../app/ui.tsx';
+import { chinaTime, DataTable, ErrorBanner, Page, useLoad, type Column } from '../../app/ui.tsx';
 
 export function RiskPage() {
   const { t, lang } = useT();
@@ -38,122 +38,79 @@ export function RiskPage() {
         <button type="submit">{t('query')}</button>
       </form>
       <ErrorBanner error={risk.error} />
-      <section aria-label={t('lateReturns')}>
-        <h3>
-          {t('lateReturns')}（{r?.lateReturns.length ?? 0}）
-        </h3>
-        <table>
-          <thead>
-            <tr>
-              <th>{t('orderSn')}</th>
-              <th>{t('factory')}</th>
-              <th>{t('allocatedAt')}</th>
-              <th>{t('returnedAt')}</th>
-              <th>{t('hours')}</th>
-              <th>{t('station')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {(r?.lateReturns ?? []).map((x) => (
-              <tr key={`${x.orderSn}-${x.factoryShopId}`}>
-                <td>{x.orderSn}</td>
-                <td>{x.factoryName}</td>
-                <td>{chinaTime(x.allocatedAt)}</td>
-                <td>{x.returnedAt ? chinaTime(x.returnedAt) : t('notReturnedYet')}</td>
-                <td>{x.hours}</td>
-                <td>{x.stationName ?? ''}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </section>
-      <section aria-label={t('intercepts')}>
-        <h3>
-          {t('intercepts')}（{r?.interceptedAfterPrinting.length ?? 0}）
-        </h3>
-        <table>
-          <thead>
-            <tr>
-              <th>{t('orderSn')}</th>
-              <th>{t('factory')}</th>
-              <th>{t('waybillNo')}</th>
-              <th>{t('event')}</th>
-              <th>{t('time')}</th>
-              <th>{t('station')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {(r?.interceptedAfterPrinting ?? []).map((x) => (
-              <tr key={`${x.orderSn}-${x.waybillNo}-${x.at}`}>
-                <td>{x.orderSn}</td>
-                <td>{x.factoryName}</td>
-                <td>{x.waybillNo}</td>
-                <td>{word(x.event)}</td>
-                <td>{chinaTime(x.at)}</td>
-                <td>{x.stationName ?? ''}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </section>
-      <section aria-label={t('reprints')}>
-        <h3>
-          {t('reprints')}（{r?.reprints.length ?? 0}）
-        </h3>
-        <table>
-          <thead>
-            <tr>
-              <th>{t('orderSn')}</th>
-              <th>{t('factory')}</th>
-              <th>{t('waybillNo')}</th>
-              <th>{t('reason')}</th>
-              <th>{t('time')}</th>
-              <th>{t('station')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {(r?.reprints ?? []).map((x, i) => (
-              <tr key={i}>
-                <td>{x.orderSn}</td>
-                <td>{x.factoryName}</td>
-                <td>{x.waybillNo}</td>
-                <td>{x.reason}</td>
-                <td>{chinaTime(x.at)}</td>
-                <td>{x.stationName ?? ''}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </section>
-      <section aria-label={t('takeovers')}>
-        <h3>
-          {t('takeovers')}（{r?.takeovers.length ?? 0}）
-        </h3>
-        <table>
-          <thead>
-            <tr>
-              <th>{t('orderSn')}</th>
-              <th>{t('factory')}</th>
-              <th>{t('fromStation')}</th>
-              <th>{t('station')}</th>
-              <th>{t('reason')}</th>
-              <th>{t('time')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {(r?.takeovers ?? []).map((x, i) => (
-              <tr key={i}>
-                <td>{x.orderSn}</td>
-                <td>{x.factoryName}</td>
-                <td>{x.fromStationName ?? ''}</td>
-                <td>{x.stationName ?? ''}</td>
-                <td>{x.reason}</td>
-                <td>{chinaTime(x.at)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </section>
+      <RiskSection
+        title={t('lateReturns')}
+        rows={r?.lateReturns ?? []}
+        rowKey={(x) => `${x.orderSn}-${x.factoryShopId}`}
+        columns={[
+          { header: t('orderSn'), cell: (x) => x.orderSn },
+          { header: t('factory'), cell: (x) => x.factoryName },
+          { header: t('allocatedAt'), cell: (x) => chinaTime(x.allocatedAt) },
+          { header: t('returnedAt'), cell: (x) => (x.returnedAt ? chinaTime(x.returnedAt) : t('notReturnedYet')) },
+          { header: t('hours'), cell: (x) => x.hours },
+          { header: t('station'), cell: (x) => x.stationName ?? '' },
+        ]}
+      />
+      <RiskSection
+        title={t('intercepts')}
+        rows={r?.interceptedAfterPrinting ?? []}
+        rowKey={(x) => `${x.orderSn}-${x.waybillNo}-${x.at}-${x.event}`}
+        columns={[
+          { header: t('orderSn'), cell: (x) => x.orderSn },
+          { header: t('factory'), cell: (x) => x.factoryName },
+          { header: t('waybillNo'), cell: (x) => x.waybillNo },
+          { header: t('event'), cell: (x) => word(x.event) },
+          { header: t('time'), cell: (x) => chinaTime(x.at) },
+          { header: t('station'), cell: (x) => x.stationName ?? '' },
+        ]}
+      />
+      <RiskSection
+        title={t('reprints')}
+        rows={r?.reprints ?? []}
+        rowKey={(x, i) => `${x.orderSn}-${i}`}
+        columns={[
+          { header: t('orderSn'), cell: (x) => x.orderSn },
+          { header: t('factory'), cell: (x) => x.factoryName },
+          { header: t('waybillNo'), cell: (x) => x.waybillNo },
+          { header: t('reason'), cell: (x) => x.reason },
+          { header: t('time'), cell: (x) => chinaTime(x.at) },
+          { header: t('station'), cell: (x) => x.stationName ?? '' },
+        ]}
+      />
+      <RiskSection
+        title={t('takeovers')}
+        rows={r?.takeovers ?? []}
+        rowKey={(x, i) => `${x.orderSn}-${i}`}
+        columns={[
+          { header: t('orderSn'), cell: (x) => x.orderSn },
+          { header: t('factory'), cell: (x) => x.factoryName },
+          { header: t('fromStation'), cell: (x) => x.fromStationName ?? '' },
+          { header: t('station'), cell: (x) => x.stationName ?? '' },
+          { header: t('reason'), cell: (x) => x.reason },
+          { header: t('time'), cell: (x) => chinaTime(x.at) },
+        ]}
+      />
     </Page>
+  );
+}
+
+function RiskSection<T>({
+  title,
+  rows,
+  columns,
+  rowKey,
+}: {
+  title: string;
+  rows: T[];
+  columns: Column<T>[];
+  rowKey: (row: T, i: number) => string;
+}) {
+  return (
+    <section aria-label={title}>
+      <h3>
+        {title}（{rows.length}）
+      </h3>
+      <DataTable rows={rows} columns={columns} rowKey={rowKey} />
+    </section>
   );
 }

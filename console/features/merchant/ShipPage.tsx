@@ -3,9 +3,9 @@ import { useState } from 'react';
 import { CORE_ENDPOINTS } from '../../../shared/api/endpoints.ts';
 import { FLOW_ENDPOINTS, SHIPMENT_REFUSALS } from '../../../shared/api/flow.ts';
 import { MAX_BATCH } from '../../../shared/api/common.ts';
-import { send, type CallError } from '../../api/hub.ts';
+import { send } from '../../api/hub.ts';
 import { useT } from '../../i18n/index.ts';
-import { chinaTime, ErrorBanner, Page, ResultList, useLoad, type OrderResult } from '../../app/ui.tsx';
+import { chinaTime, ErrorBanner, Page, ResultList, useBatchAction, useLoad } from '../../app/ui.tsx';
 
 export function ShipPage() {
   const { t } = useT();
@@ -19,23 +19,22 @@ export function ShipPage() {
   const [addressId, setAddressId] = useState<string>('');
   const chosen = addressId || String(list.find((a) => a.isDefault)?.id ?? '');
   const [selected, setSelected] = useState<Set<string>>(new Set());
-  const [results, setResults] = useState<OrderResult[] | null>(null);
-  const [error, setError] = useState<CallError | null>(null);
-  const [busy, setBusy] = useState(false);
+  const batch = useBatchAction(() => {
+    setSelected(new Set());
+    orders.reload();
+  });
+  const busy = batch.busy;
   const sns = (orders.data?.orders ?? []).map((o) => o.sn);
 
   const ship = async (orderSns: string[]) => {
     if (!chosen) {
-      setError({ status: null, code: 'RETURN_ADDRESS_REQUIRED', message: t('noReturnAddress'), body: null });
+      batch.setError({ status: null, code: 'RETURN_ADDRESS_REQUIRED', message: t('noReturnAddress'), body: null });
       return;
     }
-    setBusy(true);
-    const r = await send(FLOW_ENDPOINTS.ship, { body: { orderSns, returnAddressId: Number(chosen) } });
-    setBusy(false);
-    setError(r.error);
-    if (r.data) {
-      setResults(
-        r.data.results.map((x) => ({
+    await batch.run(
+      () => send(FLOW_ENDPOINTS.ship, { body: { orderSns, returnAddressId: Number(chosen) } }),
+      (data) =>
+        data.results.map((x) => ({
           orderSn: x.orderSn,
           ok: x.status === 'shipped',
           text:
@@ -43,10 +42,7 @@ export function ShipPage() {
               ? `${t('shipped')} ${x.courier} ${x.waybillNo}${x.warning ? `（${x.warning.message}）` : ''}`
               : `${t('refused')}：${SHIPMENT_REFUSALS[x.reason]}`,
         })),
-      );
-      setSelected(new Set());
-      orders.reload();
-    }
+    );
   };
 
   return (
@@ -70,8 +66,8 @@ export function ShipPage() {
           {t('batchShip')}
         </button>
       </div>
-      <ErrorBanner error={error ?? orders.error ?? addresses.error} />
-      <ResultList results={results} />
+      <ErrorBanner error={batch.error ?? orders.error ?? addresses.error} />
+      <ResultList results={batch.results} />
       <table>
         <thead>
           <tr>
