@@ -10,7 +10,7 @@ import type { Browser, BrowserContext, Download, Page, Response } from 'playwrig
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PairStationResponse, PlatformOrderInput } from '../../shared/api/hub.ts';
 import { fenToYuan } from '../../shared/domain/money.ts';
-import { issueAndReturn, setClock } from '../server/flow-support.ts';
+import { issueAndReturn, issueNumbers, setClock } from '../server/flow-support.ts';
 import {
   IN_CI,
   PG_URL,
@@ -46,6 +46,8 @@ for (const dialect of DB_RUNS) {
     let factory: { context: BrowserContext; page: Page };
     const orders: PlatformOrderInput[] = [];
     let afterSale: PlatformOrderInput;
+    /** Recipients given by address changes during the story (also never to be seen by the factory). */
+    const changedRecipients: PlatformOrderInput['recipient'][] = [];
     /** Every page and response body the factory context saw (M4 check). */
     const factorySaw: string[] = [];
 
@@ -230,6 +232,7 @@ for (const dialect of DB_RUNS) {
         station,
         orders.slice(0, 4).map((o) => o.sn),
       );
+      await issueNumbers(hub, station, [orders[4]!.sn]); // printed, not returned yet
       await f.getByRole('button', { name: '刷新' }).click();
       await f.getByRole('row', { name: '打印站1' }).getByText('使用中').waitFor();
       await screenshot(f, `${dialect}-06-factory-stations`);
@@ -349,14 +352,27 @@ for (const dialect of DB_RUNS) {
       await screenshot(m, `${dialect}-09-statement-limit`);
     });
 
+    it('风险: an order whose address changed while its label was out is listed as intercepted after printing', async () => {
+      const moved = makeOrder().recipient;
+      changedRecipients.push(moved);
+      await platformEvent(hub, orders[4]!.sn, { type: 'address_changed', recipient: moved });
+      const m = merchant.page;
+      await m.getByRole('link', { name: '风险' }).click();
+      const intercepts = m.getByRole('region', { name: '打印后拦截' });
+      await intercepts.getByRole('row', { name: new RegExp(`${orders[4]!.sn}.*收货信息变更`) }).waitFor();
+      await m.getByRole('region', { name: '补打记录' }).waitFor();
+      await m.getByRole('region', { name: '接管记录' }).waitFor();
+      await screenshot(m, `${dialect}-risk`);
+    });
+
     it('10. nothing the factory context saw holds a full name, phone or street of an order', async () => {
       for (const name of ['开通代发', '合作商家', '订单', '结算价格', '打印站', '对账单']) await factoryPage(name);
       const text = factorySaw.join('\n');
       expect(text).toContain(orders[0]!.sn); // it did see the orders…
       const leaks: string[] = [];
-      for (const o of [...orders, afterSale]) {
-        for (const secret of [o.recipient.name, o.recipient.phone, o.recipient.detail]) {
-          if (text.includes(secret)) leaks.push(`${o.sn}: ${secret}`);
+      for (const r of [...[...orders, afterSale].map((o) => o.recipient), ...changedRecipients]) {
+        for (const secret of [r.name, r.phone, r.detail]) {
+          if (text.includes(secret)) leaks.push(secret);
         }
       }
       expect(leaks).toEqual([]); // …and none of their consumers
