@@ -37,17 +37,20 @@ export function registerStationIpc(ipcMain: IpcMain, services: StationServices, 
     if (!contents.isDestroyed()) contents.send(EVENT_CHANNEL, name, payload);
   };
 
-  ipcMain.handle(CALL_CHANNEL, async (event: IpcMainInvokeEvent, method: unknown, args: unknown): Promise<CallReply<unknown>> => {
-    if (!opts.isTrustedFrame(event.senderFrame)) {
-      return { ok: false, error: new StationError('forbidden_origin').toBody() };
-    }
-    const w = track(event.sender);
-    return dispatch(services.handlers, method, args, {
-      connectionId: String(event.sender.id),
-      signal: w.abort.signal,
-      emit: (name, payload) => send(event.sender, name, payload),
-    });
-  });
+  ipcMain.handle(
+    CALL_CHANNEL,
+    async (event: IpcMainInvokeEvent, method: unknown, args: unknown): Promise<CallReply<unknown>> => {
+      if (!opts.isTrustedFrame(event.senderFrame)) {
+        return { ok: false, error: new StationError('forbidden_origin').toBody() };
+      }
+      const w = track(event.sender);
+      return dispatch(services.handlers, method, args, {
+        connectionId: String(event.sender.id),
+        signal: w.abort.signal,
+        emit: (name, payload) => send(event.sender, name, payload),
+      });
+    },
+  );
 
   const unsubscribe = services.onBroadcast((name, payload) => {
     for (const w of windows.values()) send(w.contents, name, payload);

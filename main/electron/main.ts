@@ -14,7 +14,9 @@ import { isOwnPage, lockDownSession, lockDownWindow, windowOptions } from './win
 // Bundled to dist/main/index.cjs: dist/ holds the renderer, and the fonts are unpacked next to the asar.
 const appDir = path.resolve(__dirname, '..');
 const indexHtml = path.join(appDir, 'renderer', 'index.html');
-process.env['DAIFA_FONT_DIR'] ??= path.resolve(appDir, '..', 'assets', 'fonts').replace(`app.asar${path.sep}`, `app.asar.unpacked${path.sep}`);
+process.env['DAIFA_FONT_DIR'] ??= path
+  .resolve(appDir, '..', 'assets', 'fonts')
+  .replace(`app.asar${path.sep}`, `app.asar.unpacked${path.sep}`);
 
 if (!app.requestSingleInstanceLock()) {
   app.quit();
@@ -24,8 +26,10 @@ if (!app.requestSingleInstanceLock()) {
 
 function keychainCodec(): SecretCodec {
   return {
-    encode: (plain) => (safeStorage.isEncryptionAvailable() ? safeStorage.encryptString(plain) : Buffer.from(plain, 'utf8')),
-    decode: (stored) => (safeStorage.isEncryptionAvailable() ? safeStorage.decryptString(stored) : stored.toString('utf8')),
+    encode: (plain) =>
+      safeStorage.isEncryptionAvailable() ? safeStorage.encryptString(plain) : Buffer.from(plain, 'utf8'),
+    decode: (stored) =>
+      safeStorage.isEncryptionAvailable() ? safeStorage.decryptString(stored) : stored.toString('utf8'),
   };
 }
 
@@ -41,7 +45,9 @@ async function start() {
     log,
   });
   lockDownSession(session.defaultSession);
-  registerStationIpc(ipcMain, services, { isTrustedFrame: (frame) => frame !== null && isOwnPage(frame.url, indexHtml) });
+  registerStationIpc(ipcMain, services, {
+    isTrustedFrame: (frame) => frame !== null && isOwnPage(frame.url, indexHtml),
+  });
 
   const win = new BrowserWindow(windowOptions(path.join(appDir, 'main', 'preload.cjs')));
   lockDownWindow(win, indexHtml);

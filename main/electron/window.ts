@@ -45,7 +45,9 @@ export function windowOptions(preloadPath: string): BrowserWindowConstructorOpti
 export function isOwnPage(url: string, indexHtml: string): boolean {
   try {
     const u = new URL(url);
-    return u.protocol === 'file:' && decodeURIComponent(u.pathname) === decodeURIComponent(pathToFileURL(indexHtml).pathname);
+    return (
+      u.protocol === 'file:' && decodeURIComponent(u.pathname) === decodeURIComponent(pathToFileURL(indexHtml).pathname)
+    );
   } catch {
     return false;
   }
@@ -59,7 +61,11 @@ export function lockDownSession(session: Session): void {
   session.setPermissionCheckHandler(() => false);
   // No remote content: the page is files and the contract, nothing from the network.
   session.webRequest.onBeforeRequest((details, callback) => {
-    const ok = details.url.startsWith('file:') || details.url.startsWith('devtools:') || details.url.startsWith('blob:') || details.url.startsWith('data:');
+    const ok =
+      details.url.startsWith('file:') ||
+      details.url.startsWith('devtools:') ||
+      details.url.startsWith('blob:') ||
+      details.url.startsWith('data:');
     callback({ cancel: !ok });
   });
 }

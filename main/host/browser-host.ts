@@ -125,7 +125,9 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
       if (rel === 'index.html') {
         res
           .writeHead(503, { 'content-type': 'text/html; charset=utf-8', ...headers })
-          .end('<!doctype html><meta charset="utf-8"><title>Daifa</title><p>打印站界面尚未构建：请先运行 <code>npm run build</code>。<br>The station UI is not built yet: run <code>npm run build</code>.</p>');
+          .end(
+            '<!doctype html><meta charset="utf-8"><title>Daifa</title><p>打印站界面尚未构建：请先运行 <code>npm run build</code>。<br>The station UI is not built yet: run <code>npm run build</code>.</p>',
+          );
       } else {
         res.writeHead(404, headers).end();
       }
@@ -169,7 +171,10 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
     const connectionId = randomUUID();
     const ac = new AbortController();
     let ok = false;
-    const hello = setTimeout(() => ws.close(WS_CLOSE.helloTimeout, 'hello timeout'), opts.helloTimeoutMs ?? HELLO_TIMEOUT_MS);
+    const hello = setTimeout(
+      () => ws.close(WS_CLOSE.helloTimeout, 'hello timeout'),
+      opts.helloTimeoutMs ?? HELLO_TIMEOUT_MS,
+    );
     ws.on('close', () => {
       clearTimeout(hello);
       authed.delete(ws);
@@ -209,7 +214,12 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
         signal: ac.signal,
         emit: <E extends EventName>(name: E, payload: EventPayload<E>) => send(ws, { t: 'event', name, payload }),
       });
-      send(ws, reply.ok ? { t: 'result', id: frame.id, ok: true, result: reply.result } : { t: 'result', id: frame.id, ok: false, error: reply.error });
+      send(
+        ws,
+        reply.ok
+          ? { t: 'result', id: frame.id, ok: true, result: reply.result }
+          : { t: 'result', id: frame.id, ok: false, error: reply.error },
+      );
     });
   });
 

@@ -25,7 +25,10 @@ function zodText(e: ZodError): string {
 export function errorBody(e: unknown): StationErrorBody {
   if (e instanceof ZodError) {
     const text = zodText(e);
-    return new StationError('invalid_args', { message: `参数不正确：${text}`, messageEn: `Invalid arguments: ${text}` }).toBody();
+    return new StationError('invalid_args', {
+      message: `参数不正确：${text}`,
+      messageEn: `Invalid arguments: ${text}`,
+    }).toBody();
   }
   return toStationError(e).toBody();
 }
@@ -51,7 +54,10 @@ export async function dispatch(
   }
   const checked = def.result.safeParse(result);
   if (!checked.success) {
-    return { ok: false, error: new StationError('internal', { detail: `${method} result: ${zodText(checked.error)}` }).toBody() };
+    return {
+      ok: false,
+      error: new StationError('internal', { detail: `${method} result: ${zodText(checked.error)}` }).toBody(),
+    };
   }
   return { ok: true, result: checked.data };
 }

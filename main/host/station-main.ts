@@ -95,4 +95,3 @@ process.on('SIGTERM', () => void stop());
 function noCaller() {
   return { connectionId: 'cli', emit: () => undefined, signal: new AbortController().signal };
 }
-

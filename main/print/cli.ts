@@ -12,7 +12,7 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { LabelDataSchema, SAMPLE_LABEL, TEMPLATE_IDS } from '../../shared/label/index.ts';
 import type { LabelData } from '../../shared/label/index.ts';
-import type { LabelBackend, LabelFormat, RenderedLabels, RenderOptions } from './backend.ts';
+import type { LabelFormat, RenderedLabels, RenderOptions } from './backend.ts';
 import { LABEL_FORMATS, normalizeOptions } from './backend.ts';
 import { loadBackend } from './backends/index.ts';
 

@@ -52,9 +52,14 @@ export async function renderPickingList(title: string, rows: PickingRow[], creat
     doc
       .font('regular')
       .fontSize(9)
-      .text(`生成时间 ${stamp}（北京时间）  共 ${rows.length} 个 SKU，${totalQty} 件  第 ${page} 页`, MARGIN, MARGIN + 24, {
-        lineBreak: false,
-      });
+      .text(
+        `生成时间 ${stamp}（北京时间）  共 ${rows.length} 个 SKU，${totalQty} 件  第 ${page} 页`,
+        MARGIN,
+        MARGIN + 24,
+        {
+          lineBreak: false,
+        },
+      );
     y = MARGIN + 46;
     let x = MARGIN;
     doc.font('bold').fontSize(10);
@@ -62,7 +67,10 @@ export async function renderPickingList(title: string, rows: PickingRow[], creat
       doc.text(c.title, x + 2, y + 5, { width: c.width - 4, lineBreak: false });
       x += c.width;
     }
-    doc.moveTo(MARGIN, y + ROW_H).lineTo(A4[0] - MARGIN, y + ROW_H).stroke();
+    doc
+      .moveTo(MARGIN, y + ROW_H)
+      .lineTo(A4[0] - MARGIN, y + ROW_H)
+      .stroke();
     y += ROW_H;
     doc.font('regular');
   };

@@ -27,7 +27,11 @@ export interface HubLinkOptions {
 export interface HubLink {
   readonly status: HubStatus;
   /** Calls the hub with the station token. `idempotent` calls are retried on transient failures. */
-  call<D extends EndpointDef>(def: D, input: EndpointInput<D>, opts?: { idempotent?: boolean }): Promise<EndpointOutput<D>>;
+  call<D extends EndpointDef>(
+    def: D,
+    input: EndpointInput<D>,
+    opts?: { idempotent?: boolean },
+  ): Promise<EndpointOutput<D>>;
   /** A client without the station token, for pairing. */
   anonymous(baseUrl: string): HubClient;
   configure(baseUrl: string | null, token: string | null): void;

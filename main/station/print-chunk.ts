@@ -66,14 +66,25 @@ interface Ready {
   unverified: boolean;
 }
 
-function blocked(item: PrintItem, reason: LabelBlockReason, claimedBy?: { stationId: number; name: string }): LabelOutcome {
+function blocked(
+  item: PrintItem,
+  reason: LabelBlockReason,
+  claimedBy?: { stationId: number; name: string },
+): LabelOutcome {
   const message =
     reason === 'already_printed'
       ? STATION_BLOCK_REASONS.already_printed.zh
       : reason === 'printing_elsewhere' && claimedBy
         ? `${blockReasonText(reason)}（${claimedBy.name}）`
         : blockReasonText(reason);
-  return { itemId: item.itemId, orderSn: item.orderSn, state: 'blocked', reason, message, ...(claimedBy ? { claimedBy } : {}) };
+  return {
+    itemId: item.itemId,
+    orderSn: item.orderSn,
+    state: 'blocked',
+    reason,
+    message,
+    ...(claimedBy ? { claimedBy } : {}),
+  };
 }
 
 function deferred(item: PrintItem, reason: DeferredReason): LabelOutcome {
@@ -84,11 +95,18 @@ function failed(item: PrintItem, e: StationError): LabelOutcome {
   return { itemId: item.itemId, orderSn: item.orderSn, state: 'failed', error: e.toBody() };
 }
 
-export async function printChunk(deps: ChunkDeps, args: PrintChunkArgs, channel: ChunkChannel): Promise<PrintChunkResult> {
+export async function printChunk(
+  deps: ChunkDeps,
+  args: PrintChunkArgs,
+  channel: ChunkChannel,
+): Promise<PrintChunkResult> {
   const items = args.items;
   const sns = items.map((i) => i.orderSn);
   if (new Set(sns).size !== sns.length) {
-    throw new StationError('invalid_args', { message: '同一批次中订单重复', messageEn: 'An order appears twice in the chunk' });
+    throw new StationError('invalid_args', {
+      message: '同一批次中订单重复',
+      messageEn: 'An order appears twice in the chunk',
+    });
   }
   const printer = await deps.printers.open(args.printerId);
   // A calibration that pushes the codes off this template fails every label: find out before the hub
@@ -129,7 +147,10 @@ export async function printChunk(deps: ChunkDeps, args: PrintChunkArgs, channel:
         settle(blocked(item, 'not_allocated'));
         continue;
       }
-      const claimedBy = c.claim && c.claim.stationId !== deps.stationId ? { stationId: c.claim.stationId, name: c.claim.stationName } : undefined;
+      const claimedBy =
+        c.claim && c.claim.stationId !== deps.stationId
+          ? { stationId: c.claim.stationId, name: c.claim.stationName }
+          : undefined;
       const allowed =
         c.printable ||
         (reprint && c.reason === 'waybill_returned') ||
@@ -163,7 +184,12 @@ export async function printChunk(deps: ChunkDeps, args: PrintChunkArgs, channel:
     }
     const f = args.freshness;
     const snap = item.snapshot;
-    if (!f || !verifyFreshness(deps.sealKey, f) || snap.orderSn !== item.orderSn || !verifySnapshot(deps.sealKey, snap)) {
+    if (
+      !f ||
+      !verifyFreshness(deps.sealKey, f) ||
+      snap.orderSn !== item.orderSn ||
+      !verifySnapshot(deps.sealKey, snap)
+    ) {
       settle(
         failed(
           item,
@@ -210,7 +236,14 @@ export async function printChunk(deps: ChunkDeps, args: PrintChunkArgs, channel:
         const r = bySn.get(item.orderSn);
         if (!r) settle(blocked(item, 'not_allocated'));
         else if (r.status === 'refused') settle(blocked(item, r.reason, r.claimedBy));
-        else ready.push({ item, waybillNo: r.waybillNo, envelope: r.printPayload, addressVersion: r.addressVersion, unverified: false });
+        else
+          ready.push({
+            item,
+            waybillNo: r.waybillNo,
+            envelope: r.printPayload,
+            addressVersion: r.addressVersion,
+            unverified: false,
+          });
       }
     } catch (e) {
       if (!(e instanceof StationError) || e.code !== 'hub_unreachable') throw e;
@@ -250,7 +283,14 @@ export async function printChunk(deps: ChunkDeps, args: PrintChunkArgs, channel:
       bytes = rendered.bytes;
       report = rendered.reports[0] ?? null;
     } catch (e) {
-      settle(failed(item, e instanceof StationError ? e : new StationError('label_invalid', { message: (e as Error).message, messageEn: (e as Error).message })));
+      settle(
+        failed(
+          item,
+          e instanceof StationError
+            ? e
+            : new StationError('label_invalid', { message: (e as Error).message, messageEn: (e as Error).message }),
+        ),
+      );
       continue;
     }
 

@@ -13,7 +13,13 @@ import {
   type PrinterStatusView,
 } from '../../shared/ipc/index.ts';
 import { SAMPLE_LABEL } from '../../shared/label/index.ts';
-import { normalizeOptions, prepareLabel, type LabelBackend, type LabelReport, type RenderOptions } from '../print/backend.ts';
+import {
+  normalizeOptions,
+  prepareLabel,
+  type LabelBackend,
+  type LabelReport,
+  type RenderOptions,
+} from '../print/backend.ts';
 import { loadBackend } from '../print/backends/index.ts';
 import { renderPng } from '../print/backends/png.ts';
 import { PrinterError } from '../print/errors.ts';
@@ -27,7 +33,9 @@ export interface OpenPrinter {
   options: RenderOptions;
 }
 
-export function renderOptionsOf(p: Pick<PrinterConfig, 'template' | 'dpi' | 'offsetMm' | 'darkness' | 'speed'>): RenderOptions {
+export function renderOptionsOf(
+  p: Pick<PrinterConfig, 'template' | 'dpi' | 'offsetMm' | 'darkness' | 'speed'>,
+): RenderOptions {
   return normalizeOptions({
     template: p.template,
     dpi: p.dpi,

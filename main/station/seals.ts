@@ -15,9 +15,15 @@ function mac(key: Buffer, text: string): string {
 }
 
 function snapshotText(s: SealFields): string {
-  return ['snap', s.orderSn, s.version, s.printable ? 1 : 0, s.reason ?? '', s.addressVersion, s.claimStationId ?? ''].join(
-    '|',
-  );
+  return [
+    'snap',
+    s.orderSn,
+    s.version,
+    s.printable ? 1 : 0,
+    s.reason ?? '',
+    s.addressVersion,
+    s.claimStationId ?? '',
+  ].join('|');
 }
 
 export function sealFieldsOf(s: FactoryOrderSnapshot): SealFields {

@@ -253,7 +253,10 @@ export async function createStationServices(opts: StationServicesOptions): Promi
       const sec = await opts.secrets.read();
       if (!sec.payloadKey) throw new StationError('not_paired');
       if (chunks.has(args.chunkId)) {
-        throw new StationError('invalid_args', { message: '该批次编号已在打印', messageEn: 'This chunk id is already running' });
+        throw new StationError('invalid_args', {
+          message: '该批次编号已在打印',
+          messageEn: 'This chunk id is already running',
+        });
       }
       const running: RunningChunk = { connectionId: ctx.connectionId, aborted: false, acks: new Map() };
       chunks.set(args.chunkId, running);
@@ -332,7 +335,10 @@ export async function createStationServices(opts: StationServicesOptions): Promi
       return { ok: true as const };
     },
 
-    listPrinters: async () => ({ printers: printers.list(), defaultPrinterId: settings.get().settings.defaultPrinterId }),
+    listPrinters: async () => ({
+      printers: printers.list(),
+      defaultPrinterId: settings.get().settings.defaultPrinterId,
+    }),
     discoverPrinters: async () => {
       const found = await discoverPrinters();
       return {
@@ -360,9 +366,16 @@ export async function createStationServices(opts: StationServicesOptions): Promi
       return s;
     },
     async previewLabel(args) {
-      const base = args.printerId ? printers.config(args.printerId) : { template: '100x180' as const, dpi: 203 as const, offsetMm: { x: 0, y: 0 }, darkness: 8, speed: 4 };
+      const base = args.printerId
+        ? printers.config(args.printerId)
+        : { template: '100x180' as const, dpi: 203 as const, offsetMm: { x: 0, y: 0 }, darkness: 8, speed: 4 };
       const p = await printers.preview({ ...base, ...args.settings });
-      return { pngBase64: Buffer.from(p.png).toString('base64'), widthPx: p.widthPx, heightPx: p.heightPx, report: p.report };
+      return {
+        pngBase64: Buffer.from(p.png).toString('base64'),
+        widthPx: p.widthPx,
+        heightPx: p.heightPx,
+        report: p.report,
+      };
     },
     async pickingList(args) {
       const pdf = await renderPickingList(args.title, args.rows, now());

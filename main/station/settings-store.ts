@@ -6,11 +6,7 @@
  */
 import { promises as fsp } from 'node:fs';
 import { z } from 'zod';
-import {
-  DEFAULT_OFFLINE_POLICY,
-  StationSettingsSchema,
-  type StationSettings,
-} from '../../shared/ipc/index.ts';
+import { DEFAULT_OFFLINE_POLICY, StationSettingsSchema } from '../../shared/ipc/index.ts';
 import { writeFileAtomic } from './atomic-file.ts';
 
 export const StationIdentitySchema = z.strictObject({

@@ -20,13 +20,7 @@ import {
   type StationClient,
   type StationErrorBody,
 } from '../../shared/ipc/index.ts';
-import {
-  META,
-  type BatchRow,
-  type JobItemRow,
-  type JobItemState,
-  type StationDb,
-} from '../data/db.ts';
+import { META, nextOrderSeqs, type BatchRow, type JobItemRow, type JobItemState, type StationDb } from '../data/db.ts';
 import { viewOf } from '../data/orders-repo.ts';
 import { enqueue } from '../data/outbox-repo.ts';
 import type { SyncEngine } from './sync-engine.ts';
@@ -128,22 +122,29 @@ export class BatchRunner {
       const sending = await this.db.jobItems.where('state').equals('sending').toArray();
       for (const i of sending) await this.db.jobItems.update(i.id!, { state: 'in_doubt', updatedAt: this.iso() });
       const printing = await this.db.batches.where('state').equals('printing').toArray();
-      for (const b of printing) await this.db.batches.update(b.id!, { state: 'paused', pause: { kind: 'restart', error: null } });
+      for (const b of printing)
+        await this.db.batches.update(b.id!, { state: 'paused', pause: { kind: 'restart', error: null } });
       return sending.length;
     });
   }
 
   async createBatch(input: NewBatch): Promise<number> {
     const sns = [...new Set(input.orderSns)];
-    if (sns.length === 0) throw new StationError('invalid_args', { message: '没有选择订单', messageEn: 'No orders selected' });
+    if (sns.length === 0)
+      throw new StationError('invalid_args', { message: '没有选择订单', messageEn: 'No orders selected' });
     let ordered = sns;
     if (input.sortBySku) {
       const rows = await this.db.orders.bulkGet(sns);
       const key = (sn: string, i: number) => {
         const r = rows[i];
-        return [r?.skuIds.slice().sort()[0] ?? '\uffff', String(r?.merchantShopId ?? 0).padStart(12, '0'), sn].join('\u0000');
+        return [r?.skuIds.slice().sort()[0] ?? '\uffff', String(r?.merchantShopId ?? 0).padStart(12, '0'), sn].join(
+          '\u0000',
+        );
       };
-      ordered = sns.map((sn, i) => ({ sn, k: key(sn, i) })).sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0)).map((x) => x.sn);
+      ordered = sns
+        .map((sn, i) => ({ sn, k: key(sn, i) }))
+        .sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0))
+        .map((x) => x.sn);
     }
     const at = this.iso();
     return this.db.transaction('rw', this.db.batches, this.db.jobItems, async () => {
@@ -186,7 +187,8 @@ export class BatchRunner {
   /** A reprint of a label this station printed: needs a reason (and the PIN when locked). */
   async createReprint(input: { orderSn: string; printerId: string; reason: string }): Promise<number> {
     const reason = input.reason.trim();
-    if (!reason) throw new StationError('invalid_args', { message: '重打必须填写原因', messageEn: 'A reprint needs a reason' });
+    if (!reason)
+      throw new StationError('invalid_args', { message: '重打必须填写原因', messageEn: 'A reprint needs a reason' });
     const prepared = await this.db.waybills.get(input.orderSn);
     if (!prepared) {
       throw new StationError('payload_invalid', {
@@ -256,7 +258,13 @@ export class BatchRunner {
           if (!item) continue;
           if (r.status === 'issued') {
             issued++;
-            await this.db.waybills.put({ orderSn: r.orderSn, waybillNo: r.waybillNo, courier: r.courier, envelope: r.envelope, preparedAt: at });
+            await this.db.waybills.put({
+              orderSn: r.orderSn,
+              waybillNo: r.waybillNo,
+              courier: r.courier,
+              envelope: r.envelope,
+              preparedAt: at,
+            });
           } else {
             refused++;
             const current = await this.db.jobItems.get(item.id!);
@@ -303,7 +311,10 @@ export class BatchRunner {
       })
       .catch(async (e: unknown) => {
         const err = e instanceof StationError ? e : new StationError('internal', { detail: String(e) });
-        await this.pauseWith(batchId, { kind: err.code === 'hub_unreachable' ? 'offline' : 'printer', error: err.toBody() });
+        await this.pauseWith(batchId, {
+          kind: err.code === 'hub_unreachable' ? 'offline' : 'printer',
+          error: err.toBody(),
+        });
       })
       .finally(() => {
         this.running.delete(batchId);
@@ -327,7 +338,10 @@ export class BatchRunner {
     const at = this.iso();
     await this.db.transaction('rw', this.db.batches, this.db.jobItems, async () => {
       await this.db.batches.update(batchId, { state: 'cancelled', finishedAt: at });
-      await this.db.jobItems.where('[batchId+state]').equals([batchId, 'queued']).modify({ state: 'cancelled', updatedAt: at });
+      await this.db.jobItems
+        .where('[batchId+state]')
+        .equals([batchId, 'queued'])
+        .modify({ state: 'cancelled', updatedAt: at });
     });
     const chunkId = this.running.get(batchId);
     if (chunkId) await this.client.api.abortChunk({ chunkId }).catch(() => undefined);
@@ -338,7 +352,8 @@ export class BatchRunner {
   async continueFrom(itemId: number, opts: { pin?: string } = {}): Promise<void> {
     const item = await this.db.jobItems.get(itemId);
     if (!item) throw new StationError('invalid_args', { detail: `no item ${itemId}` });
-    if (item.state === 'failed') await this.db.jobItems.update(itemId, { state: 'queued', error: null, updatedAt: this.iso() });
+    if (item.state === 'failed')
+      await this.db.jobItems.update(itemId, { state: 'queued', error: null, updatedAt: this.iso() });
     await this.start(item.batchId, opts);
   }
 
@@ -351,7 +366,10 @@ export class BatchRunner {
       async () => {
         const item = await this.db.jobItems.get(itemId);
         if (!item || item.state !== 'in_doubt') {
-          throw new StationError('invalid_args', { message: '该面单不在待确认状态', messageEn: 'This label is not in doubt' });
+          throw new StationError('invalid_args', {
+            message: '该面单不在待确认状态',
+            messageEn: 'This label is not in doubt',
+          });
         }
         if (decision === 'not_printed') {
           await this.db.jobItems.update(itemId, {
@@ -362,7 +380,12 @@ export class BatchRunner {
           return;
         }
         const batch = await this.db.batches.get(item.batchId);
-        await this.commitSent(batch!, item, { waybillNo: item.waybillNo!, printedAt: item.updatedAt, unverified: item.unverified }, 'in_doubt_confirmed');
+        await this.commitSent(
+          batch!,
+          item,
+          { waybillNo: item.waybillNo!, printedAt: item.updatedAt, unverified: item.unverified },
+          'in_doubt_confirmed',
+        );
       },
     );
     this.sync.kick();
@@ -396,14 +419,20 @@ export class BatchRunner {
 
   private async mustBatch(batchId: number): Promise<BatchRow> {
     const b = await this.db.batches.get(batchId);
-    if (!b) throw new StationError('invalid_args', { message: '批次不存在', messageEn: 'No such batch', detail: String(batchId) });
+    if (!b)
+      throw new StationError('invalid_args', {
+        message: '批次不存在',
+        messageEn: 'No such batch',
+        detail: String(batchId),
+      });
     return b;
   }
 
   private async pauseWith(batchId: number, pause: NonNullable<BatchRow['pause']>) {
     await this.db.transaction('rw', this.db.batches, async () => {
       const b = await this.db.batches.get(batchId);
-      if (b && (b.state === 'printing' || b.state === 'ready')) await this.db.batches.update(batchId, { state: 'paused', pause });
+      if (b && (b.state === 'printing' || b.state === 'ready'))
+        await this.db.batches.update(batchId, { state: 'paused', pause });
     });
     await this.emitProgress(batchId);
   }
@@ -438,7 +467,8 @@ export class BatchRunner {
         } else {
           await this.db.transaction('rw', this.db.batches, async () => {
             const b = await this.db.batches.get(batchId);
-            if (b?.state === 'printing') await this.db.batches.update(batchId, { state: 'done', finishedAt: this.iso() });
+            if (b?.state === 'printing')
+              await this.db.batches.update(batchId, { state: 'done', finishedAt: this.iso() });
           });
           await this.emitProgress(batchId);
         }
@@ -549,7 +579,13 @@ export class BatchRunner {
           unverified: a.unverified,
           updatedAt: at,
         });
-        await this.db.waybills.put({ orderSn: a.orderSn, waybillNo: a.waybillNo, courier: a.courier, envelope: a.envelope, preparedAt: at });
+        await this.db.waybills.put({
+          orderSn: a.orderSn,
+          waybillNo: a.waybillNo,
+          courier: a.courier,
+          envelope: a.envelope,
+          preparedAt: at,
+        });
         return true;
       });
       // Only now, with `sending` on disk, may main write the label.
@@ -618,7 +654,13 @@ export class BatchRunner {
       this.db,
       [
         reprint
-          ? { type: 'label_reprinted', orderSn: item.orderSn, waybillNo: sent.waybillNo, reason: reprint.reason, printedAt: sent.printedAt }
+          ? {
+              type: 'label_reprinted',
+              orderSn: item.orderSn,
+              waybillNo: sent.waybillNo,
+              reason: reprint.reason,
+              printedAt: sent.printedAt,
+            }
           : {
               type: 'waybill_returned',
               orderSn: item.orderSn,
@@ -648,6 +690,7 @@ export class BatchRunner {
     if (order && !reprint) {
       const next = {
         ...order,
+        seq: await nextOrderSeqs(this.db, 1),
         printedAt: sent.printedAt,
         waybillNo: sent.waybillNo,
         waybillStatus: order.waybillStatus === 'returned' ? ('returned' as const) : ('issued' as const),

@@ -4,8 +4,13 @@
  * factory starts a fresh cache and clientId), recovers in-doubt labels, then runs the engines while this
  * window leads.
  */
-import { createStationClient, type StationBridge, type StationClient, type StationInfo } from '../../shared/ipc/index.ts';
-import { META, StationDb } from '../data/db.ts';
+import {
+  createStationClient,
+  type StationBridge,
+  type StationClient,
+  type StationInfo,
+} from '../../shared/ipc/index.ts';
+import { bumpOrdersEpoch, META, StationDb } from '../data/db.ts';
 import { BatchRunner } from './batch-runner.ts';
 import { requestLeadership, type Leadership } from './leader.ts';
 import { SyncEngine, type SyncEngineOptions } from './sync-engine.ts';
@@ -48,6 +53,7 @@ export async function createStationRuntime(bridge: StationBridge, opts: RuntimeO
     await db.transaction('rw', [db.orders, db.meta, db.waybills], async () => {
       // Another station identity: the order cache and numbers held belong to it, not to us.
       await db.orders.clear();
+      await bumpOrdersEpoch(db);
       await db.waybills.clear();
       await db.meta.bulkDelete([META.cursor, META.freshness, META.lastSyncAt]);
       if (fid !== undefined && fid.value !== i.factoryShopId) {

@@ -49,7 +49,14 @@ export class SyncEngine {
   private pullFailures = 0;
   private pushFailures = 0;
   private listeners = new Set<(s: SyncStatus) => void>();
-  status: SyncStatus = { online: false, lastSyncAt: null, pulling: false, pushing: false, pendingReturns: 0, lastError: null };
+  status: SyncStatus = {
+    online: false,
+    lastSyncAt: null,
+    pulling: false,
+    pushing: false,
+    pendingReturns: 0,
+    lastError: null,
+  };
 
   constructor(db: StationDb, client: StationClient, opts: SyncEngineOptions = {}) {
     this.db = db;
@@ -72,7 +79,7 @@ export class SyncEngine {
 
   async start(): Promise<void> {
     this.set({
-      lastSyncAt: (await this.db.meta.get(META.lastSyncAt))?.value as string | null ?? null,
+      lastSyncAt: ((await this.db.meta.get(META.lastSyncAt))?.value as string | null) ?? null,
       pendingReturns: await this.db.outbox.count(),
     });
     this.unsub.push(
@@ -110,7 +117,8 @@ export class SyncEngine {
   private tick() {
     const t = Date.now();
     if (!this.pullRun && t >= this.nextPullAt) void this.pull().catch(() => undefined);
-    if (!this.pushRun && this.status.pendingReturns > 0 && t >= this.nextPushAt) void this.push().catch(() => undefined);
+    if (!this.pushRun && this.status.pendingReturns > 0 && t >= this.nextPushAt)
+      void this.push().catch(() => undefined);
   }
 
   private backoff(failures: number): number {
@@ -204,7 +212,9 @@ export class SyncEngine {
       res = await this.client.api.pushMutations({ clientId, mutations: batch.map((b) => b.mutation) });
     } catch (e) {
       const msg = e instanceof StationError ? `${e.message}${e.causeCode ? ` (${e.causeCode})` : ''}` : String(e);
-      await this.db.outbox.bulkUpdate(batch.map((b) => ({ key: b.id, changes: { attempts: b.attempts + 1, lastError: msg } })));
+      await this.db.outbox.bulkUpdate(
+        batch.map((b) => ({ key: b.id, changes: { attempts: b.attempts + 1, lastError: msg } })),
+      );
       throw e;
     }
     await this.applyResults(batch, res.results);

@@ -93,7 +93,12 @@ export function createWsBridge(opts: WsBridgeOptions): WsBridge {
       const wasAccepted = accepted;
       accepted = false;
       ws = null;
-      failAll(new StationError('aborted', { message: '与打印站服务的连接已断开', messageEn: 'Lost the connection to the station service' }));
+      failAll(
+        new StationError('aborted', {
+          message: '与打印站服务的连接已断开',
+          messageEn: 'Lost the connection to the station service',
+        }),
+      );
       if (wasAccepted) for (const l of connListeners) l(false);
       if (ev.code === WS_CLOSE.unauthorized || ev.code === WS_CLOSE.forbiddenOrigin) {
         fatal = new StationError(ev.code === WS_CLOSE.unauthorized ? 'unauthorized' : 'forbidden_origin');
@@ -119,7 +124,10 @@ export function createWsBridge(opts: WsBridgeOptions): WsBridge {
       if (!accepted || !ws) {
         return {
           ok: false,
-          error: new StationError('aborted', { message: '与打印站服务的连接未就绪', messageEn: 'Not connected to the station service' }).toBody(),
+          error: new StationError('aborted', {
+            message: '与打印站服务的连接未就绪',
+            messageEn: 'Not connected to the station service',
+          }).toBody(),
         };
       }
       const id = nextId++;

@@ -106,11 +106,17 @@ export async function factoryOrders(
 }
 
 /**
- * The guard's check: printability from shared `printability()` for this factory, and the
- * version of the order's latest snapshot. An order that is not this factory's — unknown,
- * another merchant's, another factory's — answers exactly like one that does not exist.
+ * The guard's check: printability from shared `printability()` for this factory and the asking
+ * station (an issued number held by another live station is `printing_elsewhere`), the version of
+ * the order's latest snapshot, and who holds its number. An order that is not this factory's —
+ * unknown, another merchant's, another factory's — answers exactly like one that does not exist.
  */
-export async function checkOrders(ctx: HubContext, factoryShopId: number, orderSns: string[]): Promise<CheckResult[]> {
+export async function checkOrders(
+  ctx: HubContext,
+  station: { factoryShopId: number; stationId: number },
+  orderSns: string[],
+): Promise<CheckResult[]> {
+  const { factoryShopId, stationId } = station;
   return readTx(ctx, async (trx) => {
     const orders = await loadOrdersBySn(trx, orderSns, { factoryShopId });
     const versions = new Map<number, number>();
@@ -127,15 +133,18 @@ export async function checkOrders(ctx: HubContext, factoryShopId: number, orderS
     return orderSns.map((sn): CheckResult => {
       const o = orders.get(sn);
       if (!o || !o.allocation) {
-        return { orderSn: sn, printable: false, reason: 'not_allocated', version: 0, addressVersion: 0 };
+        return { orderSn: sn, printable: false, reason: 'not_allocated', version: 0, addressVersion: 0, claim: null };
       }
-      const p = printability(orderStateOf(o), { factoryShopId });
+      const state = orderStateOf(o);
+      const p = printability(state, { factoryShopId, stationId });
+      const claim = state.waybill?.claim ?? null;
       return {
         orderSn: sn,
         printable: p.printable,
         reason: p.printable ? null : p.reason,
         version: versions.get(o.row.id) ?? 0,
         addressVersion: o.row.address_version,
+        claim: claim && { stationId: claim.stationId, stationName: claim.stationName },
       };
     });
   });

@@ -23,6 +23,13 @@ export type AllocationRow = Selectable<AllocationsTable>;
 export type WaybillRow = Selectable<WaybillsTable>;
 type Db = Kysely<Database>;
 
+/** A station that holds (or held) a waybill's claim. A revoked station's claim blocks nobody. */
+export interface ClaimHolder {
+  id: number;
+  name: string;
+  revokedAt: string | null;
+}
+
 /** An order as the hub holds it, from one party's point of view. */
 export interface LoadedOrder {
   row: OrderRow;
@@ -30,6 +37,12 @@ export interface LoadedOrder {
   allocation: AllocationRow | null;
   /** The current (not cancelled) waybill of that allocation's factory. */
   waybill: WaybillRow | null;
+  /** The station holding that waybill's claim, live or revoked; null when there is none. */
+  holder: ClaimHolder | null;
+}
+
+export function unloadedOrder(row: OrderRow): LoadedOrder {
+  return { row, allocation: null, waybill: null, holder: null };
 }
 
 export function itemsOf(row: OrderRow): OrderItem[] {
@@ -62,7 +75,8 @@ export function allocationOf(a: AllocationRow): Allocation {
   };
 }
 
-export function waybillOf(w: WaybillRow): Waybill {
+export function waybillOf(w: WaybillRow, holder: ClaimHolder | null): Waybill {
+  const live = holder !== null && holder.id === w.station_id && holder.revokedAt === null;
   return {
     waybillNo: w.waybill_no,
     courier: w.courier,
@@ -70,6 +84,7 @@ export function waybillOf(w: WaybillRow): Waybill {
     status: w.status,
     issuedAt: w.issued_at,
     returnedAt: w.returned_at,
+    claim: live ? { stationId: holder.id, stationName: holder.name, claimedAt: w.claimed_at ?? w.issued_at } : null,
   };
 }
 
@@ -80,7 +95,7 @@ export function orderStateOf(o: LoadedOrder): OrderState {
     audit: o.row.audit,
     addressVersion: o.row.address_version,
     allocation: o.allocation ? allocationOf(o.allocation) : null,
-    waybill: o.waybill ? waybillOf(o.waybill) : null,
+    waybill: o.waybill ? waybillOf(o.waybill, o.holder) : null,
   };
 }
 
@@ -101,7 +116,7 @@ export async function loadOrdersById(
       .selectAll()
       .where(inList(db, 'id', part))
       .execute();
-    for (const row of rows) out.set(row.id, { row, allocation: null, waybill: null });
+    for (const row of rows) out.set(row.id, unloadedOrder(row));
   }
   await attachAllocationsAndWaybills(db, out, opts);
   return out;
@@ -120,7 +135,7 @@ export async function loadOrdersBySn(
       .selectAll()
       .where(inList(db, 'sn', part));
     if (opts.merchantShopId !== undefined) q = q.where('merchant_shop_id', '=', opts.merchantShopId);
-    for (const row of await q.execute()) byId.set(row.id, { row, allocation: null, waybill: null });
+    for (const row of await q.execute()) byId.set(row.id, unloadedOrder(row));
   }
   await attachAllocationsAndWaybills(db, byId, opts);
   const out = new Map<string, LoadedOrder>();
@@ -155,6 +170,24 @@ export async function attachAllocationsAndWaybills(
       if (o.allocation && o.allocation.factory_shop_id === w.factory_shop_id) o.waybill = w;
     }
   }
+  const holders = await loadClaimHolders(
+    db,
+    [...orders.values()].flatMap((o) => (o.waybill?.station_id != null ? [o.waybill.station_id] : [])),
+  );
+  for (const o of orders.values()) o.holder = holders.get(o.waybill?.station_id ?? -1) ?? null;
+}
+
+export async function loadClaimHolders(db: Db, stationIds: number[]): Promise<Map<number, ClaimHolder>> {
+  const out = new Map<number, ClaimHolder>();
+  for (const part of chunks([...new Set(stationIds)], 1000)) {
+    const rows = await db
+      .selectFrom('stations')
+      .select(['id', 'name', 'revoked_at'])
+      .where(inList(db, 'id', part))
+      .execute();
+    for (const r of rows) out.set(r.id, { id: r.id, name: r.name, revokedAt: r.revoked_at });
+  }
+  return out;
 }
 
 export function merchantOrderView(o: LoadedOrder): MerchantOrder {

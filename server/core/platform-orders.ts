@@ -15,7 +15,13 @@ import type { HubContext } from '../context.ts';
 import { nowIso } from '../context.ts';
 import { notFound, unprocessable } from '../http/errors.ts';
 import { insertEvents } from './allocation.ts';
-import { attachAllocationsAndWaybills, loadOrdersBySn, merchantOrderView, type LoadedOrder } from './orders.ts';
+import {
+  attachAllocationsAndWaybills,
+  loadOrdersBySn,
+  merchantOrderView,
+  unloadedOrder,
+  type LoadedOrder,
+} from './orders.ts';
 import { chunks, writeTx } from './tx.ts';
 import { inList } from './sql.ts';
 
@@ -150,7 +156,7 @@ export async function listMerchantOrders(
     .limit(q.limit + 1)
     .execute();
   const page = rows.slice(0, q.limit);
-  const loaded = new Map<number, LoadedOrder>(page.map((row) => [row.id, { row, allocation: null, waybill: null }]));
+  const loaded = new Map<number, LoadedOrder>(page.map((row) => [row.id, unloadedOrder(row)]));
   await attachAllocationsAndWaybills(ctx.db, loaded, {});
   const orders = page.map((r) => merchantOrderView(loaded.get(r.id)!));
   return { orders, nextCursor: rows.length > q.limit ? String(page[page.length - 1]!.id) : null };
@@ -219,8 +225,45 @@ export async function merchantOrderDetail(
     .where('order_id', '=', o.row.id)
     .orderBy('id')
     .execute();
+  // M9: who reprinted a label and why, and every number that passed from one print station to another.
+  const reprints = await ctx.db
+    .selectFrom('label_reprints')
+    .innerJoin('stations', 'stations.id', 'label_reprints.station_id')
+    .select(['label_reprints.waybill_no', 'stations.name', 'label_reprints.reason', 'label_reprints.printed_at'])
+    .where('label_reprints.order_id', '=', o.row.id)
+    .orderBy('label_reprints.id')
+    .execute();
+  const takeovers = await ctx.db
+    .selectFrom('waybill_takeovers')
+    .innerJoin('stations as from_station', 'from_station.id', 'waybill_takeovers.from_station_id')
+    .innerJoin('stations as to_station', 'to_station.id', 'waybill_takeovers.to_station_id')
+    .select([
+      'waybill_takeovers.old_waybill_no',
+      'waybill_takeovers.new_waybill_no',
+      'from_station.name as from_name',
+      'to_station.name as to_name',
+      'waybill_takeovers.reason',
+      'waybill_takeovers.at',
+    ])
+    .where('waybill_takeovers.order_id', '=', o.row.id)
+    .orderBy('waybill_takeovers.id')
+    .execute();
   return {
     order: merchantOrderView(o),
     events: events.map((e) => ({ type: e.type, at: e.at, factoryShopId: e.factory_shop_id, reason: e.reason })),
+    reprints: reprints.map((r) => ({
+      waybillNo: r.waybill_no,
+      stationName: r.name,
+      reason: r.reason,
+      printedAt: r.printed_at,
+    })),
+    takeovers: takeovers.map((t) => ({
+      oldWaybillNo: t.old_waybill_no,
+      newWaybillNo: t.new_waybill_no,
+      fromStationName: t.from_name,
+      toStationName: t.to_name,
+      reason: t.reason,
+      at: t.at,
+    })),
   };
 }

@@ -5,7 +5,7 @@ import type { HubContext } from '../context.ts';
 import { nowIso } from '../context.ts';
 import { notFound, unprocessable } from '../http/errors.ts';
 import { hashSecret, newToken, STATION_TOKEN_PREFIX } from '../http/tokens.ts';
-import { writeTx } from './tx.ts';
+import { touchFactoryFeed, writeTx } from './tx.ts';
 
 export const PAIRING_CODE_TTL_MS = 10 * 60 * 1000;
 /** No 0/O, 1/I: the code is read off one screen and typed into another. */
@@ -95,10 +95,44 @@ export async function listStations(ctx: HubContext, factoryShopId: number): Prom
   return rows.map(view);
 }
 
-/** Revoking is immediate: every station request looks its token up afresh. Revoking twice is a no-op. */
+/**
+ * Revoking is immediate: every station request looks its token up afresh. Revoking twice is a no-op.
+ * The station's claims stop blocking at once (D10), so every station of the factory hears of the
+ * orders it held: they may be printed elsewhere now.
+ */
 export async function revokeStation(ctx: HubContext, factoryShopId: number, stationId: number): Promise<StationView> {
   const at = nowIso(ctx);
   return writeTx(ctx, async (trx) => {
+    // The factory's version row first (the hub's lock order): no claim can be taken meanwhile.
+    if (ctx.dialect === 'postgres') {
+      await trx
+        .selectFrom('factory_versions')
+        .select('version')
+        .where('factory_shop_id', '=', factoryShopId)
+        .forUpdate()
+        .execute();
+    }
+    const held = await trx
+      .selectFrom('waybills')
+      .select('order_id')
+      .where('station_id', '=', stationId)
+      .where('factory_shop_id', '=', factoryShopId)
+      .where('status', '=', 'issued')
+      .execute();
+    const live = await trx
+      .selectFrom('stations')
+      .select('id')
+      .where('id', '=', stationId)
+      .where('factory_shop_id', '=', factoryShopId)
+      .where('revoked_at', 'is', null)
+      .executeTakeFirst();
+    if (live && held.length > 0) {
+      await touchFactoryFeed(
+        trx,
+        factoryShopId,
+        held.map((w) => w.order_id),
+      );
+    }
     await trx
       .updateTable('stations')
       .set({ revoked_at: at })

@@ -137,6 +137,37 @@ export interface WaybillsTable {
   issued_at: string;
   returned_at: string | null;
   cancelled_at: string | null;
+  /** The station the number was issued to (D10); null for a number issued before claims existed, until a station claims it. */
+  station_id: number | null;
+  claimed_at: string | null;
+}
+
+export type TakeoverKind = 'takeover' | 'station_revoked';
+
+/** A claim moved from one station to another (D10): an explicit takeover, or the claim of a revoked station. */
+export interface WaybillTakeoversTable {
+  id: Generated<number>;
+  order_id: number;
+  factory_shop_id: number;
+  old_waybill_no: string;
+  new_waybill_no: string;
+  from_station_id: number;
+  to_station_id: number;
+  kind: TakeoverKind;
+  reason: string;
+  at: string;
+}
+
+/** A label printed again for the same number (D7), shown to the merchant (M9). */
+export interface LabelReprintsTable {
+  id: Generated<number>;
+  order_id: number;
+  factory_shop_id: number;
+  waybill_no: string;
+  station_id: number;
+  reason: string;
+  printed_at: string;
+  recorded_at: string;
 }
 
 /** One-time console login links (DESIGN §8a); the token itself is never stored. */
@@ -172,6 +203,8 @@ export interface Database {
   stations: StationsTable;
   pairing_codes: PairingCodesTable;
   waybills: WaybillsTable;
+  waybill_takeovers: WaybillTakeoversTable;
+  label_reprints: LabelReprintsTable;
   login_links: LoginLinksTable;
   console_sessions: ConsoleSessionsTable;
 }

@@ -6,9 +6,12 @@
  *   last_mutation_id. A crash before commit leaves nothing; after commit, everything.
  * - Ids ≤ last are not applied again; their stored results are returned. A gap is refused whole.
  * - A business rejection is permanent: it is stored and counted as processed like an applied one.
+ * - Only the station holding an order's claim (D10) returns or cancels its number; a station whose
+ *   number was taken over is told `taken_over`, and a return of it is intercepted (its parcel
+ *   carries a dead label). A reprint (label_reprinted) is recorded for the merchant (M9).
  */
 import type { BlockReason } from '../../shared/domain/reasons.ts';
-import { blockReasonText } from '../../shared/domain/reasons.ts';
+import { mutationRejectionText } from '../../shared/domain/reasons.ts';
 import { printability } from '../../shared/domain/rules.ts';
 import type { Mutation, MutationRejectReason, MutationResult, MutationsRequest } from '../../shared/api/flow.ts';
 import { MutationResultSchema } from '../../shared/api/flow.ts';
@@ -32,18 +35,8 @@ export class MutationGapError extends HttpError {
   }
 }
 
-const REJECT_TEXT: Record<Exclude<MutationRejectReason, BlockReason>, string> = {
-  waybill_not_current: '运单号不是该订单当前的运单',
-  waybill_already_returned: '运单号已回传，不能取消',
-  waybill_cancelled: '运单号已取消',
-};
-
 function rejected(id: number, reason: MutationRejectReason, intercept = false): MutationResult {
-  const message =
-    reason in REJECT_TEXT
-      ? REJECT_TEXT[reason as keyof typeof REJECT_TEXT]
-      : blockReasonText(reason as BlockReason) + (intercept ? '，请拦截该包裹' : '');
-  return { id, status: 'rejected', reason, message, intercept };
+  return { id, status: 'rejected', reason, message: mutationRejectionText(reason, intercept), intercept };
 }
 
 /**
@@ -183,7 +176,7 @@ async function applyFresh(
   for (const m of fresh) {
     const o = orders.get(m.orderSn);
     const w = waybills.get(m.waybillNo);
-    const result = decide(m, o, w, F);
+    const result = decide(m, o, w, F, stationId);
     results.set(m.id, result);
     if (result.status !== 'applied' || !o || !w) continue;
     if (m.type === 'waybill_returned' && w.status === 'issued') {
@@ -194,6 +187,9 @@ async function applyFresh(
         unverified: m.unverified ? 1 : 0,
         slave_waybill_nos: m.slaveWaybillNos?.length ? JSON.stringify(m.slaveWaybillNos) : null,
         returned_station_id: stationId,
+        // A number issued before claims existed belongs to the station that returns it.
+        station_id: stationId,
+        claimed_at: w.claimed_at ?? now,
       };
       await t.updateTable('waybills').set(set).where('id', '=', w.id).execute();
       Object.assign(w, set);
@@ -204,6 +200,19 @@ async function applyFresh(
       Object.assign(w, set);
       cancelled.push({ courier: w.courier, waybillNo: w.waybill_no });
       changed.add(o.row.id);
+    } else if (m.type === 'label_reprinted') {
+      await t
+        .insertInto('label_reprints')
+        .values({
+          order_id: o.row.id,
+          factory_shop_id: F,
+          waybill_no: w.waybill_no,
+          station_id: stationId,
+          reason: m.reason,
+          printed_at: m.printedAt,
+          recorded_at: now,
+        })
+        .execute();
     }
     // Later mutations of this batch see the order as it now is.
     o.waybill = w.status === 'cancelled' ? null : (w as LoadedOrder['waybill']);
@@ -211,14 +220,28 @@ async function applyFresh(
   return [...changed];
 }
 
-function decide(m: Mutation, o: LoadedOrder | undefined, w: WaybillRow | undefined, F: number): MutationResult {
+function decide(
+  m: Mutation,
+  o: LoadedOrder | undefined,
+  w: WaybillRow | undefined,
+  F: number,
+  stationId: number,
+): MutationResult {
   // Another factory's order (or none at all): say nothing about it.
   if (!o || !o.allocation) return rejected(m.id, 'not_allocated');
   if (!w || w.order_id !== o.row.id || w.factory_shop_id !== F) return rejected(m.id, 'waybill_not_current');
+  // A label this station printed for a number it no longer holds is not the live one: pull it,
+  // unless the mutation only tried to cancel that number.
+  if (claimLost(m, w, stationId)) return rejected(m.id, 'taken_over', m.type !== 'waybill_cancelled');
 
   if (m.type === 'waybill_cancelled') {
     if (w.status === 'returned') return rejected(m.id, 'waybill_already_returned');
     return { id: m.id, status: 'applied' }; // issued → cancelled, or already cancelled (same effect)
+  }
+  if (m.type === 'label_reprinted') {
+    // The current number or the returned one: a cancelled number is on no parcel that may ship.
+    if (w.status === 'cancelled') return rejected(m.id, 'waybill_not_current');
+    return { id: m.id, status: 'applied' };
   }
 
   if (w.status === 'returned') return { id: m.id, status: 'applied' }; // the same number again: no change
@@ -235,4 +258,15 @@ function decide(m: Mutation, o: LoadedOrder | undefined, w: WaybillRow | undefin
   // printability() names the live cause of an automatic un-allocation (M3): after-sale, not its effect.
   const reason: BlockReason = p.reason;
   return rejected(m.id, reason, INTERCEPT_REASONS.has(reason));
+}
+
+/**
+ * Whether the number's claim is no longer (or never was) this station's (D10): it was cancelled
+ * because another station took the order over, or another station holds it. Any station of the
+ * factory may reprint a returned label; a number issued before claims existed is nobody's.
+ */
+function claimLost(m: Mutation, w: WaybillRow, stationId: number): boolean {
+  if (w.status === 'cancelled') return w.cancel_reason === 'takeover' || w.cancel_reason === 'station_revoked';
+  if (w.station_id === null || w.station_id === stationId) return false;
+  return !(m.type === 'label_reprinted' && w.status === 'returned');
 }

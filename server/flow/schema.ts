@@ -13,6 +13,7 @@ export interface FlowWaybillsTable extends WaybillsTable {
   /** JSON string[] of extra parcel numbers. */
   slave_waybill_nos: string | null;
   returned_station_id: number | null;
+  /** station | address_changed | takeover | station_revoked, or the station's own words. */
   cancel_reason: string | null;
 }
 

@@ -1,6 +1,14 @@
 /**
- * POST /v1/station/waybills (M5, M7): a number per order, idempotent until cancelled, refused for
- * abnormal orders (shared `printability`), and re-issued when an address change made it stale.
+ * POST /v1/station/waybills (M5, M7, D10): a number per order, issued *to the calling station*,
+ * idempotent for that station until cancelled, refused for abnormal orders (shared `printability`),
+ * and re-issued when an address change made it stale.
+ *
+ * Claims (D10): the station a number was issued to holds the order. Another station of the factory
+ * is refused `printing_elsewhere` (naming the holder) unless it takes over with a reason: then the
+ * old number is cancelled, a new one is issued to it and the takeover is recorded, so the first
+ * station's late return of the old number is intercepted. A revoked station's claim blocks nobody:
+ * the next station gets a new number. A number issued before claims existed is unclaimed, and the
+ * first station that asks takes it as it is.
  *
  * The courier is asked for numbers *outside* the database transaction (a real courier is a network
  * call, and on SQLite a second transaction would wait on the first). The transaction then re-reads
@@ -8,8 +16,8 @@
  * numbers it did not use are cancelled with the courier.
  */
 import type { Courier, OrderState } from '../../shared/domain/types.ts';
-import { printability } from '../../shared/domain/rules.ts';
-import { blockReasonText } from '../../shared/domain/reasons.ts';
+import { isWaybillStale, printability } from '../../shared/domain/rules.ts';
+import { blockReasonText, type BlockReason } from '../../shared/domain/reasons.ts';
 import { maskName, maskPhone } from '../../shared/domain/masking.ts';
 import type { PrintPayload, WaybillResult, WaybillsRequest } from '../../shared/api/flow.ts';
 import type { HubContext } from '../context.ts';
@@ -20,34 +28,73 @@ import {
   loadOrdersBySn,
   orderStateOf,
   recipientOf,
+  type ClaimHolder,
   type LoadedOrder,
+  type WaybillRow,
 } from '../core/orders.ts';
 import { lockOrders, reserveVersions, writeFeedEntries, writeTx } from '../core/tx.ts';
 import type { ElectronicWaybillService, IssuedNumber, SerialSource } from './courier.ts';
 import { routingCodeFor } from './courier.ts';
 import { sealPrintPayload } from './payload-crypto.ts';
-import { flowDb, flowTx } from './schema.ts';
+import type { TakeoverKind } from '../db/schema.ts';
+import { flowDb, flowTx, type FlowTx } from './schema.ts';
+
+/** What the merchant reads as the reason when a revoked station's claim passes to another station. */
+export const STATION_REVOKED_REASON = '原打印站已撤销';
+
+/** The number a new one replaces, and why (the old one is cancelled with this reason). */
+interface Replaced {
+  waybill: WaybillRow;
+  reason: 'address_changed' | TakeoverKind;
+}
 
 type Decision =
   | { kind: 'reuse'; order: LoadedOrder }
-  | { kind: 'issue'; order: LoadedOrder; staleWaybillId: number | null }
+  /** An unclaimed number (issued before claims existed): the caller takes it as it is. */
+  | { kind: 'claim'; order: LoadedOrder }
+  | { kind: 'issue'; order: LoadedOrder; replaces: Replaced | null }
   | { kind: 'refuse'; result: WaybillResult };
 
-function decide(sn: string, o: LoadedOrder | undefined, factoryShopId: number): Decision {
+const writes = (d: Decision) => d.kind === 'issue' || d.kind === 'claim';
+
+function decide(sn: string, o: LoadedOrder | undefined, station: StationCaller, takeover: boolean): Decision {
   if (!o) return refuse(sn, 'not_allocated');
   const state: OrderState = orderStateOf(o);
-  const p = printability(state, { factoryShopId });
-  if (p.printable) return o.waybill?.status === 'issued' ? { kind: 'reuse', order: o } : issue(o, null);
-  // A stale number is the only thing wrong: printability checks after-sale and audit before staleness.
-  if (p.reason === 'address_changed' && o.waybill) return issue(o, o.waybill.id);
-  return refuse(sn, p.reason);
+  const stale = isWaybillStale(state);
+  // A stale number is replaced, never printed: judge the order as if its number were current, so
+  // after-sale and audit (checked before staleness) and a claim elsewhere (checked after) still refuse it.
+  const judged = stale ? { ...state, waybill: { ...state.waybill!, addressVersion: state.addressVersion } } : state;
+  const p = printability(judged, { factoryShopId: station.factoryShopId, stationId: station.stationId, takeover });
+  if (!p.printable) return refuse(sn, p.reason, p.reason === 'printing_elsewhere' ? o.holder : null);
+  const w = o.waybill;
+  // printability() refuses a returned number, so what is left is no number or an issued one.
+  if (w === null || w.status !== 'issued') return { kind: 'issue', order: o, replaces: null };
+  if (w.station_id !== null && w.station_id !== station.stationId) {
+    // Another station's number that printability() let through: a takeover, or a revoked holder.
+    const live = o.holder !== null && o.holder.revokedAt === null;
+    return {
+      kind: 'issue',
+      order: o,
+      replaces: { waybill: w, reason: live ? 'takeover' : 'station_revoked' },
+    };
+  }
+  if (stale) return { kind: 'issue', order: o, replaces: { waybill: w, reason: 'address_changed' } };
+  return w.station_id === null ? { kind: 'claim', order: o } : { kind: 'reuse', order: o };
 }
 
-function issue(order: LoadedOrder, staleWaybillId: number | null): Decision {
-  return { kind: 'issue', order, staleWaybillId };
-}
-
-function refuse(orderSn: string, reason: Parameters<typeof blockReasonText>[0]): Decision {
+function refuse(orderSn: string, reason: BlockReason, holder: ClaimHolder | null = null): Decision {
+  if (holder) {
+    return {
+      kind: 'refuse',
+      result: {
+        orderSn,
+        status: 'refused',
+        reason,
+        message: `${blockReasonText(reason)}（${holder.name}）`,
+        claimedBy: { stationId: holder.id, name: holder.name },
+      },
+    };
+  }
   return { kind: 'refuse', result: { orderSn, status: 'refused', reason, message: blockReasonText(reason) } };
 }
 
@@ -88,6 +135,7 @@ export async function issueWaybills(
   req: WaybillsRequest,
 ): Promise<WaybillResult[]> {
   const F = station.factoryShopId;
+  const takeover = req.takeover !== undefined;
   const sns = [...new Set(req.orderSns)];
   const keyRow = await flowDb(ctx.db)
     .selectFrom('stations')
@@ -99,8 +147,9 @@ export async function issueWaybills(
   for (let attempt = 1; ; attempt++) {
     // 1. Plan from a plain read, and get numbers for the orders that need one.
     const pre = await loadOrdersBySn(ctx.db, sns, { factoryShopId: F });
-    const plan = new Map(sns.map((sn) => [sn, decide(sn, pre.get(sn), F)]));
+    const plan = new Map(sns.map((sn) => [sn, decide(sn, pre.get(sn), station, takeover)]));
     const needing = [...plan.values()].filter((d) => d.kind === 'issue');
+    const writing = [...plan.values()].filter(writes).length;
     const pool = new Map<string, IssuedNumber>();
     if (needing.length > 0) {
       const issued = await courierService.issue(
@@ -109,17 +158,19 @@ export async function issueWaybills(
       for (const n of issued) pool.set(n.orderSn, n);
     }
     const used = new Set<string>();
-    const staleCancelled: Array<{ courier: Courier; waybillNo: string }> = [];
+    const replacedCancelled: Array<{ courier: Courier; waybillNo: string }> = [];
 
     try {
       // 2. Apply under lock, re-deciding from what is committed now.
       const final =
-        needing.length === 0
-          ? { plan, loaded: pre }
+        writing === 0
+          ? plan
           : await writeTx(ctx, async (trx) => {
               used.clear();
-              staleCancelled.length = 0;
-              const first = (await reserveVersions(trx, new Map([[F, needing.length]]))).get(F)!;
+              replacedCancelled.length = 0;
+              // The factory's version row first: it serialises this factory's issuers, so of two
+              // stations asking at once the second re-decides below seeing the first one's claims.
+              const first = (await reserveVersions(trx, new Map([[F, writing]]))).get(F)!;
               await lockOrders(
                 trx,
                 ctx,
@@ -131,60 +182,121 @@ export async function issueWaybills(
               const changed: number[] = [];
               const again = new Map<string, Decision>();
               for (const sn of sns) {
-                const d = decide(sn, loaded.get(sn), F);
+                const d = decide(sn, loaded.get(sn), station, takeover);
                 again.set(sn, d);
-                if (d.kind !== 'issue') continue;
-                const n = pool.get(sn);
-                if (!n) throw new PlanChanged();
-                if (d.staleWaybillId !== null) {
-                  const stale = d.order.waybill!;
-                  await t
-                    .updateTable('waybills')
-                    .set({ status: 'cancelled', cancelled_at: now, cancel_reason: 'address_changed' })
-                    .where('id', '=', d.staleWaybillId)
-                    .execute();
-                  staleCancelled.push({ courier: stale.courier, waybillNo: stale.waybill_no });
+                if (!writes(d)) continue;
+                // Only writes that were planned (and had versions and numbers reserved) may happen.
+                if (plan.get(sn)!.kind !== d.kind) throw new PlanChanged();
+                if (d.kind === 'claim') {
+                  await claimUnclaimed(t, d.order, station, now);
+                } else if (d.kind === 'issue') {
+                  const n = pool.get(sn);
+                  if (!n) throw new PlanChanged();
+                  if (d.replaces) {
+                    await cancelReplaced(t, d.order, d.replaces, n, station, req.takeover?.reason, now);
+                    replacedCancelled.push({
+                      courier: d.replaces.waybill.courier,
+                      waybillNo: d.replaces.waybill.waybill_no,
+                    });
+                  }
+                  await insertIssued(t, d.order, n, station, now);
+                  used.add(sn);
                 }
-                const row = await t
-                  .insertInto('waybills')
-                  .values({
-                    order_id: d.order.row.id,
-                    order_sn: sn,
-                    factory_shop_id: F,
-                    waybill_no: n.waybillNo,
-                    courier: n.courier,
-                    address_version: d.order.row.address_version,
-                    status: 'issued',
-                    issued_at: now,
-                    returned_at: null,
-                    cancelled_at: null,
-                    printed_at: null,
-                    unverified: null,
-                    slave_waybill_nos: null,
-                    returned_station_id: null,
-                    cancel_reason: null,
-                  })
-                  .returningAll()
-                  .executeTakeFirstOrThrow();
-                d.order.waybill = row;
-                used.add(sn);
                 changed.push(d.order.row.id);
               }
-              // Issuing is visible to the factory's stations (DESIGN §4): bump the feed in this transaction.
+              // Issuing and claiming are visible to every station of the factory (DESIGN §4): bump the feed here.
               await writeFeedEntries(trx, F, changed, first);
-              return { plan: again, loaded };
+              return again;
             });
 
       // 3. Numbers asked for but not used (the plan changed under us) go back to the courier.
       for (const [sn, n] of pool) if (!used.has(sn)) await courierService.cancel(n.courier, n.waybillNo);
-      for (const s of staleCancelled) await courierService.cancel(s.courier, s.waybillNo);
-      return await buildResults(ctx, sns, req.orderSns, final.plan, used, key);
+      for (const c of replacedCancelled) await courierService.cancel(c.courier, c.waybillNo);
+      return await buildResults(ctx, sns, req.orderSns, final, used, key);
     } catch (e) {
       if (!(e instanceof PlanChanged) && !isUniqueViolation(e)) throw e;
       for (const n of pool.values()) await courierService.cancel(n.courier, n.waybillNo);
       if (attempt >= 5) throw e;
     }
   }
+}
+
+/** The first station to ask for a number issued before claims existed takes it, same number. */
+async function claimUnclaimed(t: FlowTx, order: LoadedOrder, station: StationCaller, now: string): Promise<void> {
+  const w = order.waybill!;
+  await t
+    .updateTable('waybills')
+    .set({ station_id: station.stationId, claimed_at: now })
+    .where('id', '=', w.id)
+    .where('station_id', 'is', null)
+    .execute();
+  order.waybill = { ...w, station_id: station.stationId, claimed_at: now };
+}
+
+/** Cancel the number a new one replaces; when the claim moves between stations, record who, from whom and why. */
+async function cancelReplaced(
+  t: FlowTx,
+  order: LoadedOrder,
+  replaced: Replaced,
+  next: IssuedNumber,
+  station: StationCaller,
+  takeoverReason: string | undefined,
+  now: string,
+): Promise<void> {
+  const old = replaced.waybill;
+  await t
+    .updateTable('waybills')
+    .set({ status: 'cancelled', cancelled_at: now, cancel_reason: replaced.reason })
+    .where('id', '=', old.id)
+    .execute();
+  if (replaced.reason === 'address_changed' || old.station_id === null) return;
+  await t
+    .insertInto('waybill_takeovers')
+    .values({
+      order_id: order.row.id,
+      factory_shop_id: station.factoryShopId,
+      old_waybill_no: old.waybill_no,
+      new_waybill_no: next.waybillNo,
+      from_station_id: old.station_id,
+      to_station_id: station.stationId,
+      kind: replaced.reason,
+      reason: replaced.reason === 'takeover' ? takeoverReason! : STATION_REVOKED_REASON,
+      at: now,
+    })
+    .execute();
+}
+
+async function insertIssued(
+  t: FlowTx,
+  order: LoadedOrder,
+  n: IssuedNumber,
+  station: StationCaller,
+  now: string,
+): Promise<void> {
+  const row = await t
+    .insertInto('waybills')
+    .values({
+      order_id: order.row.id,
+      order_sn: order.row.sn,
+      factory_shop_id: station.factoryShopId,
+      waybill_no: n.waybillNo,
+      courier: n.courier,
+      address_version: order.row.address_version,
+      status: 'issued',
+      issued_at: now,
+      returned_at: null,
+      cancelled_at: null,
+      printed_at: null,
+      unverified: null,
+      slave_waybill_nos: null,
+      returned_station_id: null,
+      cancel_reason: null,
+      station_id: station.stationId,
+      claimed_at: now,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  order.waybill = row;
 }
 
 async function buildResults(
@@ -236,6 +348,7 @@ async function buildResults(
       courier: w.courier,
       addressVersion: w.address_version,
       reused: !newlyIssued.has(sn),
+      ...(d.kind === 'issue' && d.replaces?.reason === 'takeover' ? { takenOver: true } : {}),
       printPayload: sealPrintPayload(key, payload),
     });
   }

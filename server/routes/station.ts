@@ -25,6 +25,6 @@ export function stationRoutes(app: FastifyInstance, ctx: HubContext): void {
     feedPage(ctx, caller.factoryShopId, query.cursor, query.limit),
   );
   registerEndpoint(app, ctx, E.check, async ({ caller, body }) => ({
-    results: await checkOrders(ctx, caller.factoryShopId, body.orderSns),
+    results: await checkOrders(ctx, caller, body.orderSns),
   }));
 }

@@ -109,6 +109,13 @@ export const AllocationViewSchema = z.strictObject({
   cancelReason: AllocationCancelReasonSchema.nullable(),
 });
 
+/** The live station a waybill number was issued to (D10). */
+export const WaybillClaimSchema = z.strictObject({
+  stationId: z.number().int(),
+  stationName: z.string(),
+  claimedAt: z.string(),
+});
+
 export const WaybillViewSchema = z.strictObject({
   waybillNo: z.string(),
   courier: CourierSchema,
@@ -116,6 +123,8 @@ export const WaybillViewSchema = z.strictObject({
   status: WaybillStatusSchema,
   issuedAt: z.string(),
   returnedAt: z.string().nullable(),
+  /** null: no live station holds it (never claimed, or its station was revoked). */
+  claim: WaybillClaimSchema.nullable(),
 });
 
 export const OrderSnListSchema = z.array(OrderSnSchema).min(1).max(MAX_BATCH);

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import type { EndpointDef } from './endpoints.ts';
+import { WAYBILL_REJECTIONS, type WaybillRejection } from '../domain/reasons.ts';
 import { BlockReasonSchema, CourierSchema, IsoTimeSchema, MAX_BATCH, OrderSnSchema, ShopIdSchema } from './common.ts';
 
 const text = (max: number) => z.string().max(max);
@@ -108,9 +109,18 @@ function base64ToBytes(b64: string): Uint8Array<ArrayBuffer> {
 
 export const MAX_WAYBILLS_PER_REQUEST = 100;
 
+/** A reason a person gives (takeover, reprint): trimmed, 1 to 200 characters. */
+const ReasonSchema = z.string().trim().min(1).max(200);
+
 export const WaybillsRequestSchema = z.strictObject({
   orderSns: z.array(OrderSnSchema).min(1).max(MAX_WAYBILLS_PER_REQUEST),
   courier: CourierSchema,
+  /**
+   * Take over orders whose number another station of the factory holds (D10): the hub cancels that
+   * number, issues a new one to the caller and records who took it from whom, and why. Abnormal
+   * orders are refused all the same.
+   */
+  takeover: z.strictObject({ reason: ReasonSchema }).optional(),
 });
 export type WaybillsRequest = z.infer<typeof WaybillsRequestSchema>;
 
@@ -123,6 +133,8 @@ export const WaybillResultSchema = z.discriminatedUnion('status', [
     addressVersion: z.number().int(),
     /** True when this is the number issued earlier (idempotent repeat), false when newly issued. */
     reused: z.boolean(),
+    /** Present (true) when this number replaced another station's by a takeover. */
+    takenOver: z.boolean().optional(),
     /** The encrypted envelope (base64). */
     printPayload: z.string(),
   }),
@@ -131,6 +143,8 @@ export const WaybillResultSchema = z.discriminatedUnion('status', [
     status: z.literal('refused'),
     reason: BlockReasonSchema,
     message: z.string(),
+    /** With `printing_elsewhere`: the station that holds the order's number. */
+    claimedBy: z.strictObject({ stationId: z.number().int(), name: z.string() }).optional(),
   }),
 ]);
 export type WaybillResult = z.infer<typeof WaybillResultSchema>;
@@ -170,9 +184,24 @@ export const WaybillCancelledMutationSchema = z.strictObject({
   reason: text(200),
 });
 
+/**
+ * A label printed again for a number (重打, D7): recorded on the hub for the merchant to see (M9).
+ * Only the station holding the number may reprint it; any station of the factory may reprint a
+ * returned one.
+ */
+export const LabelReprintedMutationSchema = z.strictObject({
+  id: z.number().int().positive(),
+  type: z.literal('label_reprinted'),
+  orderSn: OrderSnSchema,
+  waybillNo: WaybillNoSchema,
+  reason: ReasonSchema,
+  printedAt: IsoTimeSchema,
+});
+
 export const MutationSchema = z.discriminatedUnion('type', [
   WaybillReturnedMutationSchema,
   WaybillCancelledMutationSchema,
+  LabelReprintedMutationSchema,
 ]);
 export type Mutation = z.infer<typeof MutationSchema>;
 
@@ -190,7 +219,7 @@ export type MutationsRequest = z.infer<typeof MutationsRequestSchema>;
 /** Why a mutation was rejected: a block reason of the order, or a problem with the number itself. */
 export const MutationRejectReasonSchema = z.union([
   BlockReasonSchema,
-  z.enum(['waybill_not_current', 'waybill_already_returned', 'waybill_cancelled']),
+  z.enum(Object.keys(WAYBILL_REJECTIONS) as [WaybillRejection, ...WaybillRejection[]]),
 ]);
 export type MutationRejectReason = z.infer<typeof MutationRejectReasonSchema>;
 
@@ -412,7 +441,8 @@ export const FLOW_ENDPOINTS = {
     method: 'POST',
     path: '/v1/station/waybills',
     auth: 'station',
-    summary: '取号 — electronic waybill numbers for up to 100 orders, with encrypted print payloads',
+    summary:
+      '取号 — electronic waybill numbers for up to 100 orders, issued to the calling station, with encrypted print payloads; `takeover` moves another station’s claim',
     body: WaybillsRequestSchema,
     response: { 200: WaybillsResponseSchema },
   }),
@@ -420,7 +450,7 @@ export const FLOW_ENDPOINTS = {
     method: 'POST',
     path: '/v1/station/mutations',
     auth: 'station',
-    summary: '回传运单号 / 取消运单 — exactly-once push of the station outbox (409 MUTATION_GAP on a gap)',
+    summary: '回传运单号 / 取消运单 / 重打 — exactly-once push of the station outbox (409 MUTATION_GAP on a gap)',
     body: MutationsRequestSchema,
     response: { 200: MutationsResponseSchema, 409: MutationGapErrorSchema },
   }),

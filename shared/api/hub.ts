@@ -184,10 +184,33 @@ export const MerchantOrdersResponseSchema = z.strictObject({
   orders: z.array(MerchantOrderSchema),
   nextCursor: z.string().nullable(),
 });
+/** A label printed again for the same number (M9: the merchant sees every reprint and why). */
+export const ReprintViewSchema = z.strictObject({
+  waybillNo: z.string(),
+  stationName: z.string(),
+  reason: z.string(),
+  printedAt: z.string(),
+});
+/**
+ * The order's number moved from one station to another (M9): the old number was cancelled and a new
+ * one issued, so a parcel labelled with the old one must not ship.
+ */
+export const TakeoverViewSchema = z.strictObject({
+  oldWaybillNo: z.string(),
+  newWaybillNo: z.string(),
+  fromStationName: z.string(),
+  toStationName: z.string(),
+  reason: z.string(),
+  at: z.string(),
+});
 export const MerchantOrderDetailResponseSchema = z.strictObject({
   order: MerchantOrderSchema,
   /** The order's history: created, allocated, allocation_cancelled (reason merchant|after_sale|…), platform events. */
   events: z.array(OrderEventViewSchema),
+  /** Reprints of its labels, oldest first. */
+  reprints: z.array(ReprintViewSchema),
+  /** Takeovers between print stations, oldest first. */
+  takeovers: z.array(TakeoverViewSchema),
 });
 
 export const AllocateRequestSchema = z.strictObject({ factoryShopId: ShopIdSchema, orderSns: OrderSnListSchema });
@@ -315,6 +338,8 @@ export const CheckResultSchema = z.strictObject({
   version: z.number().int(),
   /** The order's current address version; a waybill issued at a lower one is stale (M7). */
   addressVersion: z.number().int(),
+  /** The live station holding the order's number, so every station can show who prints it (D10). */
+  claim: z.strictObject({ stationId: z.number().int(), stationName: z.string() }).nullable(),
 });
 export const CheckResponseSchema = z.strictObject({ results: z.array(CheckResultSchema) });
 
@@ -340,6 +365,8 @@ export type MerchantOrder = z.infer<typeof MerchantOrderSchema>;
 export type MerchantOrdersQuery = z.input<typeof MerchantOrdersQuerySchema>;
 export type MerchantOrdersResponse = z.infer<typeof MerchantOrdersResponseSchema>;
 export type MerchantOrderDetailResponse = z.infer<typeof MerchantOrderDetailResponseSchema>;
+export type ReprintView = z.infer<typeof ReprintViewSchema>;
+export type TakeoverView = z.infer<typeof TakeoverViewSchema>;
 export type AllocateRequest = z.infer<typeof AllocateRequestSchema>;
 export type AllocationResult = z.infer<typeof AllocationResultSchema>;
 export type AllocateResponse = z.infer<typeof AllocateResponseSchema>;

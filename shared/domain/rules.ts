@@ -19,6 +19,13 @@ export interface PrintabilityOptions {
    * reprint; a cancelled order, a cancelled allocation or a shipped parcel still do.
    */
   reprint?: boolean;
+  /**
+   * The station asking (D10). An issued number held by another station is `printing_elsewhere`
+   * for it, so one order gets one label whatever the number of stations.
+   */
+  stationId?: number;
+  /** An explicit takeover of the claim (with a reason, recorded by the hub): another station's claim does not block. */
+  takeover?: boolean;
 }
 
 /** Whether a factory may print this order's waybill now, and if not, why (M7, D4). */
@@ -35,7 +42,16 @@ export function printability(order: OrderState, opts: PrintabilityOptions = {}):
   if (order.afterSale === 'open') return blocked('after_sale');
   if (order.audit === 'hold') return blocked('audit_hold');
   if (isWaybillStale(order)) return blocked('address_changed');
+  // Last: an abnormal order is reported as abnormal whoever holds it, and a takeover never overrides that.
+  if (isClaimedElsewhere(order, opts)) return blocked('printing_elsewhere');
   return { printable: true };
+}
+
+/** The order's issued number is held by a station other than the one asking, and it is not taking over. */
+function isClaimedElsewhere(order: OrderState, opts: PrintabilityOptions): boolean {
+  const wb = order.waybill;
+  if (opts.stationId === undefined || opts.takeover || wb === null || wb.status !== 'issued') return false;
+  return wb.claim !== null && wb.claim.stationId !== opts.stationId;
 }
 
 /**

@@ -96,6 +96,16 @@ export type Courier = 'ZTO' | 'YTO' | 'YUNDA' | 'STO' | 'JTSD';
 
 export type WaybillStatus = 'issued' | 'returned' | 'cancelled';
 
+/**
+ * The print station a waybill number was issued to (D10): the one station of the factory that may
+ * print, return or cancel it. Another station gets it only by an explicit takeover.
+ */
+export interface WaybillClaim {
+  stationId: number;
+  stationName: string;
+  claimedAt: string;
+}
+
 export interface Waybill {
   waybillNo: string;
   courier: Courier;
@@ -104,6 +114,8 @@ export interface Waybill {
   status: WaybillStatus;
   issuedAt: string;
   returnedAt: string | null;
+  /** The live station holding the number; null when nobody does (never claimed, or its station was revoked). */
+  claim: WaybillClaim | null;
 }
 
 /** The parts of an order that decide what may be done with it. Both rule functions read only this. */

@@ -140,7 +140,10 @@ export const STATION_METHODS = {
   hubStatus: method({ summary: 'Whether the hub answers', args: None, result: HubStatusSchema }),
   pullFeed: method({
     summary: 'One feed page since the cursor; every snapshot sealed by main for the offline guard',
-    args: z.strictObject({ cursor: z.string().max(128).nullable(), limit: z.number().int().min(1).max(1000).optional() }),
+    args: z.strictObject({
+      cursor: z.string().max(128).nullable(),
+      limit: z.number().int().min(1).max(1000).optional(),
+    }),
     result: PulledPageSchema,
   }),
   pushMutations: method({
@@ -217,7 +220,12 @@ export const STATION_METHODS = {
       printerId: z.string().max(64).optional(),
       settings: PrinterPatchSchema.optional(),
     }),
-    result: z.strictObject({ pngBase64: z.string(), widthPx: z.number(), heightPx: z.number(), report: LabelReportSchema }),
+    result: z.strictObject({
+      pngBase64: z.string(),
+      widthPx: z.number(),
+      heightPx: z.number(),
+      report: LabelReportSchema,
+    }),
   }),
   pickingList: method({
     summary: '备货单 — SKU × quantity totals of a batch as a PDF: returned, saved to a file, or printed',
@@ -239,7 +247,10 @@ export const STATION_METHODS = {
 } as const;
 
 export const STATION_EVENTS = {
-  labelAnnounced: event({ summary: 'Phase one of a label: commit `sending`, then ackLabel', payload: LabelAnnouncedSchema }),
+  labelAnnounced: event({
+    summary: 'Phase one of a label: commit `sending`, then ackLabel',
+    payload: LabelAnnouncedSchema,
+  }),
   label: event({ summary: 'A label was sent, blocked, failed or deferred', payload: LabelEventSchema }),
   hubStatus: event({ summary: 'The hub went online or offline', payload: HubStatusSchema }),
   printerStatus: event({ summary: 'A printer reported its state', payload: PrinterStatusSchema }),

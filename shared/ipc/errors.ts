@@ -20,7 +20,10 @@ export const STATION_ERRORS = {
   printer_error: { zh: '打印机出错', en: 'Printer error' },
   printer_busy: { zh: '该打印机正在打印另一批', en: 'This printer is busy with another chunk' },
   label_invalid: { zh: '面单无法打印', en: 'The label cannot be printed' },
-  payload_invalid: { zh: '面单数据无法解密或与订单不符', en: 'The print payload cannot be opened or does not match the order' },
+  payload_invalid: {
+    zh: '面单数据无法解密或与订单不符',
+    en: 'The print payload cannot be opened or does not match the order',
+  },
   pin_required: { zh: '重打已锁定：请输入重打密码', en: 'Reprint is locked: enter the reprint PIN' },
   pin_wrong: { zh: '重打密码不正确', en: 'Wrong reprint PIN' },
   settings_invalid: { zh: '设置不正确', en: 'Invalid settings' },

@@ -38,7 +38,10 @@ export type Freshness = z.infer<typeof FreshnessSchema>;
 export const PreparedWaybillSchema = z.strictObject({
   waybillNo: z.string().min(1).max(32),
   /** The hub's sealed print payload, opened only in main. */
-  envelope: z.string().min(1).max(64 * 1024),
+  envelope: z
+    .string()
+    .min(1)
+    .max(64 * 1024),
 });
 
 /**

@@ -50,7 +50,14 @@ export const PrinterPatchSchema = PrinterConfigSchema.omit({ id: true }).partial
 export const OfflinePolicySchema = z.discriminatedUnion('mode', [
   z.strictObject({ mode: z.literal('block') }),
   /** Print offline only orders synced within this many minutes and normal then; such prints are unverified. */
-  z.strictObject({ mode: z.literal('grace'), minutes: z.number().int().min(1).max(24 * 60) }),
+  z.strictObject({
+    mode: z.literal('grace'),
+    minutes: z
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 60),
+  }),
 ]);
 export type OfflinePolicy = z.infer<typeof OfflinePolicySchema>;
 export const DEFAULT_OFFLINE_POLICY: OfflinePolicy = { mode: 'grace', minutes: 30 };
@@ -82,6 +89,8 @@ export const SettingsPatchSchema = z.strictObject({
   defaultPrinterId: z.string().nullable().optional(),
   printerByTemplate: z.partialRecord(TemplateIdSchema, z.string()).optional(),
   /** Set (a PIN) or clear (null) the reprint lock; changing or clearing an existing PIN needs `currentPin`. */
-  reprintPin: z.strictObject({ pin: ReprintPinSchema.nullable(), currentPin: z.string().max(16).optional() }).optional(),
+  reprintPin: z
+    .strictObject({ pin: ReprintPinSchema.nullable(), currentPin: z.string().max(16).optional() })
+    .optional(),
 });
 export type SettingsPatch = z.infer<typeof SettingsPatchSchema>;

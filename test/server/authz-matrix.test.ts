@@ -37,6 +37,7 @@ import {
   type TestStation,
 } from './support/hub.ts';
 import { authOf } from './support/endpoint-auth.ts';
+import { flowDb } from '../../server/flow/schema.ts';
 
 type ActorName =
   | 'admin'
@@ -209,6 +210,11 @@ describeEachDb('authorization matrix', ({ hub }) => {
     const revokedStationX = await pairStation(h, factoryX, 'X旧站');
     await ok(h, 'DELETE', `/v1/factory/stations/${revokedStationX.stationId}`, { token: factoryX.token });
     const stationY = await pairStation(h, factoryY, 'Y一号站');
+    // Y's station holds the number of A's order a3: X's stations must not learn even that.
+    await ok(h, 'POST', '/v1/station/waybills', {
+      token: stationY.token,
+      body: { orderSns: [a[2]!], courier: 'ZTO' },
+    });
 
     w = {
       merchantA,
@@ -367,19 +373,49 @@ describeEachDb('authorization matrix', ({ hub }) => {
         reason: 'not_allocated',
         version: 0,
         addressVersion: 0,
+        claim: null,
       });
     }
     expect(results[notMine.length]).toMatchObject({ orderSn: w.a[0], printable: true });
-    // Waybills for Y's order: refused the same way as for an order that does not exist.
-    const foreign = await as('stationX', 'POST', '/v1/station/waybills', {
-      body: { orderSns: [w.a[2]!], courier: 'ZTO' },
+    // Waybills for Y's order, whose number Y's station holds: refused the same way as for an order
+    // that does not exist (not printing_elsewhere, which would name Y's station), even with a takeover.
+    for (const takeover of [undefined, { reason: '接管' }]) {
+      const foreign = await as('stationX', 'POST', '/v1/station/waybills', {
+        body: { orderSns: [w.a[2]!], courier: 'ZTO', takeover },
+      });
+      const none = await as('stationX', 'POST', '/v1/station/waybills', {
+        body: { orderSns: ['NOPE-404'], courier: 'ZTO', takeover },
+      });
+      expect(foreign.status).toBe(none.status);
+      expect(normalise(foreign.body, w.a[2]!)).toBe(normalise(none.body, 'NOPE-404'));
+      expect(foreign.status).toBeLessThan(500);
+    }
+    // Nor can X's station return, cancel or reprint Y's number: the same answer as for no such order.
+    const yNumber = await flowDb(hub().db)
+      .selectFrom('waybills')
+      .select('waybill_no')
+      .where('order_sn', '=', w.a[2]!)
+      .executeTakeFirstOrThrow();
+    const at = '2026-11-27T08:00:00.000Z';
+    const clientId = `authz-${w.stationX.stationId}-x`;
+    const muts = (sn: string) => [
+      { id: 1, type: 'waybill_returned', orderSn: sn, waybillNo: yNumber.waybill_no, printedAt: at },
+      { id: 2, type: 'waybill_cancelled', orderSn: sn, waybillNo: yNumber.waybill_no, reason: 'x' },
+      { id: 3, type: 'label_reprinted', orderSn: sn, waybillNo: yNumber.waybill_no, reason: 'x', printedAt: at },
+    ];
+    const pushed = await as('stationX', 'POST', '/v1/station/mutations', {
+      body: { clientId, mutations: muts(w.a[2]!) },
     });
-    const none = await as('stationX', 'POST', '/v1/station/waybills', {
-      body: { orderSns: ['NOPE-404'], courier: 'ZTO' },
+    const pushedNone = await as('stationX', 'POST', '/v1/station/mutations', {
+      body: { clientId: `${clientId}-none`, mutations: muts('NOPE-404') },
     });
-    expect(foreign.status).toBe(none.status);
-    expect(normalise(foreign.body, w.a[2]!)).toBe(normalise(none.body, 'NOPE-404'));
-    expect(foreign.status).toBeLessThan(500);
+    expect(pushed.status).toBe(200);
+    expect(normalise(pushed.body, w.a[2]!)).toBe(normalise(pushedNone.body, 'NOPE-404'));
+    expect((pushed.body as { results: Array<{ reason: string }> }).results.map((r) => r.reason)).toEqual([
+      'not_allocated',
+      'not_allocated',
+      'not_allocated',
+    ]);
   });
 
   it('factory Y cannot decide X’s binding requests nor revoke X’s stations: same answer as for ids that do not exist', async () => {
@@ -417,6 +453,24 @@ describeEachDb('authorization matrix', ({ hub }) => {
       ['GET', '/v1/station/me', undefined],
       ['POST', '/v1/station/check', { orderSns: [w.a[0]!] }],
       ['POST', '/v1/station/waybills', { orderSns: [w.a[0]!], courier: 'ZTO' }],
+      ['POST', '/v1/station/waybills', { orderSns: [w.a[0]!], courier: 'ZTO', takeover: { reason: '接管' } }],
+      [
+        'POST',
+        '/v1/station/mutations',
+        {
+          clientId: 'revoked-station-client',
+          mutations: [
+            {
+              id: 1,
+              type: 'label_reprinted',
+              orderSn: w.a[0]!,
+              waybillNo: 'ZT123456',
+              reason: 'x',
+              printedAt: '2026-11-27T08:00:00.000Z',
+            },
+          ],
+        },
+      ],
     ] as const) {
       const res = await call(h, method, path, { token: st.token, body });
       expect(res.status, `${method} ${path}`).toBe(401);

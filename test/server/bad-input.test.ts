@@ -91,23 +91,39 @@ function typeOf(s: JsonSchema): string | undefined {
   return Array.isArray(s.type) ? s.type.find((t) => t !== 'null') : s.type;
 }
 
-function variant(s: JsonSchema): JsonSchema {
-  return s.oneOf?.[0] ?? s.anyOf?.[0] ?? s;
+/** Which sample to build: the branch taken at every oneOf/anyOf, and whether optional fields are filled in. */
+interface Shape {
+  branch: number;
+  optional: boolean;
+}
+const PLAIN: Shape = { branch: 0, optional: false };
+
+function variant(s: JsonSchema, branch = 0): JsonSchema {
+  const branches = s.oneOf ?? s.anyOf;
+  return branches ? branches[Math.min(branch, branches.length - 1)]! : s;
+}
+
+/** The most branches of any oneOf/anyOf in the schema: one sample per branch reaches every variant. */
+function branchCount(s: JsonSchema): number {
+  const branches = s.oneOf ?? s.anyOf ?? [];
+  const inner = [...branches, ...Object.values(s.properties ?? {}), ...(s.items ? [s.items] : [])];
+  return Math.max(branches.length, 1, ...inner.map(branchCount));
 }
 
 /** A value the schema should accept (best effort: the test measures how often it is). */
-function sample(schema: JsonSchema): unknown {
-  const s = variant(schema);
+function sample(schema: JsonSchema, shape: Shape = PLAIN): unknown {
+  const s = variant(schema, shape.branch);
   if (s.const !== undefined) return s.const;
   if (s.enum) return s.enum[0];
   switch (typeOf(s)) {
     case 'object': {
       const out: Record<string, unknown> = {};
-      for (const k of s.required ?? []) out[k] = sample(s.properties?.[k] ?? {});
+      const keys = shape.optional ? Object.keys(s.properties ?? {}) : (s.required ?? []);
+      for (const k of keys) out[k] = sample(s.properties?.[k] ?? {}, shape);
       return out;
     }
     case 'array':
-      return Array.from({ length: Math.max(1, s.minItems ?? 0) }, () => sample(s.items ?? {}));
+      return Array.from({ length: Math.max(1, s.minItems ?? 0) }, () => sample(s.items ?? {}, shape));
     case 'string': {
       if (s.format === 'date-time') return '2026-11-27T08:00:00.000Z';
       const re = s.pattern ? new RegExp(s.pattern) : null;
@@ -165,8 +181,8 @@ const wrongTypeFor = (t: string | undefined): unknown =>
           : [1, 2];
 
 /** Every mutation of `sample` the schema should refuse (walks objects and the first array item). */
-function mutations(schema: JsonSchema, root: unknown, path: PathSeg[] = [], depth = 0): Mutation[] {
-  const s = variant(schema);
+function mutations(schema: JsonSchema, root: unknown, branch: number, path: PathSeg[] = [], depth = 0): Mutation[] {
+  const s = variant(schema, branch);
   const here = path.length ? path.join('.') : '(body)';
   const value = path.reduce<unknown>((v, seg) => (v as Record<PathSeg, unknown>)[seg], root);
   const out: Mutation[] = [];
@@ -200,7 +216,7 @@ function mutations(schema: JsonSchema, root: unknown, path: PathSeg[] = [], dept
     }
     for (const [k, sub] of Object.entries(s.properties ?? {})) {
       if (value && typeof value === 'object' && k in (value as object))
-        out.push(...mutations(sub, root, [...path, k], depth + 1));
+        out.push(...mutations(sub, root, branch, [...path, k], depth + 1));
     }
   }
   if (t === 'array' && Array.isArray(value)) {
@@ -227,7 +243,9 @@ function mutations(schema: JsonSchema, root: unknown, path: PathSeg[] = [], dept
       });
     }
     if ((s.minItems ?? 0) >= 1) out.push({ what: `${here}: empty`, body: setAt(root, path, []), invalid: true });
-    if (s.items && depth < 4 && value.length > 0) out.push(...mutations(s.items, root, [...path, 0], depth + 1));
+    if (s.items && depth < 4 && value.length > 0) {
+      out.push(...mutations(s.items, root, branch, [...path, 0], depth + 1));
+    }
   }
   if (t === 'string') {
     const huge = 'x'.repeat(200_000);
@@ -377,19 +395,30 @@ describeEachDb('bad input never gets a 5xx', ({ hub }) => {
     const withBody = ops.filter((o) => o.body !== null);
     const sampleResults: string[] = [];
     for (const op of withBody) {
-      const base = sample(op.body!);
-      // The sample itself (its sns name no order: the "unknown sns" case). It must not be a 5xx.
-      const res = await probe(op, 'generated sample (unknown sns/ids)', false, { body: base });
-      const accepted = !((res.body as { error?: { code?: string } } | null)?.error?.code === 'VALIDATION_ERROR');
-      if (accepted) validSamples++;
-      sampleResults.push(`${op.method} ${op.path}: ${res.status}`);
-      for (const m of mutations(op.body!, base)) {
-        // A mutation is only known to be invalid for sure when the sample was valid; else it just must not 5xx.
-        await probe(op, m.what, m.invalid && accepted, { body: m.body });
+      // The required fields only; then every field, once per variant of each union (e.g. each mutation type).
+      const shapes: Shape[] = [
+        PLAIN,
+        ...Array.from({ length: branchCount(op.body!) }, (_, branch) => ({ branch, optional: true })),
+      ];
+      for (const shape of shapes) {
+        const base = sample(op.body!, shape);
+        // The sample itself (its sns name no order: the "unknown sns" case). It must not be a 5xx.
+        const res = await probe(op, `generated sample ${JSON.stringify(shape)} (unknown sns/ids)`, false, {
+          body: base,
+        });
+        const accepted = !((res.body as { error?: { code?: string } } | null)?.error?.code === 'VALIDATION_ERROR');
+        if (accepted) validSamples++;
+        sampleResults.push(`${op.method} ${op.path} ${JSON.stringify(shape)}: ${res.status}`);
+        for (const m of mutations(op.body!, base, shape.branch)) {
+          // A mutation is only known to be invalid for sure when the sample was valid; else it just must not 5xx.
+          await probe(op, `${m.what} ${JSON.stringify(shape)}`, m.invalid && accepted, { body: m.body });
+        }
       }
     }
     // The generator is good enough that most samples pass validation, so most mutations really test one rule.
-    expect(validSamples, sampleResults.join('\n')).toBeGreaterThanOrEqual(Math.ceil(withBody.length * 0.7));
+    expect(validSamples, sampleResults.join('\n')).toBeGreaterThanOrEqual(Math.ceil(sampleResults.length * 0.7));
+    // Every variant was reached: the station's three mutation types, and a takeover request.
+    expect(sampleResults.filter((r) => r.startsWith('POST /v1/station/mutations')).length).toBe(4);
     expect(failures).toEqual([]);
   });
 

@@ -34,6 +34,7 @@ describeEachDb('D4 guard check', ({ hub }) => {
         reason: 'order_cancelled',
         version: versions.get(cancelled!),
         addressVersion: 1,
+        claim: null,
       },
       {
         orderSn: held,
@@ -42,9 +43,10 @@ describeEachDb('D4 guard check', ({ hub }) => {
         reason: 'audit_hold',
         version: expect.any(Number),
         addressVersion: 1,
+        claim: null,
       },
-      { orderSn: ok1, printable: true, reason: null, version: versions.get(ok1!), addressVersion: 1 },
-      { orderSn: ok1, printable: true, reason: null, version: versions.get(ok1!), addressVersion: 1 },
+      { orderSn: ok1, printable: true, reason: null, version: versions.get(ok1!), addressVersion: 1, claim: null },
+      { orderSn: ok1, printable: true, reason: null, version: versions.get(ok1!), addressVersion: 1, claim: null },
     ]);
     // The held order changed after the pull: its version moved on, so the station knows its copy is stale.
     expect(r.results[1]!.version).toBeGreaterThan(versions.get(held!)!);
@@ -71,6 +73,7 @@ describeEachDb('D4 guard check', ({ hub }) => {
         reason: 'not_allocated',
         version: 0,
         addressVersion: 0,
+        claim: null,
       });
     }
     // The other factory's own station sees them.

@@ -8,6 +8,7 @@
  */
 import { expect, it } from 'vitest';
 import type { CheckResponse, FactoryOrderSnapshot, FactoryOrdersResponse, FeedResponse } from '../../shared/api/hub.ts';
+import { printability } from '../../shared/domain/rules.ts';
 import { mulberry32, randomRecipient, type Rng } from '../../server/seed.ts';
 import {
   bindAndAccept,
@@ -226,18 +227,33 @@ describeEachDb('feed property: concurrent writers, one reader', ({ hub, dialect 
     });
     for (const c of checked.results) {
       const snap = reader.view.get(c.orderSn)!;
+      // The snapshot's printable is the factory's; the check is the asking station's, which does not hold
+      // the numbers the writer station took (printing_elsewhere): the cached snapshot tells it the same.
+      const forReader = printability(snap, { factoryShopId: x.shopId, stationId: stationX.stationId });
       expect({
         printable: c.printable,
         reason: c.reason,
         version: c.version,
         addressVersion: c.addressVersion,
+        claim: c.claim,
       }).toEqual({
-        printable: snap.printable,
-        reason: snap.reason,
+        printable: forReader.printable,
+        reason: forReader.printable ? null : forReader.reason,
         version: snap.version,
         addressVersion: snap.addressVersion,
+        claim: snap.waybill?.claim ? { stationId: snap.waybill.claim.stationId, stationName: '取号站' } : null,
       });
     }
+    // The station that took the numbers may print exactly what the snapshots say is printable.
+    const byWriter = await ok<CheckResponse>(h, 'POST', '/v1/station/check', {
+      token: writerStation.token,
+      body: { orderSns: sns },
+    });
+    for (const c of byWriter.results) {
+      const snap = reader.view.get(c.orderSn)!;
+      expect([c.printable, c.reason], c.orderSn).toEqual([snap.printable, snap.reason]);
+    }
+    expect(checked.results.some((c) => c.reason === 'printing_elsewhere')).toBe(true);
 
     // Z's orders never reached X's feed unless X had them first; Z's own full pull equals its view.
     const zView = await factoryView(h, z);

@@ -21,6 +21,14 @@ export async function issue(h: TestHub, station: TestStation, orderSns: string[]
   return ok<WaybillsResponse>(h, 'POST', '/v1/station/waybills', { token: station.token, body: { orderSns, courier } });
 }
 
+/** Take the orders over from whichever station of the factory holds them, with a reason. */
+export async function takeOver(h: TestHub, station: TestStation, orderSns: string[], reason: string) {
+  return ok<WaybillsResponse>(h, 'POST', '/v1/station/waybills', {
+    token: station.token,
+    body: { orderSns, courier: 'ZTO', takeover: { reason } },
+  });
+}
+
 /** The issued number of each sn (throws if one was refused). */
 export async function issueNumbers(h: TestHub, station: TestStation, orderSns: string[], courier: Courier = 'ZTO') {
   const res = await issue(h, station, orderSns, courier);
@@ -46,6 +54,25 @@ export function returned(
   printedAt = new Date().toISOString(),
 ): Extract<Mutation, { type: 'waybill_returned' }> {
   return { id, type: 'waybill_returned', orderSn, waybillNo, printedAt };
+}
+
+export function reprinted(
+  id: number,
+  orderSn: string,
+  waybillNo: string,
+  reason: string,
+  printedAt = new Date().toISOString(),
+): Extract<Mutation, { type: 'label_reprinted' }> {
+  return { id, type: 'label_reprinted', orderSn, waybillNo, reason, printedAt };
+}
+
+export function cancelled(
+  id: number,
+  orderSn: string,
+  waybillNo: string,
+  reason = '面单作废',
+): Extract<Mutation, { type: 'waybill_cancelled' }> {
+  return { id, type: 'waybill_cancelled', orderSn, waybillNo, reason };
 }
 
 export function newClientId(): string {

@@ -5,6 +5,7 @@ import {
   isWaybillStale,
   printability,
   type Allocation,
+  type PrintabilityOptions,
   type OrderState,
   type Waybill,
 } from '../../shared/domain/index.ts';
@@ -24,7 +25,13 @@ const waybill = (over: Partial<Waybill> = {}): Waybill => ({
   status: 'issued',
   issuedAt: T,
   returnedAt: null,
+  claim: null,
   ...over,
+});
+const claimedBy = (stationId: number, stationName = `打印站${stationId}`): Waybill['claim'] => ({
+  stationId,
+  stationName,
+  claimedAt: T,
 });
 const order = (over: Partial<OrderState> = {}): OrderState => ({
   status: 'awaiting_shipment',
@@ -37,9 +44,7 @@ const order = (over: Partial<OrderState> = {}): OrderState => ({
 });
 
 describe('printability', () => {
-  const cases: Array<
-    [string, OrderState, ReturnType<typeof printability>, { factoryShopId?: number; reprint?: boolean }?]
-  > = [
+  const cases: Array<[string, OrderState, ReturnType<typeof printability>, PrintabilityOptions?]> = [
     ['allocated, no waybill yet', order(), { printable: true }],
     ['allocated, waybill issued at the current address', order({ waybill: waybill() }), { printable: true }],
     ['after-sale closed again', order({ afterSale: 'closed' }), { printable: true }],
@@ -133,10 +138,105 @@ describe('printability', () => {
   it.each(cases)('%s', (_name, state, expected, opts) => {
     expect(printability(state, opts)).toEqual(expected);
   });
-
   it('a cancelled waybill is never stale', () => {
     expect(isWaybillStale(order({ addressVersion: 5, waybill: waybill({ status: 'cancelled' }) }))).toBe(false);
     expect(isWaybillStale(order({ addressVersion: 5, waybill: waybill() }))).toBe(true);
+  });
+});
+
+describe('printability: station claims (one label per order, D10)', () => {
+  const heldBy2 = waybill({ claim: claimedBy(2, '二号站') });
+  const cases: Array<[string, OrderState, ReturnType<typeof printability>, PrintabilityOptions?]> = [
+    ['the holding station asks', order({ waybill: heldBy2 }), { printable: true }, { stationId: 2 }],
+    [
+      'another station asks',
+      order({ waybill: heldBy2 }),
+      { printable: false, reason: 'printing_elsewhere' },
+      { stationId: 3 },
+    ],
+    [
+      'another station of the same factory asks',
+      order({ waybill: heldBy2 }),
+      { printable: false, reason: 'printing_elsewhere' },
+      { factoryShopId: 7, stationId: 3 },
+    ],
+    ['another station takes over', order({ waybill: heldBy2 }), { printable: true }, { stationId: 3, takeover: true }],
+    ['no station named (the merchant’s or the factory’s view)', order({ waybill: heldBy2 }), { printable: true }],
+    [
+      'an unclaimed number: the first station to ask takes it',
+      order({ waybill: waybill() }),
+      { printable: true },
+      {
+        stationId: 3,
+      },
+    ],
+    ['no number yet', order(), { printable: true }, { stationId: 3 }],
+    [
+      'a returned number is not printing elsewhere: it is returned',
+      order({ waybill: waybill({ status: 'returned', returnedAt: T, claim: claimedBy(2) }) }),
+      { printable: false, reason: 'waybill_returned' },
+      { stationId: 3 },
+    ],
+    [
+      'any station may reprint a returned number',
+      order({ waybill: waybill({ status: 'returned', returnedAt: T, claim: claimedBy(2) }) }),
+      { printable: true },
+      { stationId: 3, reprint: true },
+    ],
+    [
+      'after-sale outranks a claim elsewhere',
+      order({ afterSale: 'open', waybill: heldBy2 }),
+      { printable: false, reason: 'after_sale' },
+      { stationId: 3 },
+    ],
+    [
+      'audit outranks a claim elsewhere',
+      order({ audit: 'hold', waybill: heldBy2 }),
+      { printable: false, reason: 'audit_hold' },
+      { stationId: 3 },
+    ],
+    [
+      'a stale number outranks a claim elsewhere',
+      order({ addressVersion: 2, waybill: heldBy2 }),
+      { printable: false, reason: 'address_changed' },
+      { stationId: 3 },
+    ],
+    [
+      'a cancelled allocation outranks a claim elsewhere',
+      order({
+        allocation: { ...allocated(), status: 'cancelled', cancelledAt: T, cancelReason: 'merchant' },
+        waybill: heldBy2,
+      }),
+      { printable: false, reason: 'allocation_cancelled' },
+      { stationId: 3 },
+    ],
+    [
+      'a cancelled order outranks a claim elsewhere',
+      order({ status: 'cancelled', waybill: heldBy2 }),
+      { printable: false, reason: 'order_cancelled' },
+      { stationId: 3 },
+    ],
+    [
+      'another factory’s station is not_allocated, not told who prints',
+      order({ waybill: heldBy2 }),
+      { printable: false, reason: 'not_allocated' },
+      { factoryShopId: 8, stationId: 3 },
+    ],
+    [
+      'a takeover never overrides after-sale',
+      order({ afterSale: 'open', waybill: heldBy2 }),
+      { printable: false, reason: 'after_sale' },
+      { stationId: 3, takeover: true },
+    ],
+    [
+      'a takeover never overrides a stale number',
+      order({ addressVersion: 2, waybill: heldBy2 }),
+      { printable: false, reason: 'address_changed' },
+      { stationId: 3, takeover: true },
+    ],
+  ];
+  it.each(cases)('%s', (_name, state, expected, opts) => {
+    expect(printability(state, opts)).toEqual(expected);
   });
 });
 

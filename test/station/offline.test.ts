@@ -28,7 +28,13 @@ describe('printing while the hub is unreachable', () => {
     proxy = await startTcpProxy(hub.port);
     scenario = await factoryWithOrders(hub.asTestHub(), { orders: 300 });
     printer = await startRawListener();
-    stack = await startStack({ hub, hubUrl: proxy.url, code: await scenario.pairingCode(), name: '打印站 离线', dir: tmp.dir });
+    stack = await startStack({
+      hub,
+      hubUrl: proxy.url,
+      code: await scenario.pairingCode(),
+      name: '打印站 离线',
+      dir: tmp.dir,
+    });
     await H.waitForOrders(stack.page, 300);
     printerId = await H.addPrinter(stack.page, { name: '标签机', url: `${printer.url}?lang=tspl`, format: 'tspl' });
   });
@@ -40,14 +46,19 @@ describe('printing while the hub is unreachable', () => {
     tmp.cleanup();
   });
 
-  const sentCount = async (batchId: number) => (await H.items(stack.page, batchId)).filter((i) => i.state === 'sent').length;
+  const sentCount = async (batchId: number) =>
+    (await H.items(stack.page, batchId)).filter((i) => i.state === 'sent').length;
 
   it('under grace: prepared orders print on, unverified; back online, returns drain and an abnormal one raises an alert', async () => {
     const page = stack.page;
     const sns = (await H.printableSns(page)).slice(0, 150);
     const batchId = await H.createBatch(page, { orderSns: sns, printerId, courier: 'ZTO' });
     await H.startBatch(page, batchId);
-    await H.until(() => sentCount(batchId), (n) => n >= 30, '30 labels sent');
+    await H.until(
+      () => sentCount(batchId),
+      (n) => n >= 30,
+      '30 labels sent',
+    );
 
     proxy.cut();
     // The platform moves on while this station cannot hear it: the last order of the batch goes into after-sale.
@@ -79,7 +90,11 @@ describe('printing while the hub is unreachable', () => {
     const sns = (await H.printableSns(page)).slice(0, 60);
     const batchId = await H.createBatch(page, { orderSns: sns, printerId, courier: 'ZTO' });
     await H.startBatch(page, batchId);
-    await H.until(() => sentCount(batchId), (n) => n >= 10, '10 labels sent');
+    await H.until(
+      () => sentCount(batchId),
+      (n) => n >= 10,
+      '10 labels sent',
+    );
 
     proxy.cut();
     const paused = await H.waitForBatchState(page, batchId, ['paused', 'done']);

@@ -108,7 +108,7 @@ describe('station print flow (hub process, station process, Chromium, TCP printe
       db.close();
     }
     // The print log says so too.
-    const log = await page.evaluate(() => (window as any).daifaHarness.runtime.db.printLog.toArray()); // eslint-disable-line @typescript-eslint/no-explicit-any
+    const log = await H.printLog(page);
     expect(log.filter((l: { returnState: string }) => l.returnState === 'returned')).toHaveLength(sent.length);
   });
 });

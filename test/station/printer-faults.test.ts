@@ -8,27 +8,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRawListener, type RawListener } from '../support/raw-listener.ts';
 import { startHubProcess, startStack, tempDir, type HubProcess, type StationStack } from '../support/station.ts';
 import { factoryWithOrders, type FactoryScenario } from '../support/station-scenario.ts';
-import { decodeTspl } from '../support/tspl-decode.ts';
+import { completeLabels } from '../support/tspl-decode.ts';
 import * as H from '../support/harness-driver.ts';
 
 /** TSPL `<ESC>!?` answers one status byte: 0x00 ready, bit 2 (0x04) paper empty. */
 const TSPL_STATUS_QUERY = Uint8Array.from([0x1b, 0x21, 0x3f]);
 const READY = { query: TSPL_STATUS_QUERY, reply: Uint8Array.from([0x00]) };
 const PAPER_OUT = { query: TSPL_STATUS_QUERY, reply: Uint8Array.from([0x04]) };
-
-/** Complete labels per connection (a connection cut mid-label leaves a torn tail, which no printer prints). */
-function printedLabels(printer: RawListener): string[] {
-  const out: string[] = [];
-  for (const c of printer.connections) {
-    const bytes = c.bytes();
-    const end = bytes.lastIndexOf('\r\nPRINT ');
-    if (end < 0) continue;
-    const stop = bytes.indexOf('\r\n', end + 2);
-    const whole = bytes.subarray(0, stop < 0 ? bytes.length : stop + 2);
-    out.push(...decodeTspl(whole).labels.map((l) => l.barcodes[0]!.content));
-  }
-  return out;
-}
 
 describe('printer faults mid-batch', () => {
   let hub: HubProcess;
@@ -60,7 +46,11 @@ describe('printer faults mid-batch', () => {
     const sns = (await H.printableSns(page)).slice(0, 80);
     const batchId = await H.createBatch(page, { orderSns: sns, printerId, courier: 'ZTO' });
     await H.startBatch(page, batchId);
-    await H.until(() => sent(batchId).then((s) => s.length), (n) => n >= 25, '25 labels');
+    await H.until(
+      () => sent(batchId).then((s) => s.length),
+      (n) => n >= 25,
+      '25 labels',
+    );
     printer.setRespond(PAPER_OUT);
 
     const paused = await H.waitForBatchState(page, batchId, ['paused', 'done']);
@@ -80,7 +70,7 @@ describe('printer faults mid-batch', () => {
     expect(done.state).toBe('done');
     const all = await sent(batchId);
     expect(all).toHaveLength(80);
-    const labels = printedLabels(printer);
+    const labels = completeLabels(printer.connections);
     expect(labels).toHaveLength(80);
     expect(new Set(labels)).toEqual(new Set(all.map((i) => i.waybillNo)));
     // In order: the label refused for paper was the next one printed after the refill.
@@ -92,7 +82,11 @@ describe('printer faults mid-batch', () => {
     const sns = (await H.printableSns(page)).slice(0, 80);
     const batchId = await H.createBatch(page, { orderSns: sns, printerId, courier: 'ZTO' });
     await H.startBatch(page, batchId);
-    await H.until(() => sent(batchId).then((s) => s.length), (n) => n >= 20, '20 labels');
+    await H.until(
+      () => sent(batchId).then((s) => s.length),
+      (n) => n >= 20,
+      '20 labels',
+    );
     const port = printer.port;
     await printer.close();
 
@@ -108,7 +102,7 @@ describe('printer faults mid-batch', () => {
     expect((await H.waitForBatchState(page, batchId, ['done'])).state).toBe('done');
     const all = await sent(batchId);
     expect(all).toHaveLength(80);
-    const labels = printedLabels(printer);
+    const labels = completeLabels(printer.connections);
     // The new listener saw the refused label and everything after it, once each.
     expect(new Set(labels).size).toBe(labels.length);
     expect(labels[0]).toBe(failed[0]!.waybillNo);

@@ -15,18 +15,31 @@ export async function orderCount(page: Page): Promise<number> {
 }
 
 /** Polls `probe` (run in Node, usually one page.evaluate) until `ok` holds. */
-export async function until<T>(probe: () => Promise<T>, ok: (v: T) => boolean, what: string, timeoutMs = 60_000): Promise<T> {
+export async function until<T>(
+  probe: () => Promise<T>,
+  ok: (v: T) => boolean,
+  what: string,
+  timeoutMs = 60_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await probe();
     if (ok(v)) return v;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what} (last: ${JSON.stringify(v)?.slice(0, 300)})`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `timed out after ${timeoutMs} ms waiting for ${what} (last: ${JSON.stringify(v)?.slice(0, 300)})`,
+      );
     await new Promise((r) => setTimeout(r, 100));
   }
 }
 
 export async function waitForOrders(page: Page, n: number, timeoutMs = 60_000): Promise<void> {
-  await until(() => orderCount(page), (c) => c >= n, `${n} orders in IndexedDB`, timeoutMs);
+  await until(
+    () => orderCount(page),
+    (c) => c >= n,
+    `${n} orders in IndexedDB`,
+    timeoutMs,
+  );
 }
 
 export async function pullNow(page: Page): Promise<void> {
@@ -71,7 +84,11 @@ export async function batch(page: Page, batchId: number): Promise<BatchRow> {
 
 export async function items(page: Page, batchId: number): Promise<JobItemRow[]> {
   return page.evaluate(
-    (id) => (window as any).daifaHarness.runtime.db.jobItems.where('[batchId+seq]').between([id, 0], [id, Infinity]).toArray(),
+    (id) =>
+      (window as any).daifaHarness.runtime.db.jobItems
+        .where('[batchId+seq]')
+        .between([id, 0], [id, Infinity])
+        .toArray(),
     batchId,
   );
 }
@@ -80,8 +97,18 @@ export async function allItems(page: Page): Promise<JobItemRow[]> {
   return page.evaluate(() => (window as any).daifaHarness.runtime.db.jobItems.toArray());
 }
 
-export async function waitForBatchState(page: Page, batchId: number, states: string[], timeoutMs = 120_000): Promise<BatchRow> {
-  return until(() => batch(page, batchId), (b) => states.includes(b?.state), `batch ${batchId} in ${states.join('|')}`, timeoutMs);
+export async function waitForBatchState(
+  page: Page,
+  batchId: number,
+  states: string[],
+  timeoutMs = 120_000,
+): Promise<BatchRow> {
+  return until(
+    () => batch(page, batchId),
+    (b) => states.includes(b?.state),
+    `batch ${batchId} in ${states.join('|')}`,
+    timeoutMs,
+  );
 }
 
 export async function outboxCount(page: Page): Promise<number> {
@@ -90,13 +117,26 @@ export async function outboxCount(page: Page): Promise<number> {
 
 export async function waitOutboxDrained(page: Page, timeoutMs = 60_000): Promise<void> {
   await page.evaluate(() => (window as any).daifaHarness.runtime.sync.push().catch(() => undefined));
-  await until(() => outboxCount(page), (n) => n === 0, 'an empty outbox', timeoutMs);
+  await until(
+    () => outboxCount(page),
+    (n) => n === 0,
+    'an empty outbox',
+    timeoutMs,
+  );
 }
 
-export async function alerts(page: Page): Promise<Array<{ orderSn: string; waybillNo: string | null; reason: string; acked: number }>> {
+export async function alerts(
+  page: Page,
+): Promise<Array<{ orderSn: string; waybillNo: string | null; reason: string; acked: number }>> {
   return page.evaluate(() => (window as any).daifaHarness.runtime.db.alerts.toArray());
 }
 
 export async function runner(page: Page, method: string, ...args: unknown[]): Promise<unknown> {
   return page.evaluate(([m, a]) => (window as any).daifaHarness.runtime.runner[m](...a), [method, args] as const);
+}
+
+export async function printLog(
+  page: Page,
+): Promise<Array<{ waybillNo: string; orderSn: string; returnState: string; kind: string }>> {
+  return page.evaluate(() => (window as any).daifaHarness.runtime.db.printLog.toArray());
 }

@@ -3,7 +3,16 @@
  * to the factory (some made abnormal), and the factory's pairing codes for its stations.
  */
 import type { TestHub, TestShop } from '../server/support/hub.ts';
-import { allocate, bindAndAccept, createFactory, createMerchant, createOrders, makeOrder, ok, platformEvent } from '../server/support/hub.ts';
+import {
+  allocate,
+  bindAndAccept,
+  createFactory,
+  createMerchant,
+  createOrders,
+  makeOrder,
+  ok,
+  platformEvent,
+} from '../server/support/hub.ts';
 
 export interface FactoryScenario {
   merchant: TestShop;
@@ -28,7 +37,15 @@ export async function factoryWithOrders(
     merchant,
     Array.from({ length: opts.orders }, (_, i) =>
       makeOrder({
-        items: [{ goodsId: `G${i % skus}`, skuId: `SKU-${i % skus}`, goodsName: `纯棉T恤${i % skus}号`, spec: '白色 XL', quantity: 1 + (i % 2) }],
+        items: [
+          {
+            goodsId: `G${i % skus}`,
+            skuId: `SKU-${i % skus}`,
+            goodsName: `纯棉T恤${i % skus}号`,
+            spec: '白色 XL',
+            quantity: 1 + (i % 2),
+          },
+        ],
       }),
     ),
   );
@@ -46,6 +63,7 @@ export async function factoryWithOrders(
     factory,
     sns,
     abnormal,
-    pairingCode: async () => (await ok<{ code: string }>(hub, 'POST', '/v1/factory/stations', { token: factory.token })).code,
+    pairingCode: async () =>
+      (await ok<{ code: string }>(hub, 'POST', '/v1/factory/stations', { token: factory.token })).code,
   };
 }

@@ -32,7 +32,12 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-function waitForLine(child: ChildProcess, stream: 'stdout' | 'stderr', match: RegExp, timeoutMs: number): Promise<string> {
+function waitForLine(
+  child: ChildProcess,
+  stream: 'stdout' | 'stderr',
+  match: RegExp,
+  timeoutMs: number,
+): Promise<string> {
   return new Promise((resolve, reject) => {
     let buf = '';
     const timer = setTimeout(() => {
@@ -164,12 +169,22 @@ export interface StationStartOptions {
 }
 
 export async function startStationProcess(opts: StationStartOptions): Promise<StationProcess> {
-  const argv = [path.join(ROOT, 'main/host/station-main.ts'), '--json', '--data', opts.dataDir, '--port', String(opts.port ?? 0)];
+  const argv = [
+    path.join(ROOT, 'main/host/station-main.ts'),
+    '--json',
+    '--data',
+    opts.dataDir,
+    '--port',
+    String(opts.port ?? 0),
+  ];
   if (opts.hubUrl && opts.code) argv.push('--hub', opts.hubUrl, '--code', opts.code);
   if (opts.name) argv.push('--name', opts.name);
   if (opts.printerUrl) argv.push('--printer', opts.printerUrl);
   argv.push('--hub-probe-ms', '300');
-  const child = spawn(process.execPath, argv, { env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, argv, {
+    env: { ...process.env, ...opts.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let log = '';
   child.stderr?.on('data', (d) => {
     log += d.toString();
@@ -262,13 +277,27 @@ async function newestMtime(dir: string): Promise<number> {
 export async function ensureRendererBuilt(): Promise<void> {
   const out = path.join(ROOT, 'dist/renderer/index.html');
   const built = existsSync(out) ? statSync(out).mtimeMs : 0;
-  const sources = Math.max(await newestMtime(path.join(ROOT, 'renderer')), await newestMtime(path.join(ROOT, 'shared')));
+  const sources = Math.max(
+    await newestMtime(path.join(ROOT, 'renderer')),
+    await newestMtime(path.join(ROOT, 'shared')),
+  );
   if (built > sources) return;
   await new Promise<void>((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'renderer/vite.config.ts', '--logLevel', 'warn'], {
-      cwd: ROOT,
-      stdio: 'inherit',
-    });
+    const child = spawn(
+      process.execPath,
+      [
+        path.join(ROOT, 'node_modules/vite/bin/vite.js'),
+        'build',
+        '--config',
+        'renderer/vite.config.ts',
+        '--logLevel',
+        'warn',
+      ],
+      {
+        cwd: ROOT,
+        stdio: 'inherit',
+      },
+    );
     child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`vite build failed (${code})`))));
   });
 }
@@ -309,7 +338,12 @@ export async function startStack(opts: {
 }): Promise<StationStack> {
   const dataDir = path.join(opts.dir, 'station');
   const profileDir = path.join(opts.dir, 'profile');
-  let station = await startStationProcess({ dataDir, hubUrl: opts.hubUrl ?? opts.hub.url, code: opts.code, name: opts.name });
+  let station = await startStationProcess({
+    dataDir,
+    hubUrl: opts.hubUrl ?? opts.hub.url,
+    code: opts.code,
+    name: opts.name,
+  });
   const port = station.port;
   let chrome = await launchChromium(profileDir);
   let page = await openHarness(chrome, station);
@@ -328,7 +362,9 @@ export async function startStack(opts: {
     async restartStation() {
       await station.kill('SIGKILL').catch(() => undefined);
       station = await startStationProcess({ dataDir, port });
-      // The page keeps its secret for the tab, but this launch has a new one: reopen with it.
+      // This launch has a new secret: open the page afresh with it (a fragment-only change of the same
+      // address would not reload the page).
+      await page.goto('about:blank');
       await page.goto(station.harnessUrl());
       await page.waitForFunction(() => document.body.dataset.ready === '1', undefined, { timeout: 30_000 });
     },

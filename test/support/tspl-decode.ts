@@ -258,11 +258,30 @@ export function paintNativeCodes(page: ReturnType<typeof composeTsplBitmap>, lab
   };
   for (const b of label.barcodes) {
     if (b.type !== '128') throw new Error(`BARCODE type ${b.type} not emulated`);
-    for (const [start, width] of code128Pattern(b.content).bars) fill(b.x + start * b.narrow, b.y, width * b.narrow, b.height);
+    for (const [start, width] of code128Pattern(b.content).bars)
+      fill(b.x + start * b.narrow, b.y, width * b.narrow, b.height);
   }
   for (const q of label.qrcodes) {
     const m = qrMatrix(q.content);
     for (let y = 0; y < m.size; y++)
-      for (let x = 0; x < m.size; x++) if (m.dark[y * m.size + x]) fill(q.x + x * q.cell, q.y + y * q.cell, q.cell, q.cell);
+      for (let x = 0; x < m.size; x++)
+        if (m.dark[y * m.size + x]) fill(q.x + x * q.cell, q.y + y * q.cell, q.cell, q.cell);
   }
+}
+
+/**
+ * The tracking numbers of the complete labels a printer received, connection by connection: a
+ * connection cut in the middle of a label leaves a torn tail, which no printer prints.
+ */
+export function completeLabels(connections: Array<{ bytes(): Buffer }>): string[] {
+  const out: string[] = [];
+  for (const c of connections) {
+    const bytes = c.bytes();
+    const end = bytes.lastIndexOf('\r\nPRINT ');
+    if (end < 0) continue;
+    const stop = bytes.indexOf('\r\n', end + 2);
+    const whole = bytes.subarray(0, stop < 0 ? bytes.length : stop + 2);
+    out.push(...decodeTspl(whole).labels.map((l) => l.barcodes[0]!.content));
+  }
+  return out;
 }

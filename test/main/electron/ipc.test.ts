@@ -33,7 +33,8 @@ function fakeIpcMain() {
   const handlers = new Map<string, (event: unknown, ...args: unknown[]) => Promise<unknown>>();
   return {
     handlers,
-    handle: (channel: string, fn: (event: unknown, ...args: unknown[]) => Promise<unknown>) => void handlers.set(channel, fn),
+    handle: (channel: string, fn: (event: unknown, ...args: unknown[]) => Promise<unknown>) =>
+      void handlers.set(channel, fn),
     removeHandler: (channel: string) => void handlers.delete(channel),
   };
 }
@@ -46,7 +47,11 @@ describe('Electron IPC glue', () => {
   let ipc: ReturnType<typeof fakeIpcMain>;
 
   beforeEach(async () => {
-    services = await createStationServices({ dataDir: tmp.dir, host: 'electron', secrets: fileSecretStore(`${tmp.dir}/secrets`) });
+    services = await createStationServices({
+      dataDir: tmp.dir,
+      host: 'electron',
+      secrets: fileSecretStore(`${tmp.dir}/secrets`),
+    });
     ipc = fakeIpcMain();
     registerStationIpc(ipc as unknown as IpcMain, services, { isTrustedFrame: (f) => f?.url === OWN });
   });
@@ -58,21 +63,33 @@ describe('Electron IPC glue', () => {
     ipc.handlers.get(CALL_CHANNEL)!({ sender: contents, senderFrame: { url: frameUrl } }, method, args);
 
   it('answers a call from our own page with the contract’s result', async () => {
-    const reply = (await invoke(new FakeContents(), OWN, 'info', {})) as { ok: boolean; result: { host: string; paired: boolean } };
+    const reply = (await invoke(new FakeContents(), OWN, 'info', {})) as {
+      ok: boolean;
+      result: { host: string; paired: boolean };
+    };
     expect(reply.ok).toBe(true);
     expect(reply.result).toMatchObject({ host: 'electron', paired: false });
   });
 
   it('refuses a call from any other frame (a remote page, a navigated frame)', async () => {
-    const reply = (await invoke(new FakeContents(), 'https://evil.example/', 'info', {})) as { ok: boolean; error: { code: string } };
+    const reply = (await invoke(new FakeContents(), 'https://evil.example/', 'info', {})) as {
+      ok: boolean;
+      error: { code: string };
+    };
     expect(reply).toMatchObject({ ok: false, error: { code: 'forbidden_origin' } });
   });
 
   it('refuses unknown methods and wrongly typed arguments with clear errors', async () => {
     const c = new FakeContents();
-    expect(await invoke(c, OWN, 'readFile', { path: '/etc/passwd' })).toMatchObject({ ok: false, error: { code: 'unknown_method' } });
+    expect(await invoke(c, OWN, 'readFile', { path: '/etc/passwd' })).toMatchObject({
+      ok: false,
+      error: { code: 'unknown_method' },
+    });
     expect(await invoke(c, OWN, '__proto__', {})).toMatchObject({ ok: false, error: { code: 'unknown_method' } });
-    const bad = (await invoke(c, OWN, 'printChunk', { chunkId: 'x', items: 'all' })) as { ok: false; error: { code: string; message: string } };
+    const bad = (await invoke(c, OWN, 'printChunk', { chunkId: 'x', items: 'all' })) as {
+      ok: false;
+      error: { code: string; message: string };
+    };
     expect(bad).toMatchObject({ ok: false, error: { code: 'invalid_args' } });
     expect(bad.error.message).toMatch(/参数不正确/);
   });
@@ -86,7 +103,11 @@ describe('Electron IPC glue', () => {
     const reply = await invoke(a, OWN, 'printerStatus', { id: result.printers[0]!.id });
     expect(reply).toMatchObject({ ok: true, result: { state: 'unknown' } });
     for (const w of [a, b]) {
-      expect(w.sent).toContainEqual([EVENT_CHANNEL, 'printerStatus', expect.objectContaining({ printerId: result.printers[0]!.id })]);
+      expect(w.sent).toContainEqual([
+        EVENT_CHANNEL,
+        'printerStatus',
+        expect.objectContaining({ printerId: result.printers[0]!.id }),
+      ]);
     }
   });
 

@@ -22,7 +22,10 @@ describe('preload', () => {
   it('exposes only `daifa` with call and on, carried on the contract channels', async () => {
     await import('../../../main/electron/preload.ts');
     expect(Object.keys(exposed)).toEqual(['daifa']);
-    const bridge = exposed.daifa as { call: (m: string, a: unknown) => Promise<unknown>; on: (e: string, l: (p: unknown) => void) => () => void };
+    const bridge = exposed.daifa as {
+      call: (m: string, a: unknown) => Promise<unknown>;
+      on: (e: string, l: (p: unknown) => void) => () => void;
+    };
     expect(Object.keys(bridge).sort()).toEqual(['call', 'on']);
     await bridge.call('info', {});
     expect(invoke).toHaveBeenCalledWith('daifa:call', 'info', {});

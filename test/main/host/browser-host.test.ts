@@ -31,7 +31,13 @@ describe('browser-mode host', () => {
       defaultPrinterUrl: `${printer.url}?lang=tspl`,
       log: (l) => logs.push(l),
     });
-    host = await startBrowserHost({ services, staticDir: tmp.dir, secret: SECRET, helloTimeoutMs: 300, log: (l) => logs.push(l) });
+    host = await startBrowserHost({
+      services,
+      staticDir: tmp.dir,
+      secret: SECRET,
+      helloTimeoutMs: 300,
+      log: (l) => logs.push(l),
+    });
   });
   afterAll(async () => {
     await host.close();
@@ -41,7 +47,9 @@ describe('browser-mode host', () => {
   });
 
   function connect(origin: string | null = host.origin, headers: Record<string, string> = {}) {
-    const ws = new WebSocket(`ws://127.0.0.1:${host.port}/ipc`, { headers: { ...(origin ? { origin } : {}), ...headers } });
+    const ws = new WebSocket(`ws://127.0.0.1:${host.port}/ipc`, {
+      headers: { ...(origin ? { origin } : {}), ...headers },
+    });
     const frames: Array<Record<string, unknown>> = [];
     const closed = new Promise<{ code: number; status?: number }>((resolve) => {
       ws.on('message', (d) => frames.push(JSON.parse(String(d))));
@@ -99,7 +107,9 @@ describe('browser-mode host', () => {
   it('refuses a request whose Host is not the station (DNS rebinding)', async () => {
     expect(await connect(host.origin, { host: 'evil.example' }).closed).toEqual({ code: -1, status: 421 });
     const status = await new Promise<number>((resolve) =>
-      http.get({ host: '127.0.0.1', port: host.port, path: '/', headers: { host: 'rebound.example' } }, (res) => resolve(res.statusCode!)),
+      http.get({ host: '127.0.0.1', port: host.port, path: '/', headers: { host: 'rebound.example' } }, (res) =>
+        resolve(res.statusCode!),
+      ),
     );
     expect(status).toBe(421);
   });
@@ -129,10 +139,12 @@ describe('browser-mode host', () => {
       ok: false,
       error: { code: 'invalid_args' },
     });
-    expect(await c.call('printChunk', { ...printAttempt, items: [{ itemId: 1, orderSn: '../../etc' }] })).toMatchObject({
-      ok: false,
-      error: { code: 'invalid_args' },
-    });
+    expect(await c.call('printChunk', { ...printAttempt, items: [{ itemId: 1, orderSn: '../../etc' }] })).toMatchObject(
+      {
+        ok: false,
+        error: { code: 'invalid_args' },
+      },
+    );
     // Well-formed, but this station is not paired: refused by the services.
     expect(await c.call('printChunk', printAttempt)).toMatchObject({ ok: false, error: { code: 'not_paired' } });
     c.ws.send('{not json');
@@ -159,8 +171,9 @@ describe('browser-mode host', () => {
     expect(res.headers.get('content-security-policy')).toMatch(/script-src 'self'/);
     expect(res.headers.get('content-security-policy')).toMatch(/frame-ancestors 'none'/);
     const traversal = await new Promise<number>((resolve) =>
-      http.get({ host: '127.0.0.1', port: host.port, path: '/../../etc/passwd', headers: { host: `127.0.0.1:${host.port}` } }, (r) =>
-        resolve(r.statusCode!),
+      http.get(
+        { host: '127.0.0.1', port: host.port, path: '/../../etc/passwd', headers: { host: `127.0.0.1:${host.port}` } },
+        (r) => resolve(r.statusCode!),
       ),
     );
     expect(traversal).toBe(404);

@@ -10,10 +10,10 @@ import { getTemplate, mmToDots, SAMPLE_LABEL, sampleLabels } from '../../../shar
 import { DEFAULT_RENDER_OPTIONS, prepareLabel, type RenderOptions } from '../../../main/print/backend.ts';
 import { textLayer } from '../../../main/print/backends/bitmap-bands.ts';
 import { TSPL_BITMAP_BLACK_BIT, tsplBackend, tsplString } from '../../../main/print/backends/tspl.ts';
-import { code128Pattern, inkRatio, monoToPng, qrMatrix, renderMonochrome } from '../../../main/print/render/index.ts';
+import { inkRatio, monoToPng, renderMonochrome } from '../../../main/print/render/index.ts';
 import { zbarDecodeBuffer } from '../../support/decode.ts';
 import { qrBytes } from '../../support/qr-raw.ts';
-import { composeTsplBitmap, decodeTspl, paintNativeCodes, unquote, type TsplLabel } from '../../support/tspl-decode.ts';
+import { composeTsplBitmap, decodeTspl, paintNativeCodes, unquote } from '../../support/tspl-decode.ts';
 import { uglyLabels } from '../../support/ugly-labels.ts';
 
 function opts(over: Partial<RenderOptions> = {}): RenderOptions {

@@ -11,7 +11,16 @@ import { startRawListener, type RawListener } from '../../support/raw-listener.t
 import { tempDir } from '../../support/station.ts';
 import { decodeTspl } from '../../support/tspl-decode.ts';
 import { factoryWithOrders, type FactoryScenario } from '../../support/station-scenario.ts';
-import { allocate, createFactory, createMerchant, createOrders, bindAndAccept, platformEvent, startTestHub, type TestHub } from '../../server/support/hub.ts';
+import {
+  allocate,
+  createFactory,
+  createMerchant,
+  createOrders,
+  bindAndAccept,
+  platformEvent,
+  startTestHub,
+  type TestHub,
+} from '../../server/support/hub.ts';
 
 interface Station {
   services: StationServices;
@@ -100,7 +109,9 @@ describe('the guard on the print path', () => {
     );
     expect(res.online).toBe(true);
     expect(byState(res.outcomes, 'sent').map((o) => o.orderSn)).toEqual([ok]);
-    expect(byState(res.outcomes, 'blocked')).toMatchObject([{ orderSn: turned, reason: 'after_sale', message: '订单售后中' }]);
+    expect(byState(res.outcomes, 'blocked')).toMatchObject([
+      { orderSn: turned, reason: 'after_sale', message: '订单售后中' },
+    ]);
     expect((await printedNumbers()).length).toBe(before + 1);
   });
 
@@ -130,21 +141,55 @@ describe('the guard on the print path', () => {
       (e) => e.name === 'labelAnnounced' && (e.payload as { orderSn: string }).orderSn === sn,
     )!.payload as { waybillNo: string; envelope: string };
     const reprint = await st.services.handlers.printChunk(
-      chunk(st, [{ itemId: 4, orderSn: sn, prepared: { waybillNo: announced.waybillNo, envelope: announced.envelope }, override: { kind: 'reprint', reason: '卡纸' } }]),
+      chunk(st, [
+        {
+          itemId: 4,
+          orderSn: sn,
+          prepared: { waybillNo: announced.waybillNo, envelope: announced.envelope },
+          override: { kind: 'reprint', reason: '卡纸' },
+        },
+      ]),
       st.ctx,
     );
     expect(reprint.outcomes[0]!.state).toBe('sent');
     expect((await printedNumbers()).slice(-1)).toEqual([announced.waybillNo]);
   });
 
+  it('refuses a calibration that would push the codes off the label when it is set, before any number is taken', async () => {
+    await expect(
+      st.services.handlers.updatePrinter(
+        { id: st.printerId, patch: { template: '76x130', offsetMm: { x: 15, y: 0 } } },
+        st.ctx,
+      ),
+    ).rejects.toMatchObject({ code: 'settings_invalid', message: expect.stringMatching(/校准偏移/) });
+    const kept = (await st.services.handlers.listPrinters({}, st.ctx)).printers.find((p) => p.id === st.printerId)!;
+    expect(kept.offsetMm).toEqual({ x: 0, y: 0 });
+    const ok = await st.services.handlers.updatePrinter(
+      { id: st.printerId, patch: { offsetMm: { x: 1.5, y: -1 } } },
+      st.ctx,
+    );
+    expect(ok.offsetMm).toEqual({ x: 1.5, y: -1 });
+    await st.services.handlers.updatePrinter({ id: st.printerId, patch: { offsetMm: { x: 0, y: 0 } } }, st.ctx);
+  });
+
   it('a reprint needs the PIN when the lock is on', async () => {
     await st.services.handlers.setSettings({ reprintPin: { pin: '2468' } }, st.ctx);
     const sn = scenario.sns[2]!;
-    const announced = st.events.find((e) => e.name === 'labelAnnounced' && (e.payload as { orderSn: string }).orderSn === sn)!
-      .payload as { waybillNo: string; envelope: string };
-    const item = { itemId: 4, orderSn: sn, prepared: { waybillNo: announced.waybillNo, envelope: announced.envelope }, override: { kind: 'reprint' as const, reason: '卡纸' } };
-    await expect(st.services.handlers.printChunk(chunk(st, [item]), st.ctx)).rejects.toMatchObject({ code: 'pin_required' });
-    await expect(st.services.handlers.printChunk(chunk(st, [item], { pin: '1111' }), st.ctx)).rejects.toMatchObject({ code: 'pin_wrong' });
+    const announced = st.events.find(
+      (e) => e.name === 'labelAnnounced' && (e.payload as { orderSn: string }).orderSn === sn,
+    )!.payload as { waybillNo: string; envelope: string };
+    const item = {
+      itemId: 4,
+      orderSn: sn,
+      prepared: { waybillNo: announced.waybillNo, envelope: announced.envelope },
+      override: { kind: 'reprint' as const, reason: '卡纸' },
+    };
+    await expect(st.services.handlers.printChunk(chunk(st, [item]), st.ctx)).rejects.toMatchObject({
+      code: 'pin_required',
+    });
+    await expect(st.services.handlers.printChunk(chunk(st, [item], { pin: '1111' }), st.ctx)).rejects.toMatchObject({
+      code: 'pin_wrong',
+    });
     const ok = await st.services.handlers.printChunk(chunk(st, [item], { pin: '2468' }), st.ctx);
     expect(ok.outcomes[0]!.state).toBe('sent');
     await st.services.handlers.setSettings({ reprintPin: { pin: null, currentPin: '2468' } }, st.ctx);
@@ -159,7 +204,11 @@ describe('the guard on the print path', () => {
       // While online: a pull (sealed snapshots) and numbers taken for the orders.
       page = await st.services.handlers.pullFeed({ cursor: null, limit: 1000 }, st.ctx);
       const res = await st.services.handlers.prepareWaybills({ orderSns: sns(), courier: 'ZTO' }, st.ctx);
-      prepared = new Map(res.results.flatMap((r) => (r.status === 'issued' ? [[r.orderSn, { waybillNo: r.waybillNo, envelope: r.envelope }]] : [])));
+      prepared = new Map(
+        res.results.flatMap((r) =>
+          r.status === 'issued' ? [[r.orderSn, { waybillNo: r.waybillNo, envelope: r.envelope }]] : [],
+        ),
+      );
       expect(prepared.size).toBe(6);
       await hub.app.close();
     });
@@ -185,7 +234,10 @@ describe('the guard on the print path', () => {
 
     it('under grace, prints prepared orders synced within the period, marked unverified', async () => {
       const [a] = sns();
-      const res = await st.services.handlers.printChunk(chunk(st, [item(a!, 20)], { freshness: page.freshness }), st.ctx);
+      const res = await st.services.handlers.printChunk(
+        chunk(st, [item(a!, 20)], { freshness: page.freshness }),
+        st.ctx,
+      );
       expect(res.online).toBe(false);
       expect(res.outcomes).toMatchObject([{ state: 'sent', unverified: true, waybillNo: prepared.get(a!)!.waybillNo }]);
     });
@@ -217,7 +269,10 @@ describe('the guard on the print path', () => {
       st.shift(31 * 60_000);
       try {
         const before = (await settled()).length;
-        const res = await st.services.handlers.printChunk(chunk(st, [item(d!, 24)], { freshness: page.freshness }), st.ctx);
+        const res = await st.services.handlers.printChunk(
+          chunk(st, [item(d!, 24)], { freshness: page.freshness }),
+          st.ctx,
+        );
         expect(res.outcomes).toMatchObject([{ state: 'deferred', reason: 'offline_stale' }]);
         expect((await settled()).length).toBe(before);
       } finally {
@@ -229,7 +284,10 @@ describe('the guard on the print path', () => {
       await st.services.handlers.setSettings({ offlinePolicy: { mode: 'block' } }, st.ctx);
       const [, , , , e, f] = sns();
       const before = (await settled()).length;
-      const res = await st.services.handlers.printChunk(chunk(st, [item(e!, 25), item(f!, 26)], { freshness: page.freshness }), st.ctx);
+      const res = await st.services.handlers.printChunk(
+        chunk(st, [item(e!, 25), item(f!, 26)], { freshness: page.freshness }),
+        st.ctx,
+      );
       expect(res.outcomes.map((o) => [o.state, o.state === 'deferred' ? o.reason : null])).toEqual([
         ['deferred', 'offline'],
         ['deferred', 'offline'],
