@@ -19,7 +19,6 @@ import { installErrorHandlers } from './http/error-handler.ts';
 import { HttpError } from './http/errors.ts';
 import { ROUTE_REGISTRARS } from './routes/index.ts';
 import { registerConsoleWeb } from './console/serve.ts';
-import { DEFAULT_LATE_RETURN_HOURS } from '../shared/api/risk.ts';
 
 /** 2 MiB: a batch of 1,000 platform orders fits; anything larger is refused with 413. */
 export const BODY_LIMIT = 2 * 1024 * 1024;
@@ -86,7 +85,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     clock: opts.clock,
     adminToken: opts.adminToken ? opts.adminToken : null,
     testClock: opts.testClock ?? false,
-    lateReturnHours: opts.lateReturnHours ?? DEFAULT_LATE_RETURN_HOURS,
+    ...(opts.lateReturnHours !== undefined ? { lateReturnHours: opts.lateReturnHours } : {}),
     log: app.log,
   };
   await registerConsoleWeb(app, opts.consoleDir);

@@ -8,8 +8,9 @@
  * - Intercepted after printing: the order changed (after-sale, audit, address, cancellation,
  *   allocation cancelled) while a number issued to a factory for it was live and not yet returned:
  *   the station's label is stale and its return is intercepted, so that parcel must be pulled.
+ * - Reprints and takeovers: the stations' records (label_reprints, waybill_takeovers).
  */
-import type { RiskResponse, Intercept, LateReturn } from '../../shared/api/risk.ts';
+import type { Intercept, LateReturn, Reprint, RiskResponse, Takeover } from '../../shared/api/risk.ts';
 import { RISK_DEFAULT_DAYS, RISK_LIST_LIMIT } from '../../shared/api/risk.ts';
 import type { HubContext } from '../context.ts';
 import { chunks } from '../core/tx.ts';
@@ -30,11 +31,19 @@ export async function merchantRisk(ctx: HubContext, merchantId: number, opts: Ri
   const since = opts.since
     ? new Date(opts.since).toISOString()
     : new Date(now.getTime() - RISK_DEFAULT_DAYS * 24 * HOUR_MS).toISOString();
-  const [lateReturns, interceptedAfterPrinting] = await Promise.all([
+  const [lateReturns, interceptedAfterPrinting, reprints, takeovers] = await Promise.all([
     lateReturnsOf(ctx, merchantId, since, opts.lateHours, now),
     interceptsOf(ctx, merchantId, since),
+    reprintsOf(ctx, merchantId, since),
+    takeoversOf(ctx, merchantId, since),
   ]);
-  const names = await namesOf(ctx, [...lateReturns, ...interceptedAfterPrinting]);
+  const names = await namesOf(ctx, [
+    ...lateReturns,
+    ...interceptedAfterPrinting,
+    ...reprints,
+    ...takeovers,
+    ...takeovers.map((x) => ({ factoryShopId: x.factoryShopId, stationId: x.fromStationId })),
+  ]);
   const named = <T extends { factoryShopId: number; stationId: number | null }>(x: T) => ({
     ...x,
     factoryName: names.factories.get(x.factoryShopId) ?? '',
@@ -45,8 +54,11 @@ export async function merchantRisk(ctx: HubContext, merchantId: number, opts: Ri
     since,
     lateReturns: lateReturns.map(named),
     interceptedAfterPrinting: interceptedAfterPrinting.map(named),
-    reprints: [],
-    takeovers: [],
+    reprints: reprints.map(named),
+    takeovers: takeovers.map((x) => ({
+      ...named(x),
+      fromStationName: names.stations.get(x.fromStationId) ?? null,
+    })),
   };
 }
 
@@ -72,19 +84,19 @@ async function lateReturnsOf(
     .orderBy('id')
     .execute();
   const orderIds = [...new Set(allocations.map((a) => a.order_id))];
-  const returned = new Map<string, { waybill_no: string; returned_at: string; returned_station_id: number | null }>();
+  const returned = new Map<string, { waybill_no: string; returned_at: string; station: number | null }>();
   const orders = new Map<number, { sn: string; status: string }>();
   for (const part of chunks(orderIds, 1000)) {
     for (const w of await db
       .selectFrom('waybills')
-      .select(['order_id', 'factory_shop_id', 'waybill_no', 'returned_at', 'returned_station_id'])
+      .select(['order_id', 'factory_shop_id', 'waybill_no', 'returned_at', 'returned_station_id', 'station_id'])
       .where(inList(db, 'order_id', part))
       .where('status', '=', 'returned')
       .execute()) {
       returned.set(`${w.order_id}:${w.factory_shop_id}`, {
         waybill_no: w.waybill_no,
         returned_at: w.returned_at!,
-        returned_station_id: w.returned_station_id,
+        station: w.returned_station_id ?? w.station_id,
       });
     }
     for (const o of await db
@@ -109,7 +121,7 @@ async function lateReturnsOf(
           returnedAt: w.returned_at,
           hours: Math.round(took / (HOUR_MS / 10)) / 10,
           waybillNo: w.waybill_no,
-          stationId: w.returned_station_id,
+          stationId: w.station,
         });
       }
     } else if (a.status === 'allocated' && order.status === 'awaiting_shipment') {
@@ -157,12 +169,13 @@ async function interceptsOf(ctx: HubContext, merchantId: number, since: string):
       issued_at: string;
       returned_at: string | null;
       cancelled_at: string | null;
+      station_id: number | null;
     }>
   >();
   for (const part of chunks(orderIds, 1000)) {
     for (const w of await db
       .selectFrom('waybills')
-      .select(['order_id', 'factory_shop_id', 'waybill_no', 'issued_at', 'returned_at', 'cancelled_at'])
+      .select(['order_id', 'factory_shop_id', 'waybill_no', 'issued_at', 'returned_at', 'cancelled_at', 'station_id'])
       .where(inList(db, 'order_id', part))
       .orderBy('id')
       .execute()) {
@@ -186,11 +199,77 @@ async function interceptsOf(ctx: HubContext, merchantId: number, since: string):
         waybillNo: w.waybill_no,
         event: e.type,
         at: e.at,
-        stationId: null,
+        // The station holding the claim: the one whose label is stale.
+        stationId: w.station_id,
       });
     }
   }
   return newest(out, (x) => x.at);
+}
+
+async function reprintsOf(ctx: HubContext, merchantId: number, since: string): Promise<Array<Unnamed<Reprint>>> {
+  const rows = await ctx.db
+    .selectFrom('label_reprints')
+    .innerJoin('orders', 'orders.id', 'label_reprints.order_id')
+    .select([
+      'orders.sn',
+      'label_reprints.factory_shop_id',
+      'label_reprints.waybill_no',
+      'label_reprints.reason',
+      'label_reprints.printed_at',
+      'label_reprints.station_id',
+    ])
+    .where('orders.merchant_shop_id', '=', merchantId)
+    .where('label_reprints.printed_at', '>=', since)
+    .orderBy('label_reprints.id', 'desc')
+    .limit(RISK_LIST_LIMIT)
+    .execute();
+  return rows.map((r) => ({
+    orderSn: r.sn,
+    factoryShopId: r.factory_shop_id,
+    waybillNo: r.waybill_no,
+    reason: r.reason,
+    at: r.printed_at,
+    stationId: r.station_id,
+  }));
+}
+
+type UnnamedTakeover = Omit<Takeover, 'factoryName' | 'stationName' | 'fromStationName' | 'fromStationId'> & {
+  stationId: number;
+  fromStationId: number;
+};
+
+async function takeoversOf(ctx: HubContext, merchantId: number, since: string): Promise<UnnamedTakeover[]> {
+  const rows = await ctx.db
+    .selectFrom('waybill_takeovers')
+    .innerJoin('orders', 'orders.id', 'waybill_takeovers.order_id')
+    .select([
+      'orders.sn',
+      'waybill_takeovers.factory_shop_id',
+      'waybill_takeovers.kind',
+      'waybill_takeovers.old_waybill_no',
+      'waybill_takeovers.new_waybill_no',
+      'waybill_takeovers.reason',
+      'waybill_takeovers.at',
+      'waybill_takeovers.from_station_id',
+      'waybill_takeovers.to_station_id',
+    ])
+    .where('orders.merchant_shop_id', '=', merchantId)
+    .where('waybill_takeovers.at', '>=', since)
+    .orderBy('waybill_takeovers.id', 'desc')
+    .limit(RISK_LIST_LIMIT)
+    .execute();
+  return rows.map((r) => ({
+    orderSn: r.sn,
+    factoryShopId: r.factory_shop_id,
+    kind: r.kind,
+    oldWaybillNo: r.old_waybill_no,
+    newWaybillNo: r.new_waybill_no,
+    reason: r.reason,
+    at: r.at,
+    stationId: r.to_station_id,
+    fromStationId: r.from_station_id,
+  }));
 }
 
 function newest<T>(xs: T[], at: (x: T) => string): T[] {

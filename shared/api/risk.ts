@@ -59,6 +59,7 @@ export const ReprintSchema = z.strictObject({
   factoryName: z.string(),
   waybillNo: z.string(),
   reason: z.string(),
+  /** When the label was printed again. */
   at: z.string(),
   ...StationRefSchema,
 });
@@ -67,6 +68,11 @@ export const TakeoverSchema = z.strictObject({
   orderSn: z.string(),
   factoryShopId: ShopIdSchema,
   factoryName: z.string(),
+  /** takeover: a worker took the claim over with a reason; station_revoked: its station was revoked. */
+  kind: z.enum(['takeover', 'station_revoked']),
+  /** The number cancelled by the takeover: a parcel labelled with it must not ship. */
+  oldWaybillNo: z.string(),
+  newWaybillNo: z.string(),
   reason: z.string(),
   at: z.string(),
   /** The station that took the claim over. */

@@ -8,9 +8,9 @@ import { readFile } from 'node:fs/promises';
 import ExcelJS from 'exceljs';
 import type { Browser, BrowserContext, Download, Page, Response } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PairStationResponse, PlatformOrderInput } from '../../shared/api/hub.ts';
+import type { MerchantOrderDetailResponse, PairStationResponse, PlatformOrderInput } from '../../shared/api/hub.ts';
 import { fenToYuan } from '../../shared/domain/money.ts';
-import { issueAndReturn, issueNumbers, setClock } from '../server/flow-support.ts';
+import { issueAndReturn, issueNumbers, newClientId, push, reprinted, setClock } from '../server/flow-support.ts';
 import {
   IN_CI,
   PG_URL,
@@ -46,6 +46,7 @@ for (const dialect of DB_RUNS) {
     let factory: { context: BrowserContext; page: Page };
     const orders: PlatformOrderInput[] = [];
     let afterSale: PlatformOrderInput;
+    let station: PairStationResponse;
     /** Recipients given by address changes during the story (also never to be seen by the factory). */
     const changedRecipients: PlatformOrderInput['recipient'][] = [];
     /** Every page and response body the factory context saw (M4 check). */
@@ -80,6 +81,13 @@ for (const dialect of DB_RUNS) {
       await browser?.close();
       await hub?.close();
     });
+
+    async function orderWaybill(sn: string): Promise<string | undefined> {
+      const d = await ok<MerchantOrderDetailResponse>(hub, 'GET', `/v1/merchant/orders/${sn}`, {
+        token: merchantShop.token,
+      });
+      return d.order.waybill?.waybillNo;
+    }
 
     async function factoryPage(name: string): Promise<Page> {
       const p = factory.page;
@@ -224,7 +232,7 @@ for (const dialect of DB_RUNS) {
       const code = (await f.locator('.code-big').textContent())!.trim();
       expect(code).toMatch(/^[A-Z0-9]{4}-[A-Z0-9]{4}$/);
       await f.getByText('有效期至').waitFor();
-      const station = await ok<PairStationResponse>(hub, 'POST', '/v1/stations/pair', {
+      station = await ok<PairStationResponse>(hub, 'POST', '/v1/stations/pair', {
         body: { code, name: '打印站1' },
       });
       await issueAndReturn(
@@ -356,11 +364,18 @@ for (const dialect of DB_RUNS) {
       const moved = makeOrder().recipient;
       changedRecipients.push(moved);
       await platformEvent(hub, orders[4]!.sn, { type: 'address_changed', recipient: moved });
+      const reprint = await push(hub, station, newClientId(), [
+        reprinted(1, orders[0]!.sn, (await orderWaybill(orders[0]!.sn))!, '面单破损，补打'),
+      ]);
+      expect(reprint.body.results).toEqual([{ id: 1, status: 'applied' }]);
       const m = merchant.page;
       await m.getByRole('link', { name: '风险' }).click();
+      await m
+        .getByRole('region', { name: '补打记录' })
+        .getByRole('row', { name: new RegExp(`${orders[0]!.sn}.*面单破损，补打.*打印站1`) })
+        .waitFor();
       const intercepts = m.getByRole('region', { name: '打印后拦截' });
       await intercepts.getByRole('row', { name: new RegExp(`${orders[4]!.sn}.*收货信息变更`) }).waitFor();
-      await m.getByRole('region', { name: '补打记录' }).waitFor();
       await m.getByRole('region', { name: '接管记录' }).waitFor();
       await screenshot(m, `${dialect}-risk`);
     });

@@ -1,11 +1,20 @@
 /**
  * GET /v1/merchant/risk (M9): orders returned late or still not returned past the threshold,
  * orders that turned abnormal while a label was out (intercepted after printing), each with its
- * time and station; reprints and takeovers as typed lists.
+ * time and station; reprints and takeovers from the stations' records.
  */
 import { expect, it } from 'vitest';
 import type { RiskResponse } from '../../shared/api/risk.ts';
-import { issueAndReturn, issueNumbers, setClock } from './flow-support.ts';
+import {
+  allocatedOrders,
+  issueAndReturn,
+  issueNumbers,
+  newClientId,
+  push,
+  reprinted,
+  setClock,
+  takeOver,
+} from './flow-support.ts';
 import {
   allocate,
   boundPair,
@@ -13,6 +22,7 @@ import {
   createOrders,
   describeEachDb,
   ok,
+  pairStation,
   platformEvent,
   type TestHub,
   type TestShop,
@@ -94,8 +104,57 @@ describeEachDb('merchant risk', ({ hub }) => {
     );
     expect(r.interceptedAfterPrinting.filter((x) => x.orderSn === safe)).toEqual([]);
     expect(r.interceptedAfterPrinting.every((x) => x.factoryName !== '' && x.at !== '')).toBe(true);
-    expect(r.reprints).toEqual([]);
-    expect(r.takeovers).toEqual([]);
+    // The station whose label went stale: the one holding the number's claim.
+    expect(
+      r.interceptedAfterPrinting.every((x) => x.stationId === station.stationId && x.stationName === '打印站1'),
+    ).toBe(true);
+  });
+
+  it('reprints and takeovers, each with its time, station and reason', async () => {
+    const h = hub();
+    const { merchant, factory, station, sns } = await allocatedOrders(h, 2);
+    const second = await pairStation(h, factory, '二号站');
+    const [no] = await issueNumbers(h, station, [sns[0]!]);
+    const printedAt = new Date(h.clock.now().getTime() - 60_000).toISOString();
+    const pushed = await push(h, station, newClientId(), [reprinted(1, sns[0]!, no!, '碳带用完，面单模糊', printedAt)]);
+    expect(pushed.body.results).toEqual([{ id: 1, status: 'applied' }]);
+    const [oldNo] = await issueNumbers(h, station, [sns[1]!]);
+    const taken = await takeOver(h, second, [sns[1]!], '一号站卡纸');
+    const newNo = taken.results[0]!.status === 'issued' ? taken.results[0]!.waybillNo : '';
+
+    const r = await risk(h, merchant);
+    expect(r.reprints).toEqual([
+      {
+        orderSn: sns[0],
+        factoryShopId: factory.shopId,
+        factoryName: expect.any(String),
+        waybillNo: no,
+        reason: '碳带用完，面单模糊',
+        at: printedAt,
+        stationId: station.stationId,
+        stationName: '打印站1',
+      },
+    ]);
+    expect(r.takeovers).toEqual([
+      {
+        orderSn: sns[1],
+        factoryShopId: factory.shopId,
+        factoryName: expect.any(String),
+        kind: 'takeover',
+        oldWaybillNo: oldNo,
+        newWaybillNo: newNo,
+        reason: '一号站卡纸',
+        at: expect.any(String),
+        stationId: second.stationId,
+        stationName: '二号站',
+        fromStationId: station.stationId,
+        fromStationName: '打印站1',
+      },
+    ]);
+    // Another merchant sees none of it.
+    const other = await boundPair(h);
+    const theirs = await risk(h, other.merchant);
+    expect([...theirs.reprints, ...theirs.takeovers]).toEqual([]);
   });
 
   it('only merchants ask, each about its own orders; a bad threshold is a 400', async () => {

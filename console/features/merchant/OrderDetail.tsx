@@ -18,10 +18,6 @@ export function OrderDetail({
   const detail = useLoad(() => send(CORE_ENDPOINTS.merchantOrder, { params: { sn } }), [sn]);
   const word = (key: string | null) => (key ? (EVENT_WORDS[key]?.[lang === 'zh' ? 0 : 1] ?? key) : '');
   const d = detail.data;
-  const extra = d as unknown as {
-    reprints?: Array<Record<string, unknown>>;
-    takeovers?: Array<Record<string, unknown>>;
-  } | null;
   return (
     <section className="detail" aria-label={t('orderDetail')}>
       <header>
@@ -67,25 +63,32 @@ export function OrderDetail({
             ))}
           </ol>
           <h4>{t('reprints')}</h4>
-          <StationEvents rows={extra?.reprints ?? []} />
+          {d.reprints.length === 0 ? (
+            <p>{t('none')}</p>
+          ) : (
+            <ul>
+              {d.reprints.map((r, i) => (
+                <li key={i}>
+                  {chinaTime(r.printedAt)} {r.stationName} {r.waybillNo}（{t('reason')}：{r.reason}）
+                </li>
+              ))}
+            </ul>
+          )}
           <h4>{t('takeovers')}</h4>
-          <StationEvents rows={extra?.takeovers ?? []} />
+          {d.takeovers.length === 0 ? (
+            <p>{t('none')}</p>
+          ) : (
+            <ul>
+              {d.takeovers.map((x, i) => (
+                <li key={i}>
+                  {chinaTime(x.at)} {x.fromStationName} → {x.toStationName} {x.oldWaybillNo} → {x.newWaybillNo}（
+                  {t('reason')}：{x.reason}）
+                </li>
+              ))}
+            </ul>
+          )}
         </>
       ) : null}
     </section>
-  );
-}
-
-function StationEvents({ rows }: { rows: Array<Record<string, unknown>> }) {
-  const { t } = useT();
-  if (rows.length === 0) return <p>{t('none')}</p>;
-  return (
-    <ul>
-      {rows.map((r, i) => (
-        <li key={i}>
-          {chinaTime(String(r.at ?? ''))} {String(r.stationName ?? '')} {String(r.reason ?? '')}
-        </li>
-      ))}
-    </ul>
   );
 }

@@ -84,6 +84,7 @@ export function RiskPage() {
         columns={[
           { header: t('orderSn'), cell: (x) => x.orderSn },
           { header: t('factory'), cell: (x) => x.factoryName },
+          { header: t('waybillNo'), cell: (x) => `${x.oldWaybillNo} → ${x.newWaybillNo}` },
           { header: t('fromStation'), cell: (x) => x.fromStationName ?? '' },
           { header: t('station'), cell: (x) => x.stationName ?? '' },
           { header: t('reason'), cell: (x) => x.reason },
