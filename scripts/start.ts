@@ -100,6 +100,7 @@ try {
     const paired = await services.handlers.pair({ hubUrl, code, name: '打印站 1' }, noCaller);
     console.log(`打印站已配对: ${paired.factoryName}（厂家店铺ID ${paired.factoryShopId}），${paired.stationName}`);
   }
+  const consoleLinks = formatDemoLoginLinks(await demoLoginLinks(httpHubCall(hubUrl), state));
   const host = await startBrowserHost({
     services,
     port: await portFor(args.port),
@@ -108,7 +109,7 @@ try {
   console.log(`\n打印站 (station): ${host.url}`);
   console.log(`  虚拟打印机输出到 ${path.join(stationDir, 'prints')}（在“打印机”中可添加真实打印机）`);
   console.log(`  商家店铺ID ${state.merchantShopId}，厂家店铺ID ${state.factoryShopId}；令牌见 ${statePath}`);
-  console.log(`\n${formatDemoLoginLinks(await demoLoginLinks(httpHubCall(hubUrl), state))}`);
+  console.log(`\n${consoleLinks}`);
   console.log('按 Ctrl-C 停止。');
   if (!args['no-open']) openBrowser(host.url);
 
