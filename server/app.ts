@@ -4,6 +4,7 @@
  */
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
 import fastifySwagger from '@fastify/swagger';
+import fastifyCookie from '@fastify/cookie';
 import {
   jsonSchemaTransform,
   serializerCompiler,
@@ -17,6 +18,7 @@ import { dialectOf } from './db/dialect.ts';
 import { installErrorHandlers } from './http/error-handler.ts';
 import { HttpError } from './http/errors.ts';
 import { ROUTE_REGISTRARS } from './routes/index.ts';
+import { registerConsoleWeb } from './console/serve.ts';
 
 /** 2 MiB: a batch of 1,000 platform orders fits; anything larger is refused with 413. */
 export const BODY_LIMIT = 2 * 1024 * 1024;
@@ -30,6 +32,10 @@ export interface BuildAppOptions {
   testClock?: boolean;
   /** pino options or false; default false (silent). */
   logger?: FastifyServerOptions['logger'];
+  /** Where the built console is (default dist/console); a missing build gives a page that says how to build it. */
+  consoleDir?: string;
+  /** Hours after allocation at which a missing or late return is a risk (M9); default 24. */
+  lateReturnHours?: number;
 }
 
 export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> {
@@ -60,6 +66,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     parseJson(req, body as string, done);
   });
 
+  await app.register(fastifyCookie);
   await app.register(fastifySwagger, {
     openapi: {
       info: {
@@ -78,8 +85,10 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     clock: opts.clock,
     adminToken: opts.adminToken ? opts.adminToken : null,
     testClock: opts.testClock ?? false,
+    ...(opts.lateReturnHours !== undefined ? { lateReturnHours: opts.lateReturnHours } : {}),
     log: app.log,
   };
+  await registerConsoleWeb(app, opts.consoleDir);
   installErrorHandlers(app);
   for (const register of ROUTE_REGISTRARS) register(app, ctx);
   app.get('/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());

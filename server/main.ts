@@ -13,6 +13,11 @@ const host = process.env.HOST ?? '0.0.0.0';
 const databaseUrl = process.env.DATABASE_URL ?? 'sqlite:./data/hub.db';
 const adminToken = process.env.HUB_ADMIN_TOKEN ?? '';
 const testClock = process.env.HUB_TEST_CLOCK === '1';
+const lateReturnHours = process.env.HUB_LATE_RETURN_HOURS ? Number(process.env.HUB_LATE_RETURN_HOURS) : undefined;
+if (lateReturnHours !== undefined && !(Number.isInteger(lateReturnHours) && lateReturnHours >= 1)) {
+  log.error('HUB_LATE_RETURN_HOURS must be a whole number of hours, at least 1');
+  process.exit(2);
+}
 
 if (!adminToken)
   log.warn('HUB_ADMIN_TOKEN is not set: the platform endpoints (/v1/shops, /v1/platform/*) are disabled');
@@ -24,6 +29,7 @@ const app = await buildApp({
   clock: testClock ? createSettableClock() : systemClock,
   adminToken,
   testClock,
+  lateReturnHours,
   logger: { level: process.env.LOG_LEVEL ?? 'info' },
 });
 

@@ -2,7 +2,7 @@
  * Registers an endpoint of shared/api/endpoints.ts: its schemas validate the request and the
  * response, its auth kind is enforced before the handler runs, and the handler gets typed input.
  */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import { ErrorBodySchema } from '../../shared/api/common.ts';
 import type { EndpointDef } from '../../shared/api/endpoints.ts';
@@ -16,6 +16,9 @@ export interface EndpointInput<D extends EndpointDef> {
   query: Out<D['query']>;
   params: Out<D['params']>;
   caller: CallerFor<D['auth']>;
+  /** For the few handlers that set a header or a cookie; the result is still sent by registerEndpoint. */
+  reply: FastifyReply;
+  request: FastifyRequest;
 }
 
 export type EndpointResult<D extends EndpointDef> = z.input<D['response'][keyof D['response']]>;
@@ -44,7 +47,7 @@ export function registerEndpoint<D extends EndpointDef>(
     // Authentication runs before the body is even parsed: an unknown caller learns nothing
     // about what a valid body would look like.
     onRequest: async (req) => {
-      callers.set(req, await authenticate(ctx, req.headers.authorization, def.auth));
+      callers.set(req, await authenticate(ctx, req, def.auth));
     },
     handler: async (req, reply) => {
       const caller = callers.get(req);
@@ -54,6 +57,8 @@ export function registerEndpoint<D extends EndpointDef>(
         query: req.query as EndpointInput<D>['query'],
         params: req.params as EndpointInput<D>['params'],
         caller: caller as CallerFor<D['auth']>,
+        reply,
+        request: req,
       });
       return reply.status(successStatus).send(result);
     },

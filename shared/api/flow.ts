@@ -20,6 +20,7 @@ export const FLOW_ERROR_CODES = [
   'RETURN_ADDRESS_NOT_FOUND',
   'NOT_BOUND',
   'STATION_KEY_MISSING',
+  'PRICE_CSV_INVALID',
 ] as const;
 export type FlowErrorCode = (typeof FLOW_ERROR_CODES)[number];
 
@@ -353,6 +354,22 @@ export const PricesQuerySchema = z.strictObject({
 });
 export const PricesResponseSchema = z.strictObject({ prices: z.array(PriceSchema) });
 
+/** Rows a price CSV may hold; the whole file is one transaction. */
+export const MAX_PRICE_IMPORT_ROWS = 5000;
+export const ImportPricesRequestSchema = z.strictObject({ csv: z.string().min(1).max(1_000_000) });
+
+/** A SKU in orders allocated to this factory that has no settlement price in force (a statement would flag it). */
+export const MissingPriceSchema = z.strictObject({
+  merchantShopId: ShopIdSchema,
+  merchantDisplayName: z.string(),
+  skuId: z.string(),
+  goodsName: z.string(),
+  spec: z.string(),
+  orderCount: z.number().int(),
+});
+export type MissingPrice = z.infer<typeof MissingPriceSchema>;
+export const MissingPricesResponseSchema = z.strictObject({ missing: z.array(MissingPriceSchema) });
+
 // ---------------------------------------------------------------------------------------------
 // Statements (对账单, M8)
 
@@ -386,6 +403,14 @@ export const CreateStatementResponseSchema = z.strictObject({ statement: Stateme
 export const StatementListSchema = z.strictObject({ statements: z.array(StatementSchema) });
 export const StatementIdParamSchema = z.strictObject({ id: z.coerce.number().int().positive().max(2_147_483_647) });
 export const StatementDownloadQuerySchema = z.strictObject({ format: z.enum(['csv', 'xlsx']).default('csv') });
+
+/** What a factory sees of a statement generated for it (M8): the same figures, and whose it is. */
+export const FactoryStatementSchema = StatementSchema.extend({
+  merchantShopId: ShopIdSchema,
+  merchantDisplayName: z.string(),
+});
+export type FactoryStatement = z.infer<typeof FactoryStatementSchema>;
+export const FactoryStatementListSchema = z.strictObject({ statements: z.array(FactoryStatementSchema) });
 
 export const StatementLimitErrorSchema = z.strictObject({
   error: z.strictObject({
@@ -517,6 +542,30 @@ export const FLOW_ENDPOINTS = {
     params: StatementIdParamSchema,
     response: { 200: CreateStatementResponseSchema },
   }),
+  importPrices: def({
+    method: 'POST',
+    path: '/v1/factory/prices/import',
+    auth: 'factory',
+    summary: '导入结算价格 — a CSV file, all rows or none (422 PRICE_CSV_INVALID names the line)',
+    body: ImportPricesRequestSchema,
+    response: { 200: PricesResponseSchema },
+  }),
+  missingPrices: def({
+    method: 'GET',
+    path: '/v1/factory/prices/missing',
+    auth: 'factory',
+    summary: 'SKUs in orders allocated to this factory without a settlement price in force',
+    response: { 200: MissingPricesResponseSchema },
+  }),
+  listFactoryStatements: def({
+    method: 'GET',
+    path: '/v1/factory/statements',
+    auth: 'factory',
+    summary: '对账单 — the statements merchants generated for this factory',
+    response: { 200: FactoryStatementListSchema },
+  }),
 } as const;
 
 export const STATEMENT_DOWNLOAD_PATH = '/v1/merchant/statements/:id/download';
+/** The factory's download of a statement generated for it: the same rows (no consumer data in either). */
+export const FACTORY_STATEMENT_DOWNLOAD_PATH = '/v1/factory/statements/:id/download';
