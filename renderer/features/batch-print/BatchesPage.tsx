@@ -131,7 +131,7 @@ function BatchDetail({ batchId }: { batchId: number }) {
         {batch.name} <span className={`batch-state state-${batch.state}`}>{t(BATCH_WORD[batch.state], lang)}</span>
       </h2>
       <p>
-        {t('createdAt', lang)} {chinaTime(batch.createdAt)} · {t('courier', lang)} {batch.courier}
+        {t('batchCreatedAt', lang)} {chinaTime(batch.createdAt)} · {t('courier', lang)} {batch.courier}
         {batch.sortBySku ? ` · ${t('sortBySku', lang)}` : ''}
       </p>
       <div className="progress-line">
