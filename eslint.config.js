@@ -17,5 +17,5 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'error',
     },
   },
-  { files: ['renderer/**/*.{ts,tsx}'], languageOptions: { globals: { ...globals.browser } } },
+  { files: ['renderer/**/*.{ts,tsx}', 'console/**/*.{ts,tsx}'], languageOptions: { globals: { ...globals.browser } } },
 );

@@ -18,6 +18,18 @@ export default defineConfig({
           maxWorkers: 2,
         },
       },
+      {
+        test: {
+          name: 'console',
+          include: ['test/console/**/*.test.ts'],
+          environment: 'node',
+          // The console is built once (if its sources changed) before its suites open it in Chromium.
+          globalSetup: ['test/console/global-setup.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+          maxWorkers: 2,
+        },
+      },
       { test: { name: 'main', include: ['test/main/**/*.test.ts'], environment: 'node', testTimeout: 60_000 } },
       {
         test: {

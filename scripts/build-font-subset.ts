@@ -1,11 +1,17 @@
 /**
- * Regenerates assets/fonts/NotoSansCJKsc-{Regular,Bold}-waybill.otf, the CJK fonts that every label backend draws with.
+ * Regenerates the fonts in assets/fonts that every label backend draws with (the table of files is
+ * main/print/render/font-files.ts).
  *
- *   node scripts/build-font-subset.ts [folder holding NotoSansCJK-{Regular,Bold}.ttc]
+ *   node scripts/build-font-subset.ts [folder of NotoSansCJK-{Regular,Bold}.ttc] [folder of HanaMinB.ttf]
  *
- * Source: Noto Sans CJK SC Regular and Bold (SIL Open Font License 1.1), as shipped by Debian's fonts-noto-cjk.
- * The subset keeps what a Chinese waybill needs: every GBK character (GB2312 and the whole CJK Unified
- * Ideographs block, punctuation, full-width forms and symbols), ASCII, and a short list of extra symbols. Anything else is drawn as a visible placeholder (□) and reported by the renderer.
+ * Sources, both under the SIL Open Font License 1.1 and both from Debian:
+ * - Noto Sans CJK SC Regular and Bold (fonts-noto-cjk). The primary subset keeps what a Chinese waybill
+ *   needs: every GBK character (GB2312 and the whole CJK Unified Ideographs block, punctuation, full-width
+ *   forms and symbols), ASCII, and a short list of extra symbols. A second, "rare" subset holds Noto's
+ *   CJK Ext-A and Ext-B characters; it is loaded only when a label needs one.
+ * - HanaMinB of the Hanazono fonts (fonts-hanazono; OFL or the Hanazono licence), for the Ext-B characters
+ *   Noto lacks, cut into slices that are loaded one at a time.
+ * Anything else is drawn as a visible placeholder (□) and reported by the renderer.
  * harfbuzz's hb-subset runs as wasm (the harfbuzzjs package): nothing is downloaded.
  * The CFF outlines are desubroutinized: pdfkit (fontkit) then subsets them per document without
  * walking thousands of subroutines, which made per-label PDFs ~3× slower.
@@ -14,12 +20,16 @@ import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
+import * as fontkit from 'fontkit';
+import type { Font } from 'fontkit';
+import { FALLBACK_FONT_FILES, PRIMARY_FONT_FILES } from '../main/print/render/font-files.ts';
 
-const DEFAULT_SOURCE_DIR = '/usr/share/fonts/opentype/noto';
+const DEFAULT_NOTO_DIR = '/usr/share/fonts/opentype/noto';
+const DEFAULT_HANAZONO_DIR = '/usr/share/fonts/truetype/hanazono';
 /** Regular for text, Bold for the routing code and the courier name. Each face is picked by PostScript name from its TTC. */
-const FACES = [
-  { ttc: 'NotoSansCJK-Regular.ttc', postscriptName: 'NotoSansCJKsc-Regular', out: 'NotoSansCJKsc-Regular-waybill.otf' },
-  { ttc: 'NotoSansCJK-Bold.ttc', postscriptName: 'NotoSansCJKsc-Bold', out: 'NotoSansCJKsc-Bold-waybill.otf' },
+const NOTO_FACES = [
+  { ttc: 'NotoSansCJK-Regular.ttc', postscriptName: 'NotoSansCJKsc-Regular', bold: false },
+  { ttc: 'NotoSansCJK-Bold.ttc', postscriptName: 'NotoSansCJKsc-Bold', bold: true },
 ];
 
 /** Characters outside GBK that still show up on Chinese labels (symbols), and names kept from the GB2312-only days. */
@@ -162,7 +172,7 @@ async function loadHarfbuzz(): Promise<HarfbuzzSubsetWasm> {
 }
 
 /** hb-subset with: the given characters, only kern/liga, no hinting, desubroutinized CFF. */
-function subset(hb: HarfbuzzSubsetWasm, font: Buffer, text: string): Buffer {
+function subset(hb: HarfbuzzSubsetWasm, font: Buffer, codePoints: Iterable<number>): Buffer {
   const input = hb.hb_subset_input_create_or_fail();
   if (input === 0) throw new Error('hb_subset_input_create_or_fail failed');
   const ptr = hb.malloc(font.byteLength);
@@ -177,7 +187,7 @@ function subset(hb: HarfbuzzSubsetWasm, font: Buffer, text: string): Buffer {
     hb.hb_set_add(features, tag('kern'));
     hb.hb_set_add(features, tag('liga'));
     const unicodes = hb.hb_subset_input_unicode_set(input);
-    for (const ch of text) hb.hb_set_add(unicodes, ch.codePointAt(0)!);
+    for (const cp of codePoints) hb.hb_set_add(unicodes, cp);
     hb.hb_subset_input_set_flags(input, HB_SUBSET_FLAGS_NO_HINTING | HB_SUBSET_FLAGS_DESUBROUTINIZE);
     const out = hb.hb_subset_or_fail(face, input);
     if (out === 0) throw new Error('hb_subset_or_fail failed: is the source font corrupted?');
@@ -196,19 +206,50 @@ function subset(hb: HarfbuzzSubsetWasm, font: Buffer, text: string): Buffer {
   }
 }
 
+function codePointsOf(text: string): Set<number> {
+  return new Set(Array.from(text, (ch) => ch.codePointAt(0)!));
+}
+
+function inRanges(ranges: ReadonlyArray<readonly [number, number]>, has: (cp: number) => boolean): number[] {
+  const out: number[] = [];
+  for (const [a, b] of ranges) for (let cp = a; cp <= b; cp++) if (has(cp)) out.push(cp);
+  return out;
+}
+
+function write(outDir: string, file: string, bytes: Buffer, chars: number): void {
+  writeFileSync(join(outDir, file), bytes);
+  console.log(`${file}: ${chars} characters, ${(bytes.length / 1024 / 1024).toFixed(2)} MB`);
+}
+
 async function main(): Promise<void> {
-  const sourceDir = process.argv[2] ?? DEFAULT_SOURCE_DIR;
-  const text = asciiCharacters() + gbkCharacters() + EXTRA;
+  const notoDir = process.argv[2] ?? DEFAULT_NOTO_DIR;
+  const hanazonoDir = process.argv[3] ?? DEFAULT_HANAZONO_DIR;
+  const primary = codePointsOf(asciiCharacters() + gbkCharacters() + EXTRA);
   const outDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'assets', 'fonts');
   mkdirSync(outDir, { recursive: true });
-  const hb = await loadHarfbuzz();
-  for (const f of FACES) {
-    const face = extractFace(readFileSync(join(sourceDir, f.ttc)), f.postscriptName);
-    const out = join(outDir, f.out);
-    const bytes = subset(hb, face, text);
-    writeFileSync(out, bytes);
-    const chars = new Set(Array.from(text)).size;
-    console.log(`${out}: ${chars} characters requested, ${(bytes.length / 1024 / 1024).toFixed(2)} MB`);
+  const [rare, ...slices] = FALLBACK_FONT_FILES;
+  if (!rare?.boldFile) throw new Error('font-files.ts: the first fallback must be the Noto rare subset');
+
+  let noto: Font | undefined;
+  for (const f of NOTO_FACES) {
+    const face = extractFace(readFileSync(join(notoDir, f.ttc)), f.postscriptName);
+    noto ??= fontkit.create(face) as Font;
+    const notoFont = noto;
+    // A fresh wasm instance per cut: hb-subset's heap does not give back what a large cut used.
+    write(
+      outDir,
+      f.bold ? PRIMARY_FONT_FILES.bold : PRIMARY_FONT_FILES.regular,
+      subset(await loadHarfbuzz(), face, primary),
+      primary.size,
+    );
+    const rareChars = inRanges(rare.ranges, (cp) => !primary.has(cp) && notoFont.hasGlyphForCodePoint(cp));
+    write(outDir, f.bold ? rare.boldFile : rare.file, subset(await loadHarfbuzz(), face, rareChars), rareChars.length);
+  }
+  const hanaMinB = readFileSync(join(hanazonoDir, 'HanaMinB.ttf'));
+  const hana = fontkit.create(hanaMinB) as Font;
+  for (const slice of slices) {
+    const chars = inRanges(slice.ranges, (cp) => !noto!.hasGlyphForCodePoint(cp) && hana.hasGlyphForCodePoint(cp));
+    write(outDir, slice.file, subset(await loadHarfbuzz(), hanaMinB, chars), chars.length);
   }
 }
 

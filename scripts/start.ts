@@ -8,7 +8,8 @@
  *     hub on first start and prints to a virtual printer (files in ./data/station/prints) until a real
  *     printer is set up. Printing happens in the UI, through the renderer's engines: there is no other
  *     print path.
- * It prints the station's address (its fragment holds this launch's secret) and opens it in the browser.
+ * It prints the station's address (its fragment holds this launch's secret) and opens it in the browser,
+ * and one-time login links to the web console (served by the hub at `/`) for the demo merchant and factory.
  * Ctrl-C stops both; if this process is killed outright, the hub sees its stdin pipe close and exits.
  *
  *   npm start -- [--no-open] [--port N]      (--port: the station's port; 0 picks a free one)
@@ -31,7 +32,7 @@ import { exitWithParent } from '../main/host/lifecycle.ts';
 import { openBrowser } from '../main/host/open-browser.ts';
 import { fileSecretStore } from '../main/station/secret-store.ts';
 import { createStationServices } from '../main/station/services.ts';
-import { httpHubCall, seedDemo } from '../server/seed.ts';
+import { demoLoginLinks, formatDemoLoginLinks, httpHubCall, seedDemo } from '../server/seed.ts';
 
 const root = path.resolve(fileURLToPath(new URL('.', import.meta.url)), '..');
 const { values: args } = parseArgs({
@@ -99,6 +100,7 @@ try {
     const paired = await services.handlers.pair({ hubUrl, code, name: '打印站 1' }, noCaller);
     console.log(`打印站已配对: ${paired.factoryName}（厂家店铺ID ${paired.factoryShopId}），${paired.stationName}`);
   }
+  const consoleLinks = formatDemoLoginLinks(await demoLoginLinks(httpHubCall(hubUrl), state));
   const host = await startBrowserHost({
     services,
     port: await portFor(args.port),
@@ -107,6 +109,7 @@ try {
   console.log(`\n打印站 (station): ${host.url}`);
   console.log(`  虚拟打印机输出到 ${path.join(stationDir, 'prints')}（在“打印机”中可添加真实打印机）`);
   console.log(`  商家店铺ID ${state.merchantShopId}，厂家店铺ID ${state.factoryShopId}；令牌见 ${statePath}`);
+  console.log(`\n${consoleLinks}`);
   console.log('按 Ctrl-C 停止。');
   if (!args['no-open']) openBrowser(host.url);
 

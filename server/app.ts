@@ -4,6 +4,7 @@
  */
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
 import fastifySwagger from '@fastify/swagger';
+import fastifyCookie from '@fastify/cookie';
 import {
   jsonSchemaTransform,
   serializerCompiler,
@@ -21,6 +22,7 @@ import { registerSecurityHeaders } from './http/security-headers.ts';
 import { DEFAULT_RATE_LIMITS, DEFAULT_TIMEOUTS, type HttpTimeouts, type RateLimits } from './config.ts';
 import { ROUTE_REGISTRARS } from './routes/index.ts';
 import { FeedCompactor } from './core/feed-compaction.ts';
+import { CONSOLE_CSP, registerConsoleWeb } from './console/serve.ts';
 
 /** 2 MiB: a batch of 1,000 platform orders fits; anything larger is refused with 413. */
 export const BODY_LIMIT = 2 * 1024 * 1024;
@@ -44,6 +46,10 @@ export interface BuildAppOptions {
   trustProxy?: boolean | string;
   /** Compact the station feed on a timer (core/feed-compaction.ts); default off. */
   feedCompaction?: { retentionMs: number; intervalMs: number } | null;
+  /** Where the built console is (default dist/console); a missing build gives a page that says how to build it. */
+  consoleDir?: string;
+  /** Hours after allocation at which a missing or late return is a risk (M9); default 24. */
+  lateReturnHours?: number;
 }
 
 export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> {
@@ -76,6 +82,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   app.setSerializerCompiler(serializerCompiler);
   installJsonBodyParser(app);
 
+  await app.register(fastifyCookie);
   await app.register(fastifySwagger, {
     openapi: {
       info: {
@@ -95,10 +102,13 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     adminToken: opts.adminToken ? opts.adminToken : null,
     testClock: opts.testClock ?? false,
     rateLimits: opts.rateLimits ?? DEFAULT_RATE_LIMITS,
+    ...(opts.lateReturnHours !== undefined ? { lateReturnHours: opts.lateReturnHours } : {}),
     log: app.log,
   };
-  await registerSecurityHeaders(app, { tls: Boolean(opts.tls) });
+  // One policy for every answer: the console's pages need theirs, and JSON needs nothing more.
+  await registerSecurityHeaders(app, { tls: Boolean(opts.tls), contentSecurityPolicy: CONSOLE_CSP });
   await registerRateLimits(app, ctx);
+  await registerConsoleWeb(app, opts.consoleDir);
   installErrorHandlers(app);
   if (opts.feedCompaction) {
     const compactor = new FeedCompactor(ctx, opts.feedCompaction);

@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { RateLimitClass } from '../shared/api/endpoints.ts';
+import { DEFAULT_LATE_RETURN_HOURS } from '../shared/api/risk.ts';
 
 export interface HttpTimeouts {
   /** Until the request's headers are in (slow-header attacks). */
@@ -28,20 +29,20 @@ export type RateLimit = { max: number; windowMs: number } | null;
 export type RateLimits = Record<RateLimitClass, RateLimit>;
 
 /**
- * pairing: per IP, on the one unauthenticated write (guessing a pairing code);
+ * public: per IP, on the unauthenticated writes (guessing a pairing code or a login link);
  * station: per station token, everything a station calls (a runaway or stolen station);
- * export: per shop, statement generation and downloads;
- * bulk: per shop, the 1,000-order writes (allocation, its cancellation, shipping).
+ * report: per shop, statement generation and downloads, the risk report;
+ * bulk: per shop, the 1,000-order writes (allocation, its cancellation, shipping) and price imports.
  * The station figure is far above what a station printing 50 labels a second needs.
  */
 export const DEFAULT_RATE_LIMITS: RateLimits = {
-  pairing: { max: 10, windowMs: 60_000 },
+  public: { max: 10, windowMs: 60_000 },
   station: { max: 3000, windowMs: 60_000 },
-  export: { max: 60, windowMs: 60_000 },
+  report: { max: 60, windowMs: 60_000 },
   bulk: { max: 120, windowMs: 60_000 },
 };
 
-export const NO_RATE_LIMITS: RateLimits = { pairing: null, station: null, export: null, bulk: null };
+export const NO_RATE_LIMITS: RateLimits = { public: null, station: null, report: null, bulk: null };
 
 export interface HubConfig {
   port: number;
@@ -54,12 +55,14 @@ export interface HubConfig {
   tls: { cert: Buffer; key: Buffer } | null;
   timeouts: HttpTimeouts;
   rateLimits: RateLimits;
-  /** Fastify's trustProxy: which proxies' X-Forwarded-For to believe (the client IP of the pairing limit). */
+  /** Fastify's trustProxy: which proxies' X-Forwarded-For to believe (the client IP of the public limit). */
   trustProxy: boolean | string;
   /** After SIGTERM/SIGINT, how long requests in progress may take before their connections are cut. */
   shutdownGraceMs: number;
   /** Feed compaction: finished orders older than `retentionMs` leave the station feed; null: never. */
   feedCompaction: { retentionMs: number; intervalMs: number } | null;
+  /** Hours after allocation at which a missing or late return is a risk (M9). */
+  lateReturnHours: number;
   logLevel: string;
 }
 
@@ -86,9 +89,9 @@ export function readConfig(env: Env = process.env): HubConfig {
       idleMs: int(env, 'HUB_IDLE_TIMEOUT_MS', DEFAULT_TIMEOUTS.idleMs, 100),
     },
     rateLimits: {
-      pairing: rateLimit(env, 'HUB_RATE_LIMIT_PAIRING', DEFAULT_RATE_LIMITS.pairing),
+      public: rateLimit(env, 'HUB_RATE_LIMIT_PUBLIC', DEFAULT_RATE_LIMITS.public),
       station: rateLimit(env, 'HUB_RATE_LIMIT_STATION', DEFAULT_RATE_LIMITS.station),
-      export: rateLimit(env, 'HUB_RATE_LIMIT_EXPORT', DEFAULT_RATE_LIMITS.export),
+      report: rateLimit(env, 'HUB_RATE_LIMIT_REPORT', DEFAULT_RATE_LIMITS.report),
       bulk: rateLimit(env, 'HUB_RATE_LIMIT_BULK', DEFAULT_RATE_LIMITS.bulk),
     },
     trustProxy: trustProxy(env.HUB_TRUST_PROXY),
@@ -100,6 +103,7 @@ export function readConfig(env: Env = process.env): HubConfig {
             retentionMs: int(env, 'HUB_FEED_RETENTION_DAYS', 30, 1) * 86_400_000,
             intervalMs: int(env, 'HUB_FEED_COMPACT_INTERVAL_MS', 3_600_000, 1000),
           },
+    lateReturnHours: int(env, 'HUB_LATE_RETURN_HOURS', DEFAULT_LATE_RETURN_HOURS, 1),
     logLevel: env.LOG_LEVEL || 'info',
   };
 }

@@ -14,6 +14,8 @@ export interface HubContext {
   /** Whether POST /v1/platform/clock may move the clock. */
   testClock: boolean;
   rateLimits: RateLimits;
+  /** Hours from allocation after which a missing or late return counts as a risk (M9); default 24. */
+  lateReturnHours?: number;
   log: FastifyBaseLogger;
 }
 

@@ -52,6 +52,7 @@ const app = await buildApp({
   rateLimits: config.rateLimits,
   trustProxy: config.trustProxy,
   feedCompaction: config.feedCompaction,
+  lateReturnHours: config.lateReturnHours,
 });
 
 let stopping = false;

@@ -15,6 +15,7 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createHubClient } from '../shared/api/client.ts';
 import { CORE_ENDPOINTS } from '../shared/api/endpoints.ts';
+import { SESSION_ENDPOINTS } from '../shared/api/session.ts';
 import type { PlatformOrderEventRequest } from '../shared/api/hub.ts';
 import type { OrderItem, Recipient } from '../shared/domain/index.ts';
 
@@ -407,6 +408,40 @@ export async function seedDemo(transport: HubTransport, opts: SeedOptions): Prom
     addressChanged,
     cancelled: cancelledAfter,
   };
+}
+
+/** One-time console login links for the demo shops (DESIGN §8a): valid 10 minutes, once each. */
+export interface DemoLoginLinks {
+  merchant: string;
+  factory: string;
+  expiresAt: string;
+}
+
+/** Mints a console login link for the merchant's and the factory's shop, found from their tokens. */
+export async function demoLoginLinks(
+  transport: HubTransport,
+  opts: { adminToken: string; merchantToken: string; factoryToken: string },
+): Promise<DemoLoginLinks> {
+  const as = (token: string) => createHubClient({ ...transport, token });
+  const link = async (shopToken: string) => {
+    const { shopId } = await as(shopToken).call(CORE_ENDPOINTS.me, {});
+    return as(opts.adminToken).call(SESSION_ENDPOINTS.createLoginLink, { body: { shopId } });
+  };
+  const merchant = await link(opts.merchantToken);
+  const factory = await link(opts.factoryToken);
+  return {
+    merchant: transport.baseUrl + merchant.path,
+    factory: transport.baseUrl + factory.path,
+    expiresAt: merchant.expiresAt,
+  };
+}
+
+export function formatDemoLoginLinks(links: DemoLoginLinks): string {
+  return [
+    '网页控制台登录链接（10 分钟内有效，每个只能使用一次 / console login links, valid 10 min, once each）:',
+    `  商家 merchant: ${links.merchant}`,
+    `  厂家 factory:  ${links.factory}`,
+  ].join('\n');
 }
 
 // ---------------------------------------------------------------------------------------------

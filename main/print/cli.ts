@@ -15,6 +15,7 @@ import type { LabelData } from '../../shared/label/index.ts';
 import type { LabelFormat, RenderedLabels, RenderOptions } from './backend.ts';
 import { LABEL_FORMATS, normalizeOptions } from './backend.ts';
 import { loadBackend } from './backends/index.ts';
+import { slowLinkWarning } from './transports/url.ts';
 
 export const USAGE = `用法 / usage:
   npm run label -- (--in data.json | --sample) [options] (--out FILE | --printer URL)
@@ -30,6 +31,8 @@ export const USAGE = `用法 / usage:
   --darkness N        浓度 0–15（默认 8）
   --speed N           速度 英寸/秒（默认 4）
   --copies N          份数（默认 1）
+  --gap MM            标签间隙 / gap between labels, mm（TSPL/ZPL，默认 2；0 = 连续纸）
+  --direction 0|1     出纸方向 / print direction（TSPL DIRECTION, ZPL ^PO；默认 1）
   --out FILE          写入文件 / write the bytes to FILE
   --printer URL       发送到打印机 / send to a printer: tcp://host:9100, usb:///dev/usb/lp0,
                       usb://VID:PID, system://QUEUE, file:///folder
@@ -84,6 +87,8 @@ export function parseCliArgs(
         darkness: { type: 'string' },
         speed: { type: 'string' },
         copies: { type: 'string' },
+        gap: { type: 'string' },
+        direction: { type: 'string' },
         out: { type: 'string' },
         printer: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
@@ -115,6 +120,8 @@ export function parseCliArgs(
       darkness: num('darkness', values.darkness, 8),
       speed: num('speed', values.speed, 4),
       copies: num('copies', values.copies, 1),
+      gapMm: num('gap', values.gap, 2),
+      direction: num('direction', values.direction, 1) as 0 | 1,
     });
   } catch (e) {
     throw new UsageError((e as Error).message);
@@ -228,6 +235,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         `已生成 ${args.labels.length} 张面单（${args.format}，${result.bytes.length} 字节，${ms.toFixed(0)} ms）→ ${args.out}`,
       );
     } else {
+      const warning = slowLinkWarning(args.printer!, result.bytes.length / Math.max(1, args.labels.length));
+      if (warning) io.stderr(`提示：${warning.zh}\nNote: ${warning.en}`);
       await (io.send ?? sendToPrinter)(printerUrlFor(args.printer!, backend.fileExtension), result.bytes);
       io.stdout(`已发送 ${args.labels.length} 张面单（${args.format}，${result.bytes.length} 字节）→ ${args.printer}`);
     }

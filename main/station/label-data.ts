@@ -13,6 +13,8 @@ export function labelDataFromPayload(p: PrintPayload, printedAt: string): LabelD
     courier: { code: p.courier, name: COURIER_NAMES[p.courier] },
     routingCode: p.routing.sortCode,
     bigPen: p.routing.bigPen,
+    packageCenter: { name: p.routing.packageCenter.name, code: p.routing.packageCenter.code },
+    pieces: { index: p.pieces.index, total: p.pieces.total },
     receiver: { name: r.name, phone: r.phone, address: joinAddress(r.province, r.city, r.district, r.detail) },
     sender: { name: p.shipper.name, phone: p.shipper.phone, address: p.shipper.address },
     items: p.items.map((i) => ({ goodsName: i.goodsName, spec: i.spec, quantity: i.quantity })),

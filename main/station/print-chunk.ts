@@ -13,7 +13,7 @@ import { openPrintPayload, type PrintPayload } from '../../shared/api/flow.ts';
 import { FLOW_ENDPOINTS } from '../../shared/api/flow.ts';
 import { CORE_ENDPOINTS } from '../../shared/api/endpoints.ts';
 import type { CheckResult } from '../../shared/api/hub.ts';
-import { blockReasonText, type BlockReason } from '../../shared/domain/index.ts';
+import { blockReasonText, widestWaybillNo, type BlockReason } from '../../shared/domain/index.ts';
 import {
   STATION_BLOCK_REASONS,
   StationError,
@@ -27,7 +27,6 @@ import {
   type PrintItem,
 } from '../../shared/ipc/index.ts';
 import { SAMPLE_LABEL } from '../../shared/label/index.ts';
-import { prepareLabel } from '../print/backend.ts';
 import type { HubLink } from './hub-link.ts';
 import { chinaTimestamp, labelDataFromPayload } from './label-data.ts';
 import type { PrintJournal } from './print-journal.ts';
@@ -109,12 +108,15 @@ export async function printChunk(
     });
   }
   const printer = await deps.printers.open(args.printerId);
-  // A calibration that pushes the codes off this template fails every label: find out before the hub
-  // issues (and the courier spends) tracking numbers that could not be printed.
+  // A calibration that pushes the codes off this template, or a courier whose numbers are too long for a
+  // barcode that scans on it, fails every label: find out before the hub issues (and the courier spends)
+  // tracking numbers that could not be printed. The probe carries the courier's widest number.
+  const widest = widestWaybillNo(args.courier);
   try {
-    prepareLabel({ ...SAMPLE_LABEL }, printer.options);
+    await printer.backend.render([{ ...SAMPLE_LABEL, waybillNo: widest, qrPayload: widest }], printer.options);
   } catch (e) {
-    throw new StationError('label_invalid', { message: (e as Error).message, messageEn: (e as Error).message });
+    const err = e as Error & { messageEn?: string };
+    throw new StationError('label_invalid', { message: err.message, messageEn: err.messageEn ?? err.message });
   }
   if (items.some((i) => i.override?.kind === 'reprint') && deps.reprintLocked) {
     if (!args.pin) throw new StationError('pin_required');

@@ -23,7 +23,7 @@ import {
 import { loadBackend } from '../print/backends/index.ts';
 import { renderPng } from '../print/backends/png.ts';
 import { PrinterError } from '../print/errors.ts';
-import { deliver, openTransport, statusError, type Transport } from '../print/transports/index.ts';
+import { deliver, openTransport, slowLinkWarning, statusError, type Transport } from '../print/transports/index.ts';
 import type { SettingsStore } from './settings-store.ts';
 
 export interface OpenPrinter {
@@ -33,9 +33,9 @@ export interface OpenPrinter {
   options: RenderOptions;
 }
 
-export function renderOptionsOf(
-  p: Pick<PrinterConfig, 'template' | 'dpi' | 'offsetMm' | 'darkness' | 'speed'>,
-): RenderOptions {
+type RenderFields = Pick<PrinterConfig, 'template' | 'dpi' | 'offsetMm' | 'darkness' | 'speed' | 'gapMm' | 'direction'>;
+
+export function renderOptionsOf(p: RenderFields): RenderOptions {
   return normalizeOptions({
     template: p.template,
     dpi: p.dpi,
@@ -43,6 +43,8 @@ export function renderOptionsOf(
     darkness: p.darkness,
     speed: p.speed,
     copies: 1,
+    ...(p.gapMm !== undefined ? { gapMm: p.gapMm } : {}),
+    ...(p.direction !== undefined ? { direction: p.direction } : {}),
   });
 }
 
@@ -74,8 +76,8 @@ export interface PrinterPool {
   /** Sends one job; asks the printer for its state first when `preflight` (paper out gets no bytes). */
   send(p: OpenPrinter, bytes: Uint8Array, preflight: boolean): Promise<void>;
   status(id: string): Promise<PrinterStatusView>;
-  testPage(id: string): Promise<LabelReport>;
-  preview(settings: Pick<PrinterConfig, 'template' | 'dpi' | 'offsetMm' | 'darkness' | 'speed'>): Promise<{
+  testPage(id: string): Promise<{ report: LabelReport; warning: { zh: string; en: string } | null }>;
+  preview(settings: RenderFields): Promise<{
     png: Uint8Array;
     widthPx: number;
     heightPx: number;
@@ -114,7 +116,7 @@ export function createPrinterPool(settings: SettingsStore, now: () => Date = () 
     }
   }
 
-  function checkLayout(p: Pick<PrinterConfig, 'template' | 'dpi' | 'offsetMm' | 'darkness' | 'speed'>) {
+  function checkLayout(p: RenderFields) {
     try {
       const o = renderOptionsOf(p);
       prepareLabel({ ...SAMPLE_LABEL }, o);
@@ -210,7 +212,9 @@ export function createPrinterPool(settings: SettingsStore, now: () => Date = () 
       const p = await pool.open(id);
       const rendered = await p.backend.render([{ ...SAMPLE_LABEL, printedAt: now().toISOString() }], p.options);
       await pool.send(p, rendered.bytes, true);
-      return rendered.reports[0]!;
+      // A Bluetooth or serial link carries a label slower than the printer prints it: say so.
+      const slow = slowLinkWarning(p.config.url, rendered.bytes.length);
+      return { report: rendered.reports[0]!, warning: slow ? { zh: slow.zh, en: slow.en } : null };
     },
     async preview(s) {
       let rendered;

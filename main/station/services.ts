@@ -359,7 +359,7 @@ export async function createStationServices(opts: StationServicesOptions): Promi
       await printers.remove(args.id);
       return { ok: true as const };
     },
-    testPrinter: async (args) => ({ report: await printers.exclusive(args.id, () => printers.testPage(args.id)) }),
+    testPrinter: async (args) => printers.exclusive(args.id, () => printers.testPage(args.id)),
     printerStatus: async (args) => {
       const s = await printers.status(args.id);
       broadcast('printerStatus', s);

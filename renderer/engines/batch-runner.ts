@@ -22,6 +22,7 @@ import {
 } from '../../shared/ipc/index.ts';
 import { META, nextOrderSeqs, type BatchRow, type JobItemRow, type JobItemState, type StationDb } from '../data/db.ts';
 import { viewOf } from '../data/orders-repo.ts';
+import { chinaTime } from '../i18n/index.ts';
 import { enqueue } from '../data/outbox-repo.ts';
 import type { SyncEngine } from './sync-engine.ts';
 
@@ -149,7 +150,7 @@ export class BatchRunner {
     const at = this.iso();
     return this.db.transaction('rw', this.db.batches, this.db.jobItems, async () => {
       const batchId = (await this.db.batches.add({
-        name: input.name ?? `批次 ${at.slice(0, 16).replace('T', ' ')}`,
+        name: input.name ?? `批次 ${chinaTime(at)}`,
         kind: 'print',
         createdAt: at,
         printerId: input.printerId,

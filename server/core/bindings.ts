@@ -1,11 +1,12 @@
 /** Merchant ⇄ factory binding (M2). */
+import { FACTORY_NOT_FOUND_TEXT } from '../../shared/domain/reasons.ts';
 import type { BindingView } from '../../shared/api/hub.ts';
 import type { HubContext } from '../context.ts';
 import { nowIso } from '../context.ts';
 import { conflict, notFound, unprocessable } from '../http/errors.ts';
 import { writeTx, type Tx } from './tx.ts';
 
-export const FACTORY_NOT_FOUND_MESSAGE = '请输入正确的厂家店铺ID';
+export const FACTORY_NOT_FOUND_MESSAGE = FACTORY_NOT_FOUND_TEXT;
 
 function bindingQuery(db: HubContext['db'] | Tx) {
   return db

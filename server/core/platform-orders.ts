@@ -7,6 +7,9 @@ import type {
 } from '../../shared/api/hub.ts';
 import type { z } from 'zod';
 import type { MerchantOrdersQuerySchema } from '../../shared/api/hub.ts';
+import type { OrderStage } from '../../shared/domain/stages.ts';
+import { sql, type ExpressionBuilder, type Selectable, type SelectQueryBuilder, type SqlBool } from 'kysely';
+import type { Database, OrdersTable } from '../db/schema.ts';
 import { maskRecipient } from '../../shared/domain/masking.ts';
 import type { HubContext } from '../context.ts';
 import { nowIso } from '../context.ts';
@@ -91,12 +94,16 @@ export async function listMerchantOrders(
   merchantShopId: number,
   q: MerchantOrdersQuery,
 ): Promise<MerchantOrdersResponse> {
-  let query = ctx.db
-    .selectFrom('orders')
-    .selectAll('orders')
-    .where('orders.merchant_shop_id', '=', merchantShopId)
-    .where('orders.id', '>', q.cursor ? Number(q.cursor) : 0);
+  const desc = q.order === 'desc';
+  let query = ctx.db.selectFrom('orders').selectAll('orders').where('orders.merchant_shop_id', '=', merchantShopId);
+  if (q.cursor) query = query.where('orders.id', desc ? '<' : '>', Number(q.cursor));
   if (q.status) query = query.where('orders.status', '=', q.status);
+  if (q.createdFrom) query = query.where('orders.created_at', '>=', new Date(q.createdFrom).toISOString());
+  if (q.createdTo) query = query.where('orders.created_at', '<', new Date(q.createdTo).toISOString());
+  if (q.sn) query = query.where(contains('orders.sn', q.sn));
+  // Goods names and SKU IDs live in the items JSON; a substring of it is what a person types.
+  if (q.goods) query = query.where(contains('orders.items_json', JSON.stringify(q.goods).slice(1, -1)));
+  if (q.stage) query = whereStage(query, q.stage);
   if (q.allocation === 'allocated' || q.factoryShopId !== undefined) {
     query = query.where((eb) =>
       eb.exists(
@@ -145,7 +152,7 @@ export async function listMerchantOrders(
     );
   }
   const rows = await query
-    .orderBy('orders.id')
+    .orderBy('orders.id', desc ? 'desc' : 'asc')
     .limit(q.limit + 1)
     .execute();
   const page = rows.slice(0, q.limit);
@@ -153,6 +160,56 @@ export async function listMerchantOrders(
   await attachAllocationsAndWaybills(ctx.db, loaded, {});
   const orders = page.map((r) => merchantOrderView(loaded.get(r.id)!));
   return { orders, nextCursor: rows.length > q.limit ? String(page[page.length - 1]!.id) : null };
+}
+
+/** `column LIKE '%text%'`, where `%` and `_` typed by a person are literal text, not wildcards. */
+function contains(column: string, text: string) {
+  const pattern = `%${text.replace(/[%_!]/g, (c) => `!${c}`)}%`;
+  return sql<SqlBool>`${sql.ref(column)} like ${pattern} escape '!'`;
+}
+
+type OrdersQuery = SelectQueryBuilder<Database, 'orders', Selectable<OrdersTable>>;
+
+/** The stages of the seed's flow (shared/api/hub.ts ORDER_STAGES), as conditions on one order row. */
+function whereStage(query: OrdersQuery, stage: OrderStage): OrdersQuery {
+  const live = (eb: ExpressionBuilder<Database, 'orders'>) =>
+    eb
+      .selectFrom('allocations')
+      .select('allocations.id')
+      .whereRef('allocations.order_id', '=', 'orders.id')
+      .where('allocations.status', '=', 'allocated');
+  const numberOfLiveFactory = (eb: ExpressionBuilder<Database, 'orders'>, status: 'issued' | 'returned') =>
+    eb
+      .selectFrom('waybills')
+      .innerJoin('allocations', (j) =>
+        j
+          .onRef('allocations.order_id', '=', 'waybills.order_id')
+          .onRef('allocations.factory_shop_id', '=', 'waybills.factory_shop_id')
+          .on('allocations.status', '=', 'allocated'),
+      )
+      .select('waybills.id')
+      .whereRef('waybills.order_id', '=', 'orders.id')
+      .where('waybills.status', '=', status);
+  const awaiting = query.where('orders.status', '=', 'awaiting_shipment');
+  switch (stage) {
+    case 'unallocated':
+      return awaiting.where((eb) => eb.not(eb.exists(live(eb))));
+    case 'allocated':
+      return awaiting
+        .where((eb) => eb.exists(live(eb)))
+        .where((eb) => eb.not(eb.exists(numberOfLiveFactory(eb, 'issued'))))
+        .where((eb) => eb.not(eb.exists(numberOfLiveFactory(eb, 'returned'))));
+    case 'waybill_issued':
+      return awaiting.where((eb) => eb.exists(numberOfLiveFactory(eb, 'issued')));
+    case 'waybill_returned':
+      return awaiting.where((eb) => eb.exists(numberOfLiveFactory(eb, 'returned')));
+    case 'shipped':
+      return query.where('orders.status', '=', 'shipped');
+    case 'after_sale':
+      return query.where('orders.after_sale', '=', 'open');
+    case 'audit_hold':
+      return query.where('orders.audit', '=', 'hold');
+  }
 }
 
 export async function merchantOrderDetail(

@@ -180,6 +180,25 @@ export interface LabelReprintsTable {
   recorded_at: string;
 }
 
+/** One-time console login links (DESIGN §8a); the token itself is never stored. */
+export interface LoginLinksTable {
+  token_hash: string;
+  shop_id: number;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+}
+
+/** Console sessions behind the HttpOnly cookie. */
+export interface ConsoleSessionsTable {
+  token_hash: string;
+  shop_id: number;
+  created_at: string;
+  expires_at: string;
+  /** Set at logout; the cookie is worthless from then on. */
+  ended_at: string | null;
+}
+
 /** A rate-limit window shared by the hubs of one PostgreSQL (server/http/rate-limit.ts). */
 export interface RateLimitHitsTable {
   key: string;
@@ -204,5 +223,7 @@ export interface Database {
   waybills: WaybillsTable;
   waybill_takeovers: WaybillTakeoversTable;
   label_reprints: LabelReprintsTable;
+  login_links: LoginLinksTable;
+  console_sessions: ConsoleSessionsTable;
   rate_limit_hits: RateLimitHitsTable;
 }

@@ -8,9 +8,10 @@
  */
 import { createHash } from 'node:crypto';
 import type { Courier } from '../../shared/domain/index.ts';
-import { COURIERS } from '../../shared/domain/couriers.ts';
+import type { RoutingCode } from '../../shared/api/flow.ts';
+import { COURIERS, WAYBILL_NO_FORMATS } from '../../shared/domain/couriers.ts';
 
-export { COURIERS, COURIER_NAMES } from '../../shared/domain/couriers.ts';
+export { COURIERS, COURIER_NAMES, isWaybillNoFormat } from '../../shared/domain/couriers.ts';
 
 /** The part of an address a courier routes on. */
 export interface RoutingAddress {
@@ -21,13 +22,8 @@ export interface RoutingAddress {
   detail: string;
 }
 
-/** 三段码 (sorting-centre, branch, delivery segment) and 大头笔 (the big printed destination words). */
-export interface RoutingCode {
-  /** e.g. `330-W05 117`. */
-  sortCode: string;
-  /** e.g. `杭州西湖`. */
-  bigPen: string;
-}
+/** 三段码, 大头笔 and 集包地, as the print payload carries them (one schema: shared/api/flow.ts). */
+export type { RoutingCode };
 
 export interface WaybillRequest {
   orderSn: string;
@@ -69,64 +65,39 @@ export function memorySerialSource(start = 1): SerialSource {
 }
 
 /**
- * Number formats as couriers issue them today (and as tracking-number validators check them):
- * - ZTO 中通: 14 digits beginning 73–76 or 78 (e.g. 75…, 78…).
- * - YTO 圆通: `YT` + 13 digits.
- * - YUNDA 韵达: 15 digits beginning 3 or 4 (43…, 46…, 31…).
- * - STO 申通: 15 digits beginning 77 (773…, 777…).
- * - JTSD 极兔: `JT` + 13 digits.
- * Each serial is spread over a fixed range under its courier's prefix, so numbers stay in format.
- */
-interface NumberFormat {
-  prefix: string;
-  /** Digits after the prefix. */
-  width: number;
-  pattern: RegExp;
-}
-
-const FORMATS: Record<Courier, NumberFormat> = {
-  ZTO: { prefix: '75', width: 12, pattern: /^7[3-68]\d{12}$/ },
-  YTO: { prefix: 'YT', width: 13, pattern: /^YT\d{13}$/ },
-  YUNDA: { prefix: '43', width: 13, pattern: /^[34]\d{14}$/ },
-  STO: { prefix: '773', width: 12, pattern: /^77\d{13}$/ },
-  JTSD: { prefix: 'JT', width: 13, pattern: /^JT\d{13}$/ },
-};
-
-/**
  * The serial's digits are scrambled by a fixed odd multiplier modulo 10^width, a bijection, so
  * consecutive orders do not get consecutive numbers (nor could a factory guess its neighbours'),
  * and distinct serials still give distinct numbers.
  */
 export function formatWaybillNo(courier: Courier, serial: number): string {
-  const f = FORMATS[courier];
+  const f = WAYBILL_NO_FORMATS[courier];
   const mod = 10n ** BigInt(f.width);
   const s = BigInt(serial) % mod;
   const scrambled = (s * 7_919_000_019n + 104_729n) % mod;
   return f.prefix + scrambled.toString().padStart(f.width, '0');
 }
 
-export function isWaybillNoFormat(courier: Courier, waybillNo: string): boolean {
-  return FORMATS[courier].pattern.test(waybillNo);
-}
-
 /**
- * GB/T 2260 province codes: the first two digits of the sorting-centre code, as on real labels
- * (310 is a Shanghai centre, 330 a Zhejiang one).
+ * GB/T 2260 province codes (the first two digits of the sorting-centre code, as on real labels: 310 is a
+ * Shanghai centre, 330 a Zhejiang one) and the provinces' one-character abbreviations (简称), which some
+ * couriers put before the city in their 大头笔.
  */
-const PROVINCE_CODES: ReadonlyArray<[string, string]> = [
-  ['北京', '11'], ['天津', '12'], ['河北', '13'], ['山西', '14'], ['内蒙古', '15'],
-  ['辽宁', '21'], ['吉林', '22'], ['黑龙江', '23'],
-  ['上海', '31'], ['江苏', '32'], ['浙江', '33'], ['安徽', '34'], ['福建', '35'], ['江西', '36'], ['山东', '37'],
-  ['河南', '41'], ['湖北', '42'], ['湖南', '43'], ['广东', '44'], ['广西', '45'], ['海南', '46'],
-  ['重庆', '50'], ['四川', '51'], ['贵州', '52'], ['云南', '53'], ['西藏', '54'],
-  ['陕西', '61'], ['甘肃', '62'], ['青海', '63'], ['宁夏', '64'], ['新疆', '65'],
-  ['台湾', '71'], ['香港', '81'], ['澳门', '82'],
+const PROVINCES: ReadonlyArray<[name: string, code: string, abbr: string]> = [
+  ['北京', '11', '京'], ['天津', '12', '津'], ['河北', '13', '冀'], ['山西', '14', '晋'], ['内蒙古', '15', '蒙'],
+  ['辽宁', '21', '辽'], ['吉林', '22', '吉'], ['黑龙江', '23', '黑'],
+  ['上海', '31', '沪'], ['江苏', '32', '苏'], ['浙江', '33', '浙'], ['安徽', '34', '皖'], ['福建', '35', '闽'],
+  ['江西', '36', '赣'], ['山东', '37', '鲁'],
+  ['河南', '41', '豫'], ['湖北', '42', '鄂'], ['湖南', '43', '湘'], ['广东', '44', '粤'], ['广西', '45', '桂'],
+  ['海南', '46', '琼'],
+  ['重庆', '50', '渝'], ['四川', '51', '川'], ['贵州', '52', '黔'], ['云南', '53', '滇'], ['西藏', '54', '藏'],
+  ['陕西', '61', '陕'], ['甘肃', '62', '甘'], ['青海', '63', '青'], ['宁夏', '64', '宁'], ['新疆', '65', '新'],
+  ['台湾', '71', '台'], ['香港', '81', '港'], ['澳门', '82', '澳'],
 ]; // prettier-ignore
 
-function provinceCode(province: string): string {
-  const p = province.trim();
-  for (const [name, code] of PROVINCE_CODES) if (p.startsWith(name)) return code;
-  return '9' + String(hashInt(p) % 10);
+function province(name: string): { code: string; abbr: string } {
+  const p = name.trim();
+  for (const [prefix, code, abbr] of PROVINCES) if (p.startsWith(prefix)) return { code, abbr };
+  return { code: '9' + String(hashInt(p) % 10), abbr: p.slice(0, 1) };
 }
 
 function hashInt(s: string): number {
@@ -143,12 +114,33 @@ export function shortPlaceName(name: string): string {
 }
 
 /**
+ * How each courier writes its 大头笔 and names its consolidation hubs (集包地). Couriers print the
+ * destination in their own style — with or without the province's abbreviation, with a space or a dash —
+ * and call the hub a 转运中心 or a 分拨中心.
+ */
+const COURIER_STYLE: Record<Courier, { bigPen: (p: Place) => string; hub: string }> = {
+  ZTO: { bigPen: (p) => `${p.abbr}${p.city} ${p.district}`, hub: '转运中心' },
+  YTO: { bigPen: (p) => `${p.city}${p.district}`, hub: '转运中心' },
+  YUNDA: { bigPen: (p) => `${p.abbr}-${p.city}${p.district}`, hub: '分拨中心' },
+  STO: { bigPen: (p) => `${p.city} ${p.district}`, hub: '转运中心' },
+  JTSD: { bigPen: (p) => `${p.city}${p.district}`, hub: '转运中心' },
+};
+
+interface Place {
+  abbr: string;
+  city: string;
+  district: string;
+}
+
+/**
  * The routing code is a pure function of the address and courier: the same address always routes
- * the same way, which is what lets a reprint show the same 三段码.
+ * the same way, which is what lets a reprint show the same 三段码, 大头笔 and 集包地. The 集包地 is the
+ * courier's hub for the destination city; its code starts with the sorting centre of the 三段码.
  */
 export function routingCodeFor(courier: Courier, a: RoutingAddress): RoutingCode {
   const region = `${a.province.trim()}|${a.city.trim()}`;
-  const centre = provinceCode(a.province) + String(hashInt(`${courier}|${region}`) % 10);
+  const prov = province(a.province);
+  const centre = prov.code + String(hashInt(`${courier}|${region}`) % 10);
   const branchNo = hashInt(`${courier}|${region}|${a.district.trim()}`) % 100;
   const branch = 'ABCDEFGHJKLMNPQRSTUVWXYZ'[branchNo % 24]! + String(branchNo).padStart(2, '0');
   const segment = String(hashInt(`${courier}|${region}|${a.district.trim()}|${a.detail.trim()}`) % 1000).padStart(
@@ -156,9 +148,21 @@ export function routingCodeFor(courier: Courier, a: RoutingAddress): RoutingCode
     '0',
   );
   const municipality = /^(北京|天津|上海|重庆)/.exec(a.province.trim())?.[1];
-  const cityShort = municipality ?? shortPlaceName(a.city || a.province);
-  const districtShort = shortPlaceName(a.district);
-  return { sortCode: `${centre}-${branch} ${segment}`, bigPen: (cityShort + districtShort).slice(0, 8) };
+  const place: Place = {
+    abbr: prov.abbr,
+    city: (municipality ?? shortPlaceName(a.city || a.province)).slice(0, 6),
+    district: shortPlaceName(a.district).slice(0, 6),
+  };
+  const style = COURIER_STYLE[courier];
+  const hubCity = place.city || prov.abbr;
+  return {
+    sortCode: `${centre}-${branch} ${segment}`,
+    bigPen: style.bigPen(place).trim(),
+    packageCenter: {
+      name: `${hubCity}${style.hub}`,
+      code: centre + String(hashInt(`${courier}|hub|${region}`) % 1000).padStart(3, '0'),
+    },
+  };
 }
 
 /** The simulated courier: numbers in each courier's real format, routing codes from the address. */

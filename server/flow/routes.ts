@@ -6,16 +6,12 @@
  */
 import type { FastifyInstance } from 'fastify';
 import {
+  FACTORY_STATEMENT_DOWNLOAD_PATH,
   FLOW_ENDPOINTS as E,
   STATEMENT_DOWNLOAD_PATH,
-  StatementDownloadQuerySchema,
-  StatementIdParamSchema,
 } from '../../shared/api/flow.ts';
 import type { HubContext } from '../context.ts';
-import type { ShopCaller } from '../http/auth.ts';
-import { authenticateRequest, callerOf, endpointRateLimit, registerEndpoint } from '../http/route.ts';
-import { HttpError } from '../http/errors.ts';
-import { ErrorBodySchema } from '../../shared/api/common.ts';
+import { registerEndpoint } from '../http/route.ts';
 import type { ElectronicWaybillService } from './courier.ts';
 import { SimulatedWaybillService } from './courier.ts';
 import { issueWaybills, dbSerialSource } from './waybills.ts';
@@ -34,11 +30,11 @@ import {
   listStatements,
   StatementLimitError,
   StatementWorker,
-  statementRows,
   statementView,
 } from './statements.ts';
-import { writeStatementCsv, writeStatementXlsx } from './statement-export.ts';
-import { flowDb } from './schema.ts';
+import { registerStatementDownload } from '../statements/download.ts';
+import { getFactoryStatement, listFactoryStatements } from '../statements/factory-statements.ts';
+import { importPriceCsv, missingPrices } from '../prices/price-import.ts';
 
 export interface FlowRouteOptions {
   /** The courier behind POST /v1/station/waybills; default the simulation with database serials. */
@@ -116,6 +112,16 @@ export function flowRoutes(app: FastifyInstance, ctx: HubContext, opts: FlowRout
       }),
     }));
 
+    registerEndpoint(scope, ctx, E.importPrices, async ({ caller, body }) => ({
+      prices: await importPriceCsv(ctx, caller.shopId, body.csv),
+    }));
+    registerEndpoint(scope, ctx, E.missingPrices, async ({ caller }) => ({
+      missing: await missingPrices(ctx, caller.shopId),
+    }));
+    registerEndpoint(scope, ctx, E.listFactoryStatements, async ({ caller }) => ({
+      statements: await listFactoryStatements(ctx, caller.shopId),
+    }));
+
     registerEndpoint(scope, ctx, E.createStatement, async ({ caller, body }) => {
       const statement = await createStatement(ctx, caller.shopId, body);
       if (runWorker) worker.wake();
@@ -128,67 +134,15 @@ export function flowRoutes(app: FastifyInstance, ctx: HubContext, opts: FlowRout
       statement: statementView(await getStatement(ctx, caller.shopId, params.id)),
     }));
 
-    // The download streams a file, so it is registered by hand (same auth, validated params).
-    scope.route({
-      method: 'GET',
-      url: STATEMENT_DOWNLOAD_PATH,
-      schema: {
-        summary: '下载对账单 — CSV (UTF-8 with BOM) or XLSX, streamed',
-        tags: ['merchant'],
-        security: [{ bearer: [] }],
-        params: StatementIdParamSchema,
-        querystring: StatementDownloadQuerySchema,
-        response: { '4xx': ErrorBodySchema, '5xx': ErrorBodySchema },
-      },
-      onRequest: async (req) => authenticateRequest(ctx, req, 'merchant'),
-      config: endpointRateLimit(ctx, 'export'),
-      handler: async (req, reply) => {
-        const caller = callerOf(req) as ShopCaller;
-        const { id } = req.params as { id: number };
-        const { format } = req.query as { format: 'csv' | 'xlsx' };
-        const st = await getStatement(ctx, caller.shopId, id);
-        if (st.status !== 'ready') {
-          throw new HttpError(
-            409,
-            'STATEMENT_NOT_READY',
-            st.status === 'failed' ? '对账单生成失败' : '对账单正在生成，请稍后再下载',
-          );
-        }
-        const names = await flowDb(ctx.db)
-          .selectFrom('shops')
-          .select(['id', 'name'])
-          .where('id', 'in', [st.merchant_shop_id, st.factory_shop_id])
-          .execute();
-        const nameOf = (sid: number) => names.find((n) => n.id === sid)?.name ?? String(sid);
-        const meta = {
-          statementId: st.id,
-          merchantName: nameOf(st.merchant_shop_id),
-          factoryName: nameOf(st.factory_shop_id),
-          from: st.from_at,
-          to: st.to_at,
-        };
-        const filename = `对账单-${st.id}.${format}`;
-        reply.hijack();
-        const res = reply.raw;
-        res.writeHead(200, {
-          'content-type':
-            format === 'csv'
-              ? 'text/csv; charset=utf-8'
-              : 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-          'content-disposition': `attachment; filename="statement-${st.id}.${format}"; filename*=UTF-8''${encodeURIComponent(filename)}`,
-          'cache-control': 'no-store',
-        });
-        try {
-          const rows = statementRows(flowDb(ctx.db), st.id);
-          if (format === 'csv') await writeStatementCsv(rows, res, meta);
-          else await writeStatementXlsx(rows, res, meta);
-          res.end();
-        } catch (e) {
-          // Headers are gone: the only honest signal left is a cut connection.
-          req.log.error({ err: e }, 'statement download failed');
-          res.destroy(e as Error);
-        }
-      },
+    registerStatementDownload(scope, ctx, {
+      path: STATEMENT_DOWNLOAD_PATH,
+      auth: 'merchant',
+      load: (caller, id) => getStatement(ctx, caller.shopId, id),
+    });
+    registerStatementDownload(scope, ctx, {
+      path: FACTORY_STATEMENT_DOWNLOAD_PATH,
+      auth: 'factory',
+      load: (caller, id) => getFactoryStatement(ctx, caller.shopId, id),
     });
   });
 }

@@ -7,6 +7,11 @@
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import type { StatementRow } from '../../shared/api/flow.ts';
+import { csvField, csvLine } from '../../shared/domain/csv.ts';
+
+import { fenToYuan } from '../../shared/domain/money.ts';
+
+export { csvField, fenToYuan };
 
 export interface StatementExportMeta {
   statementId: number;
@@ -60,13 +65,6 @@ export class TotalsAccumulator {
   }
 }
 
-/** 12345 → "123.45", exactly (integer fen, no float rounding). */
-export function fenToYuan(fen: number): string {
-  const sign = fen < 0 ? '-' : '';
-  const a = Math.abs(fen);
-  return `${sign}${Math.trunc(a / 100)}.${String(a % 100).padStart(2, '0')}`;
-}
-
 /** ISO instant → `2026-11-27 09:05:00` China time, how merchants read times on a statement. */
 export function chinaDateTime(iso: string): string {
   const t = Date.parse(iso);
@@ -85,21 +83,6 @@ function totalsLine(t: StatementTotals): string {
 }
 
 // ------------------------------------------------------------------------------------------ CSV
-
-/**
- * RFC 4180 quoting, plus a leading apostrophe for text that a spreadsheet would run as a formula
- * (=, +, -, @): goods names come from merchants' listings and must stay text.
- */
-export function csvField(v: string | number | null): string {
-  if (v === null) return '';
-  let s = String(v);
-  if (typeof v === 'string' && /^[=+\-@\t\r]/.test(s)) s = "'" + s;
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
-function csvLine(fields: Array<string | number | null>): string {
-  return fields.map(csvField).join(',') + '\r\n';
-}
 
 export function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));

@@ -339,6 +339,7 @@ async function buildResults(
       },
       shipper: m?.shipper ?? { name: m?.displayName ?? '', phone: '', address: '' },
       items: itemsOf(o.row).map((i) => ({ goodsName: i.goodsName, spec: i.spec, quantity: i.quantity })),
+      pieces: { index: 1, total: 1 },
       issuedAt: w.issued_at,
     };
     bySn.set(sn, {

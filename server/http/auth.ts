@@ -1,10 +1,16 @@
 /**
  * Who is calling. Shop tokens and station tokens live in different tables and carry
  * different prefixes; an endpoint names the one kind it accepts (shared/api/endpoints.ts).
+ * A shop may also call with the console's session cookie: then every mutating request must carry
+ * the session's CSRF token and, when the browser names an Origin, come from the hub's own origin.
  */
+import type { IncomingHttpHeaders } from 'node:http';
+import { fastifyCookie } from '@fastify/cookie';
 import type { EndpointAuth } from '../../shared/api/endpoints.ts';
+import { CSRF_HEADER, SESSION_COOKIE } from '../../shared/api/session.ts';
 import type { HubContext } from '../context.ts';
-import { forbidden, unauthorized } from './errors.ts';
+import { csrfTokenOf, sessionOf } from '../sessions/sessions.ts';
+import { forbidden, HttpError, unauthorized } from './errors.ts';
 import { bearerOf, hashSecret, sameSecret, STATION_TOKEN_PREFIX } from './tokens.ts';
 
 export interface AdminCaller {
@@ -14,6 +20,8 @@ export interface ShopCaller {
   kind: 'shop';
   shopId: number;
   role: 'merchant' | 'factory' | null;
+  /** Set when the shop called with its console session cookie (not a bearer token). */
+  session?: { token: string; expiresAt: string };
 }
 export interface StationCaller {
   kind: 'station';
@@ -34,14 +42,29 @@ export type CallerFor<A extends EndpointAuth> = A extends 'admin'
       ? NoCaller
       : ShopCaller;
 
-export async function authenticate(
-  ctx: HubContext,
-  authorization: string | undefined,
-  auth: EndpointAuth,
-): Promise<Caller> {
+/** What authentication reads of a request. */
+export interface AuthRequest {
+  method: string;
+  headers: IncomingHttpHeaders;
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** The console session cookie's value, if the request carries one. */
+export function sessionCookieOf(headers: IncomingHttpHeaders): string | null {
+  const header = headers.cookie;
+  if (!header) return null;
+  return fastifyCookie.parse(header)[SESSION_COOKIE] ?? null;
+}
+
+export async function authenticate(ctx: HubContext, req: AuthRequest, auth: EndpointAuth): Promise<Caller> {
   if (auth === 'none') return { kind: 'none' };
-  const token = bearerOf(authorization);
-  if (!token) throw unauthorized('缺少访问令牌 (Authorization: Bearer …)');
+  const token = bearerOf(req.headers.authorization);
+  if (!token) {
+    const cookie = auth === 'shop' || auth === 'merchant' || auth === 'factory' ? sessionCookieOf(req.headers) : null;
+    if (cookie) return sessionCaller(ctx, req, cookie, auth);
+    throw unauthorized('缺少访问令牌 (Authorization: Bearer …)');
+  }
 
   if (auth === 'admin') {
     if (ctx.adminToken === null || !sameSecret(token, ctx.adminToken)) throw unauthorized('平台管理令牌无效');
@@ -72,12 +95,53 @@ export async function authenticate(
     .where('shop_tokens.revoked_at', 'is', null)
     .executeTakeFirst();
   if (!shop) throw unauthorized('店铺令牌无效');
-  const caller: ShopCaller = { kind: 'shop', shopId: shop.id, role: shop.role };
-  if (auth === 'merchant' && shop.role !== 'merchant') {
+  return requireRole({ kind: 'shop', shopId: shop.id, role: shop.role }, auth);
+}
+
+function requireRole(caller: ShopCaller, auth: EndpointAuth): ShopCaller {
+  if (auth === 'merchant' && caller.role !== 'merchant') {
     throw forbidden('ROLE_REQUIRED', '此操作需要商家角色，请先选择“我是商家”');
   }
-  if (auth === 'factory' && shop.role !== 'factory') {
+  if (auth === 'factory' && caller.role !== 'factory') {
     throw forbidden('ROLE_REQUIRED', '此操作需要厂家角色，请先选择“我是代发厂家”');
   }
   return caller;
+}
+
+/**
+ * A console request. SameSite=Strict keeps the cookie off cross-site requests, but pages of the same
+ * site (another port or subdomain) still send it: the CSRF token, which only the console's own
+ * pages can read, is what proves a mutating request came from the console.
+ */
+async function sessionCaller(ctx: HubContext, req: AuthRequest, cookie: string, auth: EndpointAuth) {
+  const session = await sessionOf(ctx, cookie);
+  if (!session) throw unauthorized('登录已过期，请使用新的登录链接重新登录');
+  if (!SAFE_METHODS.has(req.method.toUpperCase())) {
+    const origin = req.headers.origin;
+    if (origin !== undefined && !sameOriginAsHost(origin, req.headers.host)) {
+      throw new HttpError(403, 'CSRF_FAILED', '跨站请求被拒绝：请在控制台页面内操作');
+    }
+    const sent = req.headers[CSRF_HEADER];
+    if (typeof sent !== 'string' || !sameSecret(sent, csrfTokenOf(cookie))) {
+      throw new HttpError(403, 'CSRF_FAILED', '请求缺少有效的 CSRF 令牌：请刷新控制台页面后重试');
+    }
+  }
+  return requireRole(
+    {
+      kind: 'shop',
+      shopId: session.shopId,
+      role: session.role,
+      session: { token: cookie, expiresAt: session.expiresAt },
+    },
+    auth,
+  );
+}
+
+/** Whether a browser's Origin header names this hub (the Host it was called at). */
+export function sameOriginAsHost(origin: string, host: string | undefined): boolean {
+  try {
+    return host !== undefined && new URL(origin).host === host;
+  } catch {
+    return false;
+  }
 }

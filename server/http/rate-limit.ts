@@ -40,7 +40,7 @@ export function rateLimitOf(
       max: limit.max,
       timeWindow: limit.windowMs,
       hook: 'onRequest',
-      keyGenerator: (req: FastifyRequest) => `${cls}|${cls === 'pairing' ? `ip:${req.ip}` : callerKey(req)}`,
+      keyGenerator: (req: FastifyRequest) => `${cls}|${cls === 'public' ? `ip:${req.ip}` : callerKey(req)}`,
     },
   };
 }

@@ -2,7 +2,7 @@
  * Registers an endpoint of shared/api/endpoints.ts: its schemas validate the request and the
  * response, its auth kind is enforced before the handler runs, and the handler gets typed input.
  */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import { ErrorBodySchema } from '../../shared/api/common.ts';
 import type { EndpointAuth, EndpointDef, RateLimitClass } from '../../shared/api/endpoints.ts';
@@ -17,6 +17,9 @@ export interface EndpointInput<D extends EndpointDef> {
   query: Out<D['query']>;
   params: Out<D['params']>;
   caller: CallerFor<D['auth']>;
+  /** For the few handlers that set a header or a cookie; the result is still sent by registerEndpoint. */
+  reply: FastifyReply;
+  request: FastifyRequest;
 }
 
 export type EndpointResult<D extends EndpointDef> = z.input<D['response'][keyof D['response']]>;
@@ -25,7 +28,7 @@ const callers = new WeakMap<FastifyRequest, Caller>();
 
 /** Authenticates a request for `auth` and remembers who called (onRequest, before the body is parsed). */
 export async function authenticateRequest(ctx: HubContext, req: FastifyRequest, auth: EndpointAuth): Promise<void> {
-  callers.set(req, await authenticate(ctx, req.headers.authorization, auth));
+  callers.set(req, await authenticate(ctx, req, auth));
 }
 
 export function callerOf(req: FastifyRequest): Caller {
@@ -75,6 +78,8 @@ export function registerEndpoint<D extends EndpointDef>(
         query: req.query as EndpointInput<D>['query'],
         params: req.params as EndpointInput<D>['params'],
         caller: caller as CallerFor<D['auth']>,
+        reply,
+        request: req,
       });
       return reply.status(successStatus).send(result);
     },

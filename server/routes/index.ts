@@ -1,7 +1,4 @@
-/**
- * Every group of routes the hub serves, in registration order. Issue 4 ([hub-flow]) adds its
- * registrar from server/flow/ here with one line.
- */
+/** Every group of routes the hub serves, in registration order. */
 import type { FastifyInstance } from 'fastify';
 import type { HubContext } from '../context.ts';
 import { platformRoutes } from './platform.ts';
@@ -10,6 +7,8 @@ import { merchantRoutes } from './merchant.ts';
 import { factoryRoutes } from './factory.ts';
 import { stationRoutes } from './station.ts';
 import { flowRoutes } from '../flow/routes.ts';
+import { sessionRoutes } from '../sessions/routes.ts';
+import { riskRoutes } from '../risk/routes.ts';
 
 export type RouteRegistrar = (app: FastifyInstance, ctx: HubContext) => void;
 
@@ -20,4 +19,6 @@ export const ROUTE_REGISTRARS: RouteRegistrar[] = [
   factoryRoutes,
   stationRoutes,
   flowRoutes,
+  sessionRoutes,
+  riskRoutes,
 ];

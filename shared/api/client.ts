@@ -2,11 +2,13 @@
  * The one typed client of the hub API, derived from the endpoint tables (CORE_ENDPOINTS,
  * FLOW_ENDPOINTS): the path, method and schemas an endpoint is served with are the ones it is
  * called with. Responses are parsed with the same zod schemas the server validated them with.
- * It takes a `fetch` so it runs in the station's main process, in the hub's seed CLI and in tests.
+ * It takes a `fetch` so it runs in the station's main process, in the hub's seed CLI, in tests and in
+ * the web console. API clients authenticate with a bearer token; the console with its session cookie
+ * (sent by the browser) plus the session's CSRF token on every mutating request.
  */
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { EndpointDef } from './endpoints.ts';
-import { ErrorBodySchema } from './common.ts';
+import { CSRF_HEADER } from './session.ts';
 
 type Maybe<S> = S extends z.ZodType ? z.input<S> : never;
 
@@ -43,9 +45,15 @@ export class HubUnreachableError extends Error {
   }
 }
 
+/** `{error:{code,message}}`, with the extra fields some refusals carry (nextAllowedAt, lastMutationId…). */
+const ErrorAnswerSchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
+
 export interface HubClientOptions {
+  /** The hub's address; '' in the console, which is served by the hub itself. */
   baseUrl: string;
   token?: string;
+  /** The session's CSRF token (console): sent in the x-csrf-token header of POST/PUT/DELETE. */
+  csrfToken?: () => string | null;
   fetch?: typeof fetch;
   timeoutMs?: number;
 }
@@ -57,7 +65,8 @@ export interface HubClient {
 
 export function createHubClient(opts: HubClientOptions): HubClient {
   const base = opts.baseUrl.replace(/\/+$/, '');
-  const doFetch = opts.fetch ?? globalThis.fetch;
+  // Called as a plain function: a browser's fetch must not be detached from its global.
+  const doFetch = opts.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => globalThis.fetch(input, init));
   const timeoutMs = opts.timeoutMs ?? 15_000;
 
   async function call<D extends EndpointDef>(def: D, input: EndpointInput<D>): Promise<EndpointOutput<D>> {
@@ -65,6 +74,8 @@ export function createHubClient(opts: HubClientOptions): HubClient {
       base + buildPath(def.path, input.params as Record<string, unknown> | undefined) + buildQuery(input.query);
     const headers: Record<string, string> = { accept: 'application/json' };
     if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+    const csrf = def.method === 'GET' ? null : (opts.csrfToken?.() ?? null);
+    if (csrf) headers[CSRF_HEADER] = csrf;
     let body: string | undefined;
     if (input.body !== undefined) {
       headers['content-type'] = 'application/json';
@@ -83,7 +94,7 @@ export function createHubClient(opts: HubClientOptions): HubClient {
       if (!schema) throw new Error(`hub client: no response schema for ${def.method} ${def.path} ${res.status}`);
       return schema.parse(json) as EndpointOutput<D>;
     }
-    const err = ErrorBodySchema.loose().safeParse(json);
+    const err = ErrorAnswerSchema.safeParse(json);
     if (res.status >= 500 || !err.success) {
       // A 5xx (or a proxy's HTML page) is a transient failure, not an answer.
       throw new HubUnreachableError(`平台暂时不可用 (${def.method} ${def.path} → ${res.status})`);

@@ -14,11 +14,11 @@ import * as S from './hub.ts';
 export type EndpointAuth = 'admin' | 'shop' | 'merchant' | 'factory' | 'station' | 'none';
 
 /**
- * Rate-limited endpoints (429 with Retry-After): `pairing` per client IP (the unauthenticated write),
- * `station` per station token, `export` and `bulk` per shop token. Limits are the hub's settings.
+ * Rate-limited endpoints (429 with Retry-After): `public` per client IP (the unauthenticated writes:
+ * pairing a station, signing in with a login link), `station` per station token, `report` (statements,
+ * risk) and `bulk` (1,000-order writes, price imports) per shop token. Limits are the hub's settings.
  */
-export type RateLimitClass = 'pairing' | 'station' | 'export' | 'bulk';
-export const RATE_LIMIT_CLASSES = ['pairing', 'station', 'export', 'bulk'] as const satisfies readonly RateLimitClass[];
+export type RateLimitClass = 'public' | 'station' | 'report' | 'bulk';
 
 export interface EndpointDef {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -193,7 +193,7 @@ export const CORE_ENDPOINTS = {
     summary: 'Exchange a pairing code for a station token and payload key',
     body: S.PairStationRequestSchema,
     response: { 201: S.PairStationResponseSchema },
-    rateLimit: 'pairing',
+    rateLimit: 'public',
   }),
   stationMe: def({
     method: 'GET',

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import type { EndpointDef } from './endpoints.ts';
+import { PiecesSchema } from '../label/schema.ts';
 import { WAYBILL_REJECTIONS, type WaybillRejection } from '../domain/reasons.ts';
 import { BlockReasonSchema, CourierSchema, IsoTimeSchema, MAX_BATCH, OrderSnSchema, ShopIdSchema } from './common.ts';
 
@@ -19,6 +20,7 @@ export const FLOW_ERROR_CODES = [
   'RETURN_ADDRESS_NOT_FOUND',
   'NOT_BOUND',
   'STATION_KEY_MISSING',
+  'PRICE_CSV_INVALID',
 ] as const;
 export type FlowErrorCode = (typeof FLOW_ERROR_CODES)[number];
 
@@ -26,11 +28,17 @@ export type FlowErrorCode = (typeof FLOW_ERROR_CODES)[number];
 // Print payload (M4/M5): what the label needs and the factory must not see. It travels only
 // encrypted under the paired station's key (AES-256-GCM), see PRINT_PAYLOAD_ENVELOPE below.
 
+/**
+ * What the courier returns for sorting, as platforms hand it over (the Doudian SDK's `sort_code`,
+ * `short_address_code` and `package_center_name`; Taobao's `package_center_code`).
+ */
 export const RoutingCodeSchema = z.strictObject({
   /** 三段码, e.g. `330-W05 117`. */
   sortCode: z.string(),
-  /** 大头笔, e.g. `杭州西湖`. */
+  /** 大头笔 in the courier's own style, e.g. `浙杭州 西湖` (ZTO) or `杭州西湖` (YTO). */
   bigPen: z.string(),
+  /** 集包地: the consolidation hub the parcel is bagged for, e.g. `{name: '杭州转运中心', code: '330517'}`. */
+  packageCenter: z.strictObject({ name: z.string(), code: z.string() }),
 });
 export type RoutingCode = z.infer<typeof RoutingCodeSchema>;
 
@@ -55,6 +63,8 @@ export const PrintPayloadSchema = z.strictObject({
   /** The merchant's shipper (寄件人) as set in its profile. */
   shipper: z.strictObject({ name: z.string(), phone: z.string(), address: z.string() }),
   items: z.array(z.strictObject({ goodsName: z.string(), spec: z.string(), quantity: z.number().int() })),
+  /** 件数: this parcel's place among the order's parcels (1/1 for a single parcel). */
+  pieces: PiecesSchema,
   issuedAt: z.string(),
 });
 export type PrintPayload = z.infer<typeof PrintPayloadSchema>;
@@ -344,6 +354,22 @@ export const PricesQuerySchema = z.strictObject({
 });
 export const PricesResponseSchema = z.strictObject({ prices: z.array(PriceSchema) });
 
+/** Rows a price CSV may hold; the whole file is one transaction. */
+export const MAX_PRICE_IMPORT_ROWS = 5000;
+export const ImportPricesRequestSchema = z.strictObject({ csv: z.string().min(1).max(1_000_000) });
+
+/** A SKU in orders allocated to this factory that has no settlement price in force (a statement would flag it). */
+export const MissingPriceSchema = z.strictObject({
+  merchantShopId: ShopIdSchema,
+  merchantDisplayName: z.string(),
+  skuId: z.string(),
+  goodsName: z.string(),
+  spec: z.string(),
+  orderCount: z.number().int(),
+});
+export type MissingPrice = z.infer<typeof MissingPriceSchema>;
+export const MissingPricesResponseSchema = z.strictObject({ missing: z.array(MissingPriceSchema) });
+
 // ---------------------------------------------------------------------------------------------
 // Statements (对账单, M8)
 
@@ -377,6 +403,14 @@ export const CreateStatementResponseSchema = z.strictObject({ statement: Stateme
 export const StatementListSchema = z.strictObject({ statements: z.array(StatementSchema) });
 export const StatementIdParamSchema = z.strictObject({ id: z.coerce.number().int().positive().max(2_147_483_647) });
 export const StatementDownloadQuerySchema = z.strictObject({ format: z.enum(['csv', 'xlsx']).default('csv') });
+
+/** What a factory sees of a statement generated for it (M8): the same figures, and whose it is. */
+export const FactoryStatementSchema = StatementSchema.extend({
+  merchantShopId: ShopIdSchema,
+  merchantDisplayName: z.string(),
+});
+export type FactoryStatement = z.infer<typeof FactoryStatementSchema>;
+export const FactoryStatementListSchema = z.strictObject({ statements: z.array(FactoryStatementSchema) });
 
 export const StatementLimitErrorSchema = z.strictObject({
   error: z.strictObject({
@@ -495,7 +529,7 @@ export const FLOW_ENDPOINTS = {
     summary: '生成对账单 — 202 pending; 429 STATEMENT_LIMIT (3 per China day, 10 minutes apart)',
     body: CreateStatementRequestSchema,
     response: { 202: CreateStatementResponseSchema, 429: StatementLimitErrorSchema },
-    rateLimit: 'export',
+    rateLimit: 'report',
   }),
   listStatements: def({
     method: 'GET',
@@ -512,6 +546,31 @@ export const FLOW_ENDPOINTS = {
     params: StatementIdParamSchema,
     response: { 200: CreateStatementResponseSchema },
   }),
+  importPrices: def({
+    method: 'POST',
+    path: '/v1/factory/prices/import',
+    auth: 'factory',
+    summary: '导入结算价格 — a CSV file, all rows or none (422 PRICE_CSV_INVALID names the line)',
+    body: ImportPricesRequestSchema,
+    response: { 200: PricesResponseSchema },
+    rateLimit: 'bulk',
+  }),
+  missingPrices: def({
+    method: 'GET',
+    path: '/v1/factory/prices/missing',
+    auth: 'factory',
+    summary: 'SKUs in orders allocated to this factory without a settlement price in force',
+    response: { 200: MissingPricesResponseSchema },
+  }),
+  listFactoryStatements: def({
+    method: 'GET',
+    path: '/v1/factory/statements',
+    auth: 'factory',
+    summary: '对账单 — the statements merchants generated for this factory',
+    response: { 200: FactoryStatementListSchema },
+  }),
 } as const;
 
 export const STATEMENT_DOWNLOAD_PATH = '/v1/merchant/statements/:id/download';
+/** The factory's download of a statement generated for it: the same rows (no consumer data in either). */
+export const FACTORY_STATEMENT_DOWNLOAD_PATH = '/v1/factory/statements/:id/download';

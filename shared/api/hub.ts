@@ -26,6 +26,7 @@ import {
   ShopIdSchema,
   WaybillViewSchema,
 } from './common.ts';
+import { ORDER_STAGE_KEYS } from '../domain/stages.ts';
 
 /** `nextCursor` of a paged list: a row id, as text. */
 export const PageCursorSchema = z
@@ -147,11 +148,34 @@ export const MerchantOrderSchema = z.strictObject({
   allocation: AllocationViewSchema.nullable(),
   waybill: WaybillViewSchema.nullable(),
 });
+export const OrderStageSchema = z.enum(ORDER_STAGE_KEYS);
+
 export const MerchantOrdersQuerySchema = z.strictObject({
   /** unallocated: never allocated or allocation cancelled; allocated: currently allocated; cancelled: latest allocation cancelled. */
   allocation: z.enum(['unallocated', 'allocated', 'cancelled']).optional(),
   factoryShopId: ShopIdParamSchema.optional(),
   status: OrderStatusSchema.optional(),
+  /** unallocated: awaiting shipment, no live allocation; allocated: live, no number yet; waybill_issued / waybill_returned: its factory's number; shipped; after_sale: open; audit_hold. */
+  stage: OrderStageSchema.optional(),
+  /** Placed at or after / before these instants. */
+  createdFrom: IsoTimeSchema.optional(),
+  createdTo: IsoTimeSchema.optional(),
+  /** Part of a goods name or SKU ID (no control characters: PostgreSQL text cannot hold NUL). */
+  goods: z
+    .string()
+    .min(1)
+    .max(64)
+    .refine((text) => ![...text].some((c) => c < ' ' || c === '\u007f'), 'goods: no control characters')
+    .optional(),
+  /** Part of an order sn (the characters an sn may have). */
+  sn: z
+    .string()
+    .min(1)
+    .max(64)
+    .regex(/^[A-Za-z0-9_-]+$/, 'sn: letters, digits, - and _ only')
+    .optional(),
+  /** asc (default): oldest first; desc: newest first (the cursor then pages backwards). */
+  order: z.enum(['asc', 'desc']).optional(),
   limit: LimitQuerySchema.default(50),
   /** The `nextCursor` of the previous page. */
   cursor: PageCursorSchema.optional(),

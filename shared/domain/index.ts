@@ -4,3 +4,7 @@ export * from './rules.ts';
 export * from './masking.ts';
 export * from './statement-limit.ts';
 export * from './couriers.ts';
+export * from './money.ts';
+export * from './csv.ts';
+export * from './price-csv.ts';
+export * from './stages.ts';

@@ -51,6 +51,9 @@ export type AllocationRefusal = keyof typeof ALLOCATION_REFUSALS;
 
 export type Lang = 'zh' | 'en';
 
+/** M2: the merchant's error for an ID that is not a factory's shop ID, word for word from the seed. */
+export const FACTORY_NOT_FOUND_TEXT = '请输入正确的厂家店铺ID';
+
 export function blockReasonText(reason: BlockReason, lang: Lang = 'zh'): string {
   return BLOCK_REASONS[reason][lang];
 }

@@ -207,7 +207,11 @@ export const STATION_METHODS = {
   testPrinter: method({
     summary: 'Print the sample label (a test page) on a printer',
     args: z.strictObject({ id: z.string().max(64) }),
-    result: z.strictObject({ report: LabelReportSchema }),
+    result: z.strictObject({
+      report: LabelReportSchema,
+      /** A printer on a Bluetooth or serial link: how long a label takes to arrive there. */
+      warning: z.strictObject({ zh: z.string(), en: z.string() }).nullable(),
+    }),
   }),
   printerStatus: method({
     summary: 'Ask a printer for its state (paper out, head open…)',

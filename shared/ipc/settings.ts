@@ -33,6 +33,10 @@ export const PrinterConfigSchema = z.strictObject({
   offsetMm: OffsetSchema,
   /** ESC/POS printers: native text and codes, or the exact label as a raster. */
   escposMode: z.enum(['text', 'raster']).optional(),
+  /** The gap (or black mark) between labels on the roll, mm; 0 for continuous media. Default 2. */
+  gapMm: z.number().min(0).max(20).optional(),
+  /** 1: the label's top leaves the printer first (most desktop printers); 0: turned 180°. Default 1. */
+  direction: z.union([z.literal(0), z.literal(1)]).optional(),
 });
 export type PrinterConfig = z.infer<typeof PrinterConfigSchema>;
 

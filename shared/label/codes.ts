@@ -4,7 +4,8 @@
  * Scanners need whole-dot modules: a 0.3-dot rounding error on every bar is what makes thermal
  * barcodes unreadable.
  */
-import type { Code128Op, QrOp } from './layout.ts';
+import type { Code128Op, LabelLayout, QrOp } from './layout.ts';
+import { LabelError } from './errors.ts';
 
 /**
  * Dots per mm. Label printers sold as "203 dpi" and "300 dpi" are 8 and 12 dots/mm (TSPL, ZPL and
@@ -74,12 +75,43 @@ export interface CodePlacement {
 }
 
 /**
- * Integer module width that fits the symbol plus its quiet zones in the box, centred horizontally.
- * `modules` defaults to our estimate; a renderer that encoded the symbol passes the exact count.
+ * The narrowest bar or space a waybill barcode may have: 0.25 mm, and never under 2 dots. Scanners at
+ * sorting centres read 0.25 mm modules from a distance; a 1-dot module (0.125 mm at 203 dpi) is within
+ * a thermal head's dot gain and reads as noise. So 2 dots at 203 dpi and 3 at 300 dpi.
+ */
+export const MIN_MODULE_MM = 0.25;
+
+export function minModuleDots(dpi: number): number {
+  return Math.max(2, Math.ceil(MIN_MODULE_MM * dotsPerMm(dpi) - 1e-9));
+}
+
+/**
+ * Bar heights at or above the couriers' own templates: 9 mm for the main barcode and 7 mm for the
+ * second, small one (ZTO's 76×130 one-part waybill; see ARCHITECTURE.md). Our templates are taller.
+ */
+export const MIN_BAR_HEIGHT_MM = { mainBarcode: 9, secondBarcode: 7 } as const;
+
+/**
+ * The widest module we print, 0.5 mm: wider bars scan no better, and the white left around a symbol is
+ * the room a printer's calibration offset may use.
+ */
+export const MAX_MODULE_MM = 0.5;
+
+/**
+ * Integer module width, centred horizontally: the widest (up to MAX_MODULE_MM) that fits the symbol and
+ * its quiet zones in the box; when that would be under minModuleDots(), the widest that fits the symbol
+ * in its box and its quiet zones in `fitW` (up to the label's edges). `modules` defaults to our
+ * estimate; a renderer that encoded the symbol passes the exact count. The result may still be under
+ * minModuleDots(): assertBarcodesFit() refuses such labels.
  */
 export function placeCode128(op: Code128Op, dpi: number, modules = op.modules): CodePlacement {
   const boxW = mmToDots(op.w, dpi);
-  const moduleDots = Math.max(1, Math.floor(boxW / (modules + 2 * CODE128_QUIET_MODULES)));
+  const fitW = mmToDots(op.fitW, dpi);
+  const quiet = 2 * CODE128_QUIET_MODULES;
+  const inBox = Math.floor(boxW / (modules + quiet));
+  const toEdge = Math.min(Math.floor(boxW / modules), Math.floor(fitW / (modules + quiet)));
+  const widest = Math.max(minModuleDots(dpi), Math.floor(MAX_MODULE_MM * dotsPerMm(dpi)));
+  const moduleDots = Math.max(1, Math.min(widest, inBox >= minModuleDots(dpi) ? inBox : toEdge));
   const widthDots = moduleDots * modules;
   return {
     moduleDots,
@@ -120,4 +152,27 @@ export function placeQr(op: QrOp, dpi: number, modules = qrModules(op.value)): C
     widthDots: side,
     heightDots: side,
   };
+}
+
+/**
+ * Refuses a label whose barcodes cannot keep modules of at least minModuleDots(): such a barcode does not
+ * scan, and an unscannable barcode is an unsortable parcel. The station runs this on the courier's longest
+ * number before it asks the hub for numbers, so none is spent on a label that would be refused.
+ */
+export function assertBarcodesFit(layout: LabelLayout, dpi: number): void {
+  const min = minModuleDots(dpi);
+  for (const op of layout.ops) {
+    if (op.kind !== 'code128') continue;
+    const p = placeCode128(op, dpi);
+    if (p.moduleDots >= min) continue;
+    const mm = (min / dotsPerMm(dpi)).toFixed(2);
+    throw new LabelError(
+      'BARCODE_TOO_LONG',
+      `运单号 ${op.value}（${op.value.length} 位）在 ${layout.templateId} 面单上放不下能扫描的条码：` +
+        `${dpi} dpi 下最窄条需至少 ${min} 点（${mm} mm），这里只能做到 ${p.moduleDots} 点。请改用更宽的面单模板。`,
+      `Tracking number ${op.value} (${op.value.length} characters) does not fit a scannable barcode on the ` +
+        `${layout.templateId} label: at ${dpi} dpi its narrowest bar needs ${min} dots (${mm} mm) and would get ` +
+        `${p.moduleDots}. Use a wider label template.`,
+    );
+  }
 }

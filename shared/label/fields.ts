@@ -26,6 +26,12 @@ export function fieldValue(data: LabelData, key: FieldKey): string {
       return clean(data.routingCode);
     case 'bigPen':
       return clean(data.bigPen);
+    case 'packageCenter.name':
+      return clean(data.packageCenter.name);
+    case 'packageCenter.code':
+      return clean(data.packageCenter.code);
+    case 'pieces':
+      return `${data.pieces.index}/${data.pieces.total}`;
     case 'waybillNo':
       return data.waybillNo;
     case 'receiver.name':
@@ -93,6 +99,9 @@ const KNOWN_KEYS = new Set<string>([
   'courierCode',
   'routingCode',
   'bigPen',
+  'packageCenter.name',
+  'packageCenter.code',
+  'pieces',
   'waybillNo',
   'receiver.name',
   'receiver.phone',

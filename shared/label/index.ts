@@ -5,3 +5,4 @@ export * from './text.ts';
 export * from './layout.ts';
 export * from './codes.ts';
 export * from './sample.ts';
+export * from './errors.ts';

@@ -70,12 +70,20 @@ export interface LineOp {
 /** Code128 (auto code set) of `value`, scaled to fit the box; backends centre it horizontally. */
 export interface Code128Op {
   kind: 'code128';
+  /** The template element's id ('mainBarcode', 'secondBarcode'), for reports and refusals. */
+  id: string;
   value: string;
+  /** The box the symbol (bars only) must fit, mm. */
   x: number;
   y: number;
   w: number;
   h: number;
-  /** Estimated symbol width in modules, quiet zones excluded (see code128.ts). */
+  /**
+   * Width available to the symbol plus its quiet zones, centred on the box, mm: quiet zones may reach
+   * the label's edge (the template leaves the frame open across barcode rows).
+   */
+  fitW: number;
+  /** Estimated symbol width in modules, quiet zones excluded (see codes.ts). */
   modules: number;
 }
 
@@ -113,17 +121,21 @@ export function layoutLabel(template: LabelTemplate, data: LabelData, measure: T
       case 'line':
         ops.push({ kind: 'line', x1: el.x1, y1: el.y1, x2: el.x2, y2: el.y2, strokeMm: el.strokeMm });
         break;
-      case 'code128':
+      case 'code128': {
+        const centre = el.x + el.w / 2;
         ops.push({
           kind: 'code128',
+          id: el.id,
           value: data.waybillNo,
           x: el.x,
           y: el.y,
           w: el.w,
           h: el.h,
+          fitW: 2 * Math.min(centre, template.widthMm - centre),
           modules: code128Modules(data.waybillNo),
         });
         break;
+      }
       case 'qr':
         ops.push({ kind: 'qr', value: data.qrPayload, x: el.x, y: el.y, size: el.size });
         break;

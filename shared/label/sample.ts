@@ -1,11 +1,13 @@
-/** Built-in demo data for `npm run label -- --sample`, previews and tests. */
+/** Built-in demo data for `npm run label -- --sample`, previews and tests. Every field is filled. */
 import type { LabelData } from './schema.ts';
 
 export const SAMPLE_LABEL: LabelData = {
   waybillNo: '78912345678901',
   courier: { code: 'ZTO', name: '中通快递' },
   routingCode: '310-W01 05',
-  bigPen: '上海 浦东新区',
+  bigPen: '沪上海 浦东',
+  packageCenter: { name: '上海转运中心', code: '310517' },
+  pieces: { index: 1, total: 1 },
   receiver: {
     name: '张*丰',
     phone: '138****5678',
@@ -64,6 +66,11 @@ export function sampleLabels(count: number, seed = 1): LabelData[] {
       courier: { code: c.code, name: c.name },
       routingCode: `${100 + rnd(800)}-${String.fromCharCode(65 + rnd(26))}${rnd(90) + 10} ${String(rnd(99)).padStart(2, '0')}`,
       bigPen: CITIES[rnd(CITIES.length)]!.slice(0, 5),
+      packageCenter: {
+        name: `${CITIES[rnd(CITIES.length)]!.slice(0, 2)}转运中心`,
+        code: String(100_000 + rnd(900_000)),
+      },
+      pieces: { index: 1, total: 1 },
       receiver: {
         name: ['张*', '李*华', '欧阳**', '王**明'][rnd(4)]!,
         phone: `1${3 + rnd(7)}${rnd(10)}****${String(rnd(10_000)).padStart(4, '0')}`,
@@ -120,6 +127,7 @@ export const UGLY_LABELS: Record<string, LabelData> = {
     ...SAMPLE_LABEL,
     routingCode: '',
     bigPen: '',
+    packageCenter: { name: '', code: '' },
     receiver: { name: '', phone: '', address: '' },
     sender: { name: '', phone: '', address: '' },
     items: [],

@@ -21,6 +21,17 @@ export const LabelGoodsItemSchema = z.object({
   quantity: z.number().int().min(1).max(100_000),
 });
 
+/** 件数: this parcel's place among the order's parcels, printed as "1/1". */
+export const PiecesSchema = z
+  .strictObject({ index: z.number().int().min(1), total: z.number().int().min(1).max(999) })
+  .refine((p) => p.index <= p.total, { message: 'pieces.index must not exceed pieces.total' });
+
+/** 集包地: the courier's consolidation hub for this parcel (name printed large, code beside it). */
+export const PackageCenterSchema = z.object({
+  name: z.string().max(40),
+  code: z.string().max(20),
+});
+
 export const LabelDataSchema = z.object({
   waybillNo: z.string().regex(WAYBILL_NO, 'waybillNo must be 1–40 printable ASCII characters (Code128)'),
   courier: z.object({
@@ -31,8 +42,10 @@ export const LabelDataSchema = z.object({
   }),
   /** 三段码: the sorting code printed large, e.g. "310-W01 05". */
   routingCode: z.string().max(60),
-  /** 大头笔: the destination mark, e.g. "上海 浦东". */
+  /** 大头笔 as the courier returns it, e.g. "沪上海 浦东" (ZTO's style). */
   bigPen: z.string().max(60),
+  packageCenter: PackageCenterSchema,
+  pieces: PiecesSchema,
   /** Privacy-masked name and phone, full address. */
   receiver: LabelPartySchema,
   sender: LabelPartySchema,
@@ -48,3 +61,5 @@ export const LabelDataSchema = z.object({
 export type LabelParty = z.infer<typeof LabelPartySchema>;
 export type LabelGoodsItem = z.infer<typeof LabelGoodsItemSchema>;
 export type LabelData = z.infer<typeof LabelDataSchema>;
+export type LabelPieces = z.infer<typeof PiecesSchema>;
+export type PackageCenter = z.infer<typeof PackageCenterSchema>;

@@ -1,7 +1,13 @@
 /**
  * A label template is DATA: every element is positioned in millimetres from the label's top-left
  * corner. Text content is a string with {placeholders} resolved from the LabelData (see fields.ts).
- * The two standard templates are modelled on Chinese e-waybills (电子面单) 100×180 and 76×130.
+ *
+ * The two standard templates follow the one-part e-waybills (一联单) that platforms and couriers print at
+ * 100×180 and 76×130 (sources in ARCHITECTURE.md), top to bottom: the courier (logo) zone; the big
+ * 三段码 with the 大头笔; the 集包地; the main barcode with its number; 收 (receiver), 寄 (sender), goods and
+ * remark; the small second barcode; and 已验视, 件数 and the one 打印时间 beside the QR code. The frame
+ * runs 2 mm from the edges and stays open across the barcode rows, so a long number's quiet zones may
+ * reach the label's edge without a frame line turning into a bar.
  */
 
 export type TextAlign = 'left' | 'center' | 'right';
@@ -13,6 +19,9 @@ export type FieldKey =
   | 'courierCode'
   | 'routingCode'
   | 'bigPen'
+  | 'packageCenter.name'
+  | 'packageCenter.code'
+  | 'pieces'
   | 'waybillNo'
   | 'receiver.name'
   | 'receiver.phone'
@@ -71,6 +80,8 @@ export interface TextElement {
 
 export interface Code128Element {
   kind: 'code128';
+  /** 'mainBarcode' (top, tall) or 'secondBarcode' (the small one in the lower part); both carry the number. */
+  id: string;
   x: number;
   y: number;
   w: number;
@@ -98,6 +109,9 @@ export interface LabelTemplate {
 }
 
 const T = 0.3; // ordinary rule thickness, mm (≈ 2.4 dots at 203 dpi)
+/** The frame's distance from the label edges, mm. */
+export const FRAME_INSET_MM = 2;
+
 const hline = (y: number, x1: number, x2: number, strokeMm = T): LineElement => ({
   kind: 'line',
   x1,
@@ -115,6 +129,61 @@ const vline = (x: number, y1: number, y2: number, strokeMm = T): LineElement => 
   strokeMm,
 });
 
+type TextOptions = Partial<Pick<TextElement, 'align' | 'valign' | 'bold' | 'inverse' | 'maxLines' | 'omitWhenEmpty'>>;
+
+/** A text element; single-line, left-aligned and vertically centred unless told otherwise. */
+function text(
+  id: string,
+  [x, y, w, h]: [number, number, number, number],
+  content: string,
+  [maxPt, minPt]: [number, number],
+  o: TextOptions = {},
+): TextElement {
+  return {
+    kind: 'text',
+    id,
+    x,
+    y,
+    w,
+    h,
+    text: content,
+    maxPt,
+    minPt,
+    align: o.align ?? 'left',
+    valign: o.valign ?? 'middle',
+    ...(o.bold ? { bold: true } : {}),
+    ...(o.inverse ? { inverse: true } : {}),
+    ...(o.omitWhenEmpty ? { omitWhenEmpty: o.omitWhenEmpty } : {}),
+    // Multi-line blocks say so with maxLines: 0 (no cap); everything else is one line.
+    ...(o.maxLines === 0 ? {} : { maxLines: o.maxLines ?? 1 }),
+  };
+}
+
+/**
+ * The frame, 2 mm from the edges, with its two sides open across `openRows` (the barcode rows: a
+ * vertical line inside a quiet zone reads as a bar).
+ */
+function frame(widthMm: number, heightMm: number, openRows: Array<[number, number]>, strokeMm: number): LineElement[] {
+  const a = FRAME_INSET_MM;
+  const right = widthMm - a;
+  const bottom = heightMm - a;
+  const out = [hline(a, a, right, strokeMm), hline(bottom, a, right, strokeMm)];
+  let y = a;
+  for (const [top, end] of [...openRows].sort((p, q) => p[0] - q[0])) {
+    out.push(vline(a, y, top, strokeMm), vline(right, y, top, strokeMm));
+    y = end;
+  }
+  out.push(vline(a, y, bottom, strokeMm), vline(right, y, bottom, strokeMm));
+  return out;
+}
+
+function code128(id: string, x: number, y: number, w: number, h: number): Code128Element {
+  return { kind: 'code128', id, x, y, w, h, field: 'waybillNo' };
+}
+
+/** The receiver's address and goods never shrink below these (CJK at 203 dpi falls apart under 7 pt). */
+export const MIN_CJK_PT = 7;
+
 /** 100×180 mm, the common one-part e-waybill (一联单) size. */
 export const TEMPLATE_100x180: LabelTemplate = {
   id: '100x180',
@@ -122,538 +191,115 @@ export const TEMPLATE_100x180: LabelTemplate = {
   widthMm: 100,
   heightMm: 180,
   elements: [
-    { kind: 'box', x: 1, y: 1, w: 98, h: 178, strokeMm: 0.4 },
-    // Header: courier and print time.
-    {
-      kind: 'text',
-      id: 'courier',
-      x: 3,
-      y: 2,
-      w: 55,
-      h: 10,
-      text: '{courierName}',
-      maxPt: 22,
-      minPt: 10,
-      align: 'left',
-      valign: 'middle',
-      bold: true,
-      maxLines: 1,
-    },
-    {
-      kind: 'text',
-      id: 'printedAtHeader',
-      x: 58,
-      y: 2,
-      w: 39,
-      h: 10,
-      text: '{printedAt}',
-      maxPt: 8,
-      minPt: 6,
-      align: 'right',
-      valign: 'middle',
-      maxLines: 1,
-    },
-    hline(12, 1, 99),
-    // Routing: 三段码 large, 大头笔 below.
-    {
-      kind: 'text',
-      id: 'routingCode',
-      x: 3,
-      y: 12.5,
-      w: 94,
-      h: 17,
-      text: '{routingCode}',
-      maxPt: 40,
-      minPt: 14,
-      align: 'center',
-      valign: 'middle',
-      bold: true,
-      maxLines: 1,
-    },
-    hline(30, 1, 99),
-    {
-      kind: 'text',
-      id: 'bigPen',
-      x: 3,
-      y: 30.5,
-      w: 94,
-      h: 9,
-      text: '{bigPen}',
-      maxPt: 20,
-      minPt: 10,
-      align: 'center',
-      valign: 'middle',
-      bold: true,
-      maxLines: 1,
-    },
-    hline(40, 1, 99),
-    // Tracking number: barcode and its human-readable text.
-    { kind: 'code128', x: 8, y: 42, w: 84, h: 15, field: 'waybillNo' },
-    {
-      kind: 'text',
-      id: 'waybillNo',
-      x: 3,
-      y: 57.5,
-      w: 94,
-      h: 6,
-      text: '{waybillNo}',
-      maxPt: 12,
-      minPt: 8,
-      align: 'center',
-      valign: 'middle',
-      bold: true,
-      maxLines: 1,
-    },
-    hline(64, 1, 99),
-    // Receiver (收).
-    { kind: 'box', x: 1, y: 64, w: 9, h: 32, strokeMm: T, fill: true },
-    {
-      kind: 'text',
-      id: 'receiverTag',
-      x: 1,
-      y: 64,
-      w: 9,
-      h: 32,
-      text: '收',
-      maxPt: 18,
-      minPt: 12,
-      align: 'center',
-      valign: 'middle',
-      bold: true,
-      inverse: true,
-      maxLines: 1,
-    },
-    {
-      kind: 'text',
-      id: 'receiverNamePhone',
-      x: 12,
-      y: 65,
-      w: 85,
-      h: 7,
-      text: '{receiver.name}  {receiver.phone}',
-      maxPt: 13,
-      minPt: 8,
-      align: 'left',
-      valign: 'middle',
-      bold: true,
-      maxLines: 1,
-    },
-    {
-      kind: 'text',
-      id: 'receiverAddress',
-      x: 12,
-      y: 72,
-      w: 85,
-      h: 23.5,
-      text: '{receiver.address}',
-      maxPt: 12,
-      minPt: 6,
-      align: 'left',
+    ...frame(100, 180, [[48.5, 62.5], [142.5, 152.5]], 0.4), // prettier-ignore
+    // Courier (logo) zone: the courier's name as its wordmark, and the product.
+    text('courier', [4, 3, 58, 10.5], '{courierName}', [22, 12], { bold: true }),
+    text('service', [62, 3, 34.5, 10.5], '标准快递', [12, 8], { align: 'right', bold: true }),
+    hline(14, 2, 98),
+    // 三段码 (sorting code) as large as it fits, the 大头笔 below it.
+    text('routingCode', [4, 14.5, 92, 13], '{routingCode}', [36, 16], { align: 'center', bold: true }),
+    text('bigPen', [4, 27.5, 92, 10], '{bigPen}', [24, 10], { align: 'center', bold: true }),
+    hline(38, 2, 98),
+    // 集包地: a black "集" tab, the hub's name large and its code.
+    { kind: 'box', x: 2, y: 38, w: 10, h: 9, strokeMm: T, fill: true },
+    text('packageCenterTag', [2, 38, 10, 9], '集', [18, 10], { align: 'center', bold: true, inverse: true }),
+    text('packageCenter', [13.5, 38.5, 62, 8], '{packageCenter.name}', [20, 10], { bold: true }),
+    text('packageCenterCode', [75.5, 38.5, 21, 8], '{packageCenter.code}', [12, 8], { align: 'right' }),
+    hline(47, 2, 98),
+    // Main barcode and its number.
+    code128('mainBarcode', 2.5, 48.5, 95, 14),
+    text('waybillNo', [4, 63, 92, 6.5], '{waybillNo}', [14, 9], { align: 'center', bold: true }),
+    hline(70, 2, 98),
+    // 收: receiver.
+    { kind: 'box', x: 2, y: 70, w: 9, h: 30, strokeMm: T, fill: true },
+    text('receiverTag', [2, 70, 9, 30], '收', [18, 12], { align: 'center', bold: true, inverse: true }),
+    text('receiverNamePhone', [12.5, 70.5, 84, 7], '{receiver.name}  {receiver.phone}', [14, 9], { bold: true }),
+    text('receiverAddress', [12.5, 77.5, 84, 22], '{receiver.address}', [13, 8], {
       valign: 'top',
       bold: true,
-    },
-    hline(96, 1, 99),
-    // Sender (寄).
-    {
-      kind: 'text',
-      id: 'senderTag',
-      x: 1,
-      y: 96,
-      w: 9,
-      h: 20,
-      text: '寄',
-      maxPt: 14,
-      minPt: 10,
-      align: 'center',
-      valign: 'middle',
-      bold: true,
-      maxLines: 1,
-    },
-    vline(10, 96, 116),
-    {
-      kind: 'text',
-      id: 'senderNamePhone',
-      x: 12,
-      y: 97,
-      w: 85,
-      h: 5,
-      text: '{sender.name}  {sender.phone}',
-      maxPt: 9,
-      minPt: 6,
-      align: 'left',
-      valign: 'middle',
-      maxLines: 1,
-    },
-    {
-      kind: 'text',
-      id: 'senderAddress',
-      x: 12,
-      y: 102,
-      w: 85,
-      h: 13.5,
-      text: '{sender.address}',
-      maxPt: 9,
-      minPt: 5.5,
-      align: 'left',
-      valign: 'top',
-    },
-    hline(116, 1, 99),
-    // Goods summary: its minimum size is above the address's, so a long order is summarised
-    // ("… 等N件") rather than shrunk into print nobody can read.
-    {
-      kind: 'text',
-      id: 'goods',
-      x: 3,
-      y: 117,
-      w: 94,
-      h: 22.5,
-      text: '物品：{goods}',
-      maxPt: 10,
-      minPt: 7,
-      align: 'left',
-      valign: 'top',
-    },
-    hline(140, 1, 99),
-    // Footer: order, remark, print time, signature; QR on the right.
-    vline(70, 140, 179),
-    {
-      kind: 'text',
-      id: 'orderSn',
-      x: 3,
-      y: 141.5,
-      w: 66,
-      h: 6,
-      text: '订单号：{orderSn}',
-      maxPt: 9,
-      minPt: 6,
-      align: 'left',
-      valign: 'middle',
-      maxLines: 1,
-    },
-    {
-      kind: 'text',
-      id: 'remark',
-      x: 3,
-      y: 148,
-      w: 66,
-      h: 12,
-      text: '备注：{remark}',
-      maxPt: 9,
-      minPt: 6,
-      align: 'left',
+      maxLines: 0,
+    }),
+    hline(100, 2, 98),
+    // 寄: sender.
+    text('senderTag', [2, 100, 9, 16], '寄', [16, 10], { align: 'center', bold: true }),
+    vline(11, 100, 116),
+    text('senderNamePhone', [12.5, 100.5, 84, 5], '{sender.name}  {sender.phone}', [10, 7]),
+    text('senderAddress', [12.5, 105.5, 84, 10.3], '{sender.address}', [10, 8], { valign: 'top', maxLines: 0 }),
+    hline(116, 2, 98),
+    // Goods, then the remark. The goods' minimum is 7 pt: a long order is summarised ("… 等N件")
+    // rather than shrunk into print nobody can read.
+    text('goods', [4, 117, 92, 16.5], '物品：{goods}', [11, 7], { valign: 'top', maxLines: 0 }),
+    text('remark', [4, 134, 92, 6.5], '备注：{remark}', [10, 7], {
       valign: 'top',
       omitWhenEmpty: 'remark',
-    },
-    {
-      kind: 'text',
-      id: 'printedAt',
-      x: 3,
-      y: 161,
-      w: 66,
-      h: 5,
-      text: '打印时间：{printedAt}',
-      maxPt: 8,
-      minPt: 6,
-      align: 'left',
-      valign: 'middle',
-      maxLines: 1,
-    },
-    {
-      kind: 'text',
-      id: 'signature',
-      x: 3,
-      y: 168,
-      w: 66,
-      h: 9,
-      text: '签收人：　　　　　时间：',
-      maxPt: 9,
-      minPt: 6,
-      align: 'left',
-      valign: 'middle',
-      maxLines: 1,
-    },
-    { kind: 'qr', x: 73, y: 143, size: 24, field: 'qrPayload' },
-    {
-      kind: 'text',
-      id: 'qrCaption',
-      x: 71,
-      y: 168,
-      w: 27,
-      h: 9,
-      text: '{courierName}',
-      maxPt: 7,
-      minPt: 5,
-      align: 'center',
-      valign: 'middle',
-      maxLines: 1,
-    },
+      maxLines: 2,
+    }),
+    hline(141, 2, 98),
+    // The small second barcode (the same number), scanned at delivery.
+    code128('secondBarcode', 2.5, 142.5, 95, 10),
+    text('waybillNoSecond', [4, 152.6, 92, 4.2], '{waybillNo}', [10, 8], { align: 'center' }),
+    hline(157, 2, 98),
+    // 已验视, 件数, the one 打印时间, the order number and the signature; QR on the right.
+    text('inspected', [4, 157.8, 30, 5.5], '已验视', [12, 9], { bold: true }),
+    text('pieces', [34, 157.8, 38, 5.5], '件数：{pieces}', [12, 9], { bold: true }),
+    text('printedAt', [4, 163.6, 68, 4.4], '打印时间：{printedAt}', [9, 7]),
+    text('orderSn', [4, 168.2, 68, 4.4], '订单号：{orderSn}', [9, 7]),
+    text('signature', [4, 172.8, 68, 4.6], '签收人：　　　　　时间：', [9, 7]),
+    vline(73, 157, 178),
+    { kind: 'qr', x: 74.5, y: 157.5, size: 20.5, field: 'qrPayload' },
   ],
 };
 
-/** 76×130 mm, the compact e-waybill: same content, smaller. */
+/** 76×130 mm, the compact one-part e-waybill: the same zones, smaller. */
 export const TEMPLATE_76x130: LabelTemplate = {
   id: '76x130',
   name: '76×130 电子面单',
   widthMm: 76,
   heightMm: 130,
   elements: [
-    { kind: 'box', x: 1, y: 1, w: 74, h: 128, strokeMm: 0.3 },
-    {
-      kind: 'text',
-      id: 'courier',
-      x: 2.5,
-      y: 1.5,
-      w: 42,
-      h: 7.5,
-      text: '{courierName}',
-      maxPt: 16,
-      minPt: 8,
-      align: 'left',
-      valign: 'middle',
-      bold: true,
-      maxLines: 1,
-    },
-    {
-      kind: 'text',
-      id: 'printedAtHeader',
-      x: 44,
-      y: 1.5,
-      w: 30,
-      h: 7.5,
-      text: '{printedAt}',
-      maxPt: 6.5,
-      minPt: 5,
-      align: 'right',
-      valign: 'middle',
-      maxLines: 1,
-    },
-    hline(9, 1, 75),
-    {
-      kind: 'text',
-      id: 'routingCode',
-      x: 2,
-      y: 9.5,
-      w: 72,
-      h: 13,
-      text: '{routingCode}',
-      maxPt: 30,
-      minPt: 12,
-      align: 'center',
-      valign: 'middle',
-      bold: true,
-      maxLines: 1,
-    },
-    hline(23, 1, 75),
-    {
-      kind: 'text',
-      id: 'bigPen',
-      x: 2,
-      y: 23.3,
-      w: 72,
-      h: 6.5,
-      text: '{bigPen}',
-      maxPt: 14,
-      minPt: 8,
-      align: 'center',
-      valign: 'middle',
-      bold: true,
-      maxLines: 1,
-    },
-    hline(30, 1, 75),
-    { kind: 'code128', x: 4, y: 31.5, w: 68, h: 11.5, field: 'waybillNo' },
-    {
-      kind: 'text',
-      id: 'waybillNo',
-      x: 2,
-      y: 43.2,
-      w: 72,
-      h: 4.5,
-      text: '{waybillNo}',
-      maxPt: 10,
-      minPt: 6.5,
-      align: 'center',
-      valign: 'middle',
-      bold: true,
-      maxLines: 1,
-    },
-    hline(48, 1, 75),
-    { kind: 'box', x: 1, y: 48, w: 7, h: 24, strokeMm: T, fill: true },
-    {
-      kind: 'text',
-      id: 'receiverTag',
-      x: 1,
-      y: 48,
-      w: 7,
-      h: 24,
-      text: '收',
-      maxPt: 13,
-      minPt: 9,
-      align: 'center',
-      valign: 'middle',
-      bold: true,
-      inverse: true,
-      maxLines: 1,
-    },
-    {
-      kind: 'text',
-      id: 'receiverNamePhone',
-      x: 9.5,
-      y: 48.7,
-      w: 65,
-      h: 5.3,
-      text: '{receiver.name}  {receiver.phone}',
-      maxPt: 10,
-      minPt: 6.5,
-      align: 'left',
-      valign: 'middle',
-      bold: true,
-      maxLines: 1,
-    },
-    {
-      kind: 'text',
-      id: 'receiverAddress',
-      x: 9.5,
-      y: 54.2,
-      w: 65,
-      h: 17.5,
-      text: '{receiver.address}',
-      maxPt: 10,
-      minPt: 5.5,
-      align: 'left',
+    ...frame(76, 130, [[35, 45.5], [100.7, 107.7]], 0.3), // prettier-ignore
+    text('courier', [3.5, 2.5, 42, 7.2], '{courierName}', [16, 9], { bold: true }),
+    text('service', [45.5, 2.5, 27, 7.2], '标准快递', [10, 7], { align: 'right', bold: true }),
+    hline(10, 2, 74),
+    text('routingCode', [3, 10.3, 70, 10.2], '{routingCode}', [28, 14], { align: 'center', bold: true }),
+    text('bigPen', [3, 20.5, 70, 6.3], '{bigPen}', [16, 9], { align: 'center', bold: true }),
+    hline(27, 2, 74),
+    { kind: 'box', x: 2, y: 27, w: 6.5, h: 7, strokeMm: T, fill: true },
+    text('packageCenterTag', [2, 27, 6.5, 7], '集', [13, 8], { align: 'center', bold: true, inverse: true }),
+    text('packageCenter', [9.8, 27.4, 47, 6.2], '{packageCenter.name}', [14, 8], { bold: true }),
+    text('packageCenterCode', [56.8, 27.4, 16, 6.2], '{packageCenter.code}', [9, 7], { align: 'right' }),
+    hline(34, 2, 74),
+    code128('mainBarcode', 2.5, 35, 71, 10.5),
+    text('waybillNo', [3, 45.7, 70, 4], '{waybillNo}', [11, 8], { align: 'center', bold: true }),
+    hline(50, 2, 74),
+    // 收: five lines of address at 8 pt, about 115 characters, before it is cut.
+    { kind: 'box', x: 2, y: 50, w: 6.5, h: 22, strokeMm: T, fill: true },
+    text('receiverTag', [2, 50, 6.5, 22], '收', [13, 9], { align: 'center', bold: true, inverse: true }),
+    text('receiverNamePhone', [9.8, 50.4, 63, 4.6], '{receiver.name}  {receiver.phone}', [11, 8], { bold: true }),
+    text('receiverAddress', [9.8, 55, 63, 16.8], '{receiver.address}', [10, 8], {
       valign: 'top',
       bold: true,
-    },
-    hline(72, 1, 75),
-    {
-      kind: 'text',
-      id: 'senderTag',
-      x: 1,
-      y: 72,
-      w: 7,
-      h: 14,
-      text: '寄',
-      maxPt: 11,
-      minPt: 8,
-      align: 'center',
-      valign: 'middle',
-      bold: true,
-      maxLines: 1,
-    },
-    vline(8, 72, 86),
-    {
-      kind: 'text',
-      id: 'senderNamePhone',
-      x: 9.5,
-      y: 72.5,
-      w: 65,
-      h: 4,
-      text: '{sender.name}  {sender.phone}',
-      maxPt: 7.5,
-      minPt: 5,
-      align: 'left',
-      valign: 'middle',
-      maxLines: 1,
-    },
-    {
-      kind: 'text',
-      id: 'senderAddress',
-      x: 9.5,
-      y: 76.7,
-      w: 65,
-      h: 9,
-      text: '{sender.address}',
-      maxPt: 7.5,
-      minPt: 5,
-      align: 'left',
-      valign: 'top',
-    },
-    hline(86, 1, 75),
-    {
-      kind: 'text',
-      id: 'goods',
-      x: 2.5,
-      y: 86.7,
-      w: 71,
-      h: 16.8,
-      text: '物品：{goods}',
-      maxPt: 8,
-      minPt: 6,
-      align: 'left',
-      valign: 'top',
-    },
-    hline(104, 1, 75),
-    vline(53, 104, 129),
-    {
-      kind: 'text',
-      id: 'orderSn',
-      x: 2.5,
-      y: 105,
-      w: 50,
-      h: 4.5,
-      text: '订单号：{orderSn}',
-      maxPt: 7,
-      minPt: 5,
-      align: 'left',
-      valign: 'middle',
-      maxLines: 1,
-    },
-    {
-      kind: 'text',
-      id: 'remark',
-      x: 2.5,
-      y: 110,
-      w: 50,
-      h: 8.5,
-      text: '备注：{remark}',
-      maxPt: 7,
-      minPt: 5,
-      align: 'left',
-      valign: 'top',
-      omitWhenEmpty: 'remark',
-    },
-    {
-      kind: 'text',
-      id: 'printedAt',
-      x: 2.5,
-      y: 119,
-      w: 50,
-      h: 4,
-      text: '打印时间：{printedAt}',
-      maxPt: 6.5,
-      minPt: 5,
-      align: 'left',
-      valign: 'middle',
-      maxLines: 1,
-    },
-    {
-      kind: 'text',
-      id: 'signature',
-      x: 2.5,
-      y: 123.5,
-      w: 50,
-      h: 5,
-      text: '签收人：　　　　时间：',
-      maxPt: 7,
-      minPt: 5,
-      align: 'left',
-      valign: 'middle',
-      maxLines: 1,
-    },
-    { kind: 'qr', x: 55, y: 105.5, size: 19, field: 'qrPayload' },
-    {
-      kind: 'text',
-      id: 'qrCaption',
-      x: 53.5,
-      y: 124.5,
-      w: 21,
-      h: 4.3,
-      text: '{courierName}',
-      maxPt: 6,
-      minPt: 4.5,
-      align: 'center',
-      valign: 'middle',
-      maxLines: 1,
-    },
+      maxLines: 0,
+    }),
+    hline(72, 2, 74),
+    text('senderTag', [2, 72, 6.5, 10.5], '寄', [11, 8], { align: 'center', bold: true }),
+    vline(8.5, 72, 82.5),
+    text('senderNamePhone', [9.8, 72.3, 63, 3.5], '{sender.name}  {sender.phone}', [8, 7]),
+    text('senderAddress', [9.8, 75.8, 63, 6.6], '{sender.address}', [8, 8], { valign: 'top', maxLines: 0 }),
+    hline(82.5, 2, 74),
+    text('goods', [3, 83, 70, 12], '物品：{goods}', [9, 7], { valign: 'top', maxLines: 0 }),
+    text('remark', [3, 95.2, 70, 4.6], '备注：{remark}', [8, 7], { valign: 'top', omitWhenEmpty: 'remark' }),
+    hline(100, 2, 74),
+    code128('secondBarcode', 2.5, 100.7, 71, 7),
+    text('waybillNoSecond', [3, 107.8, 70, 3.5], '{waybillNo}', [8, 7], { align: 'center' }),
+    hline(111.5, 2, 74),
+    text('inspected', [3, 111.9, 22, 4.4], '已验视', [10, 8], { bold: true }),
+    text('pieces', [25, 111.9, 29, 4.4], '件数：{pieces}', [10, 8], { bold: true }),
+    text('printedAt', [3, 116.4, 51, 3.8], '打印时间：{printedAt}', [7, 7]),
+    text('orderSn', [3, 120.3, 51, 3.8], '订单号：{orderSn}', [7, 7]),
+    text('signature', [3, 124.2, 51, 3.6], '签收人：　　　　时间：', [7, 7]),
+    vline(54.5, 111.5, 128),
+    { kind: 'qr', x: 56, y: 112, size: 15.8, field: 'qrPayload' },
   ],
 };
 

@@ -74,8 +74,11 @@ export function substituteMissingGlyphs(text: string, measure: TextMeasure, miss
   return changed ? out : text;
 }
 
-/** Latin words and numbers stay together when they fit on a line; CJK breaks between any two characters. */
-const WORD_CHAR = /^[A-Za-z0-9@._\-/#+*()]$/;
+/**
+ * Latin words and numbers stay together when they fit on a line; CJK breaks between any two characters.
+ * "×2" (a quantity) is one word, so a count is never split from its sign.
+ */
+const WORD_CHAR = /^[A-Za-z0-9@._\-/#+*()×]$/;
 /** Characters that must not start a line (避头): they are kept with the previous token. */
 const NO_LINE_START = new Set(Array.from('，。、；：？！）》」』】〕…,.;:?!)%'));
 

@@ -29,6 +29,15 @@ describe('import boundaries', () => {
     ['shared/domain/probe.ts', "import fs from 'node:fs';\nexport default fs;", /shared\/ is pure TypeScript/],
     ['shared/probe.ts', "import { app } from 'electron';\nexport default app;", /shared\/ is pure TypeScript/],
     ['server/probe.ts', "import '../test/server/support/hub.ts';", /server\/ may not import from test\//],
+    ['console/probe.ts', "import { buildApp } from '../server/app.ts';", /console\/ may not import from server\//],
+    [
+      'console/features/probe.tsx',
+      "export * from '../../renderer/ui/App.tsx';",
+      /console\/ may not import from renderer\//,
+    ],
+    ['console/probe.ts', "import '../main/station/print-run.ts';", /console\/ may not import from main\//],
+    ['server/probe.ts', "import '../console/main.tsx';", /server\/ may not import from console\//],
+    ['renderer/probe.ts', "import '../console/main.tsx';", /renderer\/ may not import from console\//],
   ])('%s: %s is refused', async (file, code, message) => {
     const errors = await boundaryErrors(file, code);
     expect(errors).toHaveLength(1);
@@ -41,6 +50,7 @@ describe('import boundaries', () => {
     ['server/probe.ts', "import { maskName } from '../shared/domain/masking.ts';\nexport { maskName };"],
     ['shared/api/probe.ts', "export * from '../domain/index.ts';"],
     ['server/routes/probe.ts', "export * from '../db/index.ts';"],
+    ['console/app/probe.ts', "export { createHubClient } from '../../shared/api/client.ts';"],
   ])('%s: %s is allowed', async (file, code) => {
     expect(await boundaryErrors(file, code)).toEqual([]);
   });

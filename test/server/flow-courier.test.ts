@@ -64,7 +64,30 @@ describe('routing code (三段码 / 大头笔)', () => {
     const r = routingCodeFor('ZTO', hz);
     expect(r).toEqual(routingCodeFor('ZTO', { ...hz }));
     expect(r.sortCode).toMatch(/^33\d-[A-Z]\d{2} \d{3}$/);
-    expect(r.bigPen).toBe('杭州西湖');
+    expect(r.bigPen).toBe('浙杭州 西湖');
+  });
+
+  it('writes the 大头笔 in each courier’s style and names the 集包地 for the destination city', () => {
+    const styles = Object.fromEntries(COURIERS.map((c) => [c, routingCodeFor(c, hz).bigPen]));
+    expect(styles).toEqual({
+      ZTO: '浙杭州 西湖',
+      YTO: '杭州西湖',
+      YUNDA: '浙-杭州西湖',
+      STO: '杭州 西湖',
+      JTSD: '杭州西湖',
+    });
+    const zto = routingCodeFor('ZTO', hz);
+    expect(zto.packageCenter.name).toBe('杭州转运中心');
+    expect(routingCodeFor('YUNDA', hz).packageCenter.name).toBe('杭州分拨中心');
+    // The hub's code starts with the sorting centre of the 三段码, and every address of a city shares it.
+    expect(zto.packageCenter.code).toMatch(/^\d{6}$/);
+    expect(zto.packageCenter.code.slice(0, 3)).toBe(zto.sortCode.slice(0, 3));
+    expect(routingCodeFor('ZTO', { ...hz, district: '上城区', detail: '1 号' }).packageCenter).toEqual(
+      zto.packageCenter,
+    );
+    const sh = routingCodeFor('ZTO', { province: '上海', city: '上海市', district: '浦东新区', detail: 'x' });
+    expect(sh.packageCenter.name).toBe('上海转运中心');
+    expect(sh.bigPen).toBe('沪上海 浦东');
   });
 
   it('uses the province code for the sorting centre and depends on the address', () => {

@@ -1,28 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { openPrintPayload } from '../../shared/api/flow.ts';
-import type { PrintPayload } from '../../shared/api/flow.ts';
 import { openPrintPayloadSync, sealPrintPayload } from '../../server/flow/payload-crypto.ts';
+import { SAMPLE_PRINT_PAYLOAD } from '../support/print-payload.ts';
 
-const payload: PrintPayload = {
-  v: 1,
-  orderSn: '261127-000000001',
-  courier: 'ZTO',
-  waybillNo: '731234567890',
-  addressVersion: 2,
-  routing: { sortCode: '330-W05 117', bigPen: '杭州西湖' },
-  receiver: {
-    name: '张*丰',
-    phone: '138****5678',
-    province: '浙江省',
-    city: '杭州市',
-    district: '西湖区',
-    detail: '文三路 478 号华星时代广场 A 座 1203 室',
-  },
-  shipper: { name: '小李服饰', phone: '0571-88886666', address: '浙江省杭州市余杭区仓前街道 1 号' },
-  items: [{ goodsName: '纯棉T恤', spec: '白色 XL', quantity: 2 }],
-  issuedAt: '2026-11-27T04:00:00.000Z',
-};
+const payload = SAMPLE_PRINT_PAYLOAD;
 
 describe('print payload sealing (AES-256-GCM)', () => {
   const keyA = randomBytes(32);

@@ -43,6 +43,10 @@ describeEachDb('hub-flow: POST /v1/station/waybills', ({ hub }) => {
     expect(payload.shipper.name).toBe('王经理');
     expect(payload.routing.sortCode).toMatch(/^\d{3}-[A-Z]\d{2} \d{3}$/);
     expect(payload.routing.bigPen.length).toBeGreaterThan(1);
+    // 集包地 and 件数 travel inside the sealed payload, as a platform's e-waybill answer carries them.
+    expect(payload.routing.packageCenter.name).toMatch(/(转运|分拨)中心$/);
+    expect(payload.routing.packageCenter.code).toMatch(/^\d{6}$/);
+    expect(payload.pieces).toEqual({ index: 1, total: 1 });
     expect(payload.items[0]!.goodsName).toBe('纯棉T恤');
     // The envelope itself shows none of it.
     expect(Buffer.from(first.printPayload, 'base64').toString('utf8')).not.toContain('幸福路');

@@ -74,19 +74,19 @@ describe('hub settings', () => {
     const tokenFile = join(dir, 'admin-token');
     writeFileSync(tokenFile, `${'t'.repeat(40)}\n`);
     const c = readConfig({
-      HUB_RATE_LIMIT_PAIRING: '5/30s',
+      HUB_RATE_LIMIT_PUBLIC: '5/30s',
       HUB_RATE_LIMIT_STATION: 'off',
       HUB_REQUEST_TIMEOUT_MS: '2000',
       HUB_ADMIN_TOKEN_FILE: tokenFile,
     });
-    expect(c.rateLimits.pairing).toEqual({ max: 5, windowMs: 30_000 });
+    expect(c.rateLimits.public).toEqual({ max: 5, windowMs: 30_000 });
     expect(c.rateLimits.station).toBeNull();
     expect(c.timeouts.requestMs).toBe(2000);
     expect(c.adminToken).toBe('t'.repeat(40));
     for (const [env, message] of [
       [{ HUB_TLS_CERT: '/x.pem' }, /HUB_TLS_CERT and HUB_TLS_KEY go together/],
       [{ HUB_TLS_CERT: join(dir, 'none.pem'), HUB_TLS_KEY: join(dir, 'none.key') }, /HUB_TLS_CERT: cannot read/],
-      [{ HUB_RATE_LIMIT_EXPORT: 'lots' }, /HUB_RATE_LIMIT_EXPORT must look like 10\/1m/],
+      [{ HUB_RATE_LIMIT_REPORT: 'lots' }, /HUB_RATE_LIMIT_REPORT must look like 10\/1m/],
       [{ HUB_HEADERS_TIMEOUT_MS: '-1' }, /HUB_HEADERS_TIMEOUT_MS must be a whole number/],
       [{ HUB_ADMIN_TOKEN: 'x', HUB_ADMIN_TOKEN_FILE: tokenFile }, /not both/],
     ] as const) {

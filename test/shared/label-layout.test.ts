@@ -17,6 +17,12 @@ import {
   placeCode128,
   placeQr,
   mmToDots,
+  assertBarcodesFit,
+  FRAME_INSET_MM,
+  LabelError,
+  MIN_BAR_HEIGHT_MM,
+  MIN_CJK_PT,
+  minModuleDots,
 } from '../../shared/label/index.ts';
 import type { LabelData, LabelLayout, TextMeasure, TextOp } from '../../shared/label/index.ts';
 
@@ -93,13 +99,18 @@ describe('templates', () => {
       expect(el.x + w).toBeLessThanOrEqual(t.widthMm);
       expect(el.y + h).toBeLessThanOrEqual(t.heightMm);
     }
-    expect(t.elements.filter((e) => e.kind === 'code128')).toHaveLength(1);
+    expect(t.elements.flatMap((e) => (e.kind === 'code128' ? [e.id] : []))).toEqual(['mainBarcode', 'secondBarcode']);
     expect(t.elements.filter((e) => e.kind === 'qr')).toHaveLength(1);
     const texts = t.elements.flatMap((e) => (e.kind === 'text' ? [e.text] : [])).join(' ');
+    expect(texts).toContain('已验视');
+    expect(texts.match(/\{printedAt\}/g)).toHaveLength(1); // one 打印时间
     for (const key of [
       'courierName',
       'routingCode',
       'bigPen',
+      'packageCenter.name',
+      'packageCenter.code',
+      'pieces',
       'waybillNo',
       'receiver.name',
       'receiver.phone',
@@ -113,6 +124,74 @@ describe('templates', () => {
       expect(texts).toContain(`{${key}}`);
     }
   });
+
+  it.each(Object.values(TEMPLATES))('$id: CJK never under 7 pt, addresses never under 8 pt', (t) => {
+    for (const el of t.elements) {
+      if (el.kind !== 'text') continue;
+      expect(el.minPt, el.id).toBeGreaterThanOrEqual(MIN_CJK_PT);
+      if (/Address$/.test(el.id)) expect(el.minPt, el.id).toBeGreaterThanOrEqual(8);
+    }
+  });
+
+  it.each(Object.values(TEMPLATES))('$id: bars at least the couriers’ minimum height', (t) => {
+    for (const el of t.elements) {
+      if (el.kind !== 'code128') continue;
+      expect(el.h).toBeGreaterThanOrEqual(MIN_BAR_HEIGHT_MM[el.id as keyof typeof MIN_BAR_HEIGHT_MM]);
+    }
+  });
+
+  it.each(Object.values(TEMPLATES))('$id: frame 2 mm from the edges, open across the barcode rows only', (t) => {
+    const a = FRAME_INSET_MM;
+    const lines = t.elements.filter((e) => e.kind === 'line');
+    const sides = lines.filter((l) => l.x1 === l.x2 && (l.x1 === a || l.x1 === t.widthMm - a));
+    expect(lines.some((l) => l.y1 === a && l.y2 === a && l.x1 === a && l.x2 === t.widthMm - a)).toBe(true);
+    expect(lines.some((l) => l.y1 === t.heightMm - a && l.x1 === a && l.x2 === t.widthMm - a)).toBe(true);
+    // Where each side is not drawn, from top to bottom: exactly the barcode rows.
+    const codes = t.elements.flatMap((e) => (e.kind === 'code128' ? [[e.y, e.y + e.h]] : []));
+    for (const x of [a, t.widthMm - a]) {
+      const segs = sides.filter((l) => l.x1 === x).map((l) => [l.y1, l.y2] as const);
+      segs.sort((p, q) => p[0] - q[0]);
+      const gaps = segs.slice(1).map((seg, i) => [segs[i]![1], seg[0]]);
+      expect(gaps).toEqual(codes);
+      expect(segs[0]![0]).toBe(a);
+      expect(segs.at(-1)![1]).toBe(t.heightMm - a);
+    }
+  });
+});
+
+describe('barcodes that scan', () => {
+  // The widest Code128 of 12–20 characters: no run of 4 digits, so every character costs 11 modules.
+  const worst20 = 'AB1C2D3E4F5G6H7J8K9L';
+  it.each([203, 300])('fit 12–20 characters on 76×130 at %i dpi with modules of at least 0.25 mm', (dpi) => {
+    for (const waybillNo of ['731234567890', 'YT1234567890123', 'DPK123456789012345', worst20]) {
+      const l = layoutLabel(TEMPLATE_76x130, label({ waybillNo }), measure);
+      expect(() => assertBarcodesFit(l, dpi)).not.toThrow();
+      for (const op of l.ops) {
+        if (op.kind !== 'code128') continue;
+        const p = placeCode128(op, dpi);
+        expect(p.moduleDots).toBeGreaterThanOrEqual(minModuleDots(dpi));
+        expect(p.widthDots).toBeLessThanOrEqual(mmToDots(op.w, dpi));
+        // The quiet zones (10 modules each side) stay on the label.
+        expect(p.xDots - 10 * p.moduleDots).toBeGreaterThanOrEqual(0);
+        expect(p.xDots + p.widthDots + 10 * p.moduleDots).toBeLessThanOrEqual(mmToDots(76, dpi));
+      }
+    }
+    expect(minModuleDots(dpi)).toBe(dpi === 203 ? 2 : 3);
+  });
+
+  it('refuses a number too long for 2-dot modules, with a code and both languages', () => {
+    const l = layoutLabel(TEMPLATE_76x130, label({ waybillNo: worst20 + worst20 }), measure);
+    let err: unknown;
+    try {
+      assertBarcodesFit(l, 203);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(LabelError);
+    expect((err as LabelError).code).toBe('BARCODE_TOO_LONG');
+    expect((err as LabelError).message).toMatch(/^运单号 AB1C.*（40 位）在 76x130 面单上放不下能扫描的条码.*至少 2 点/);
+    expect((err as LabelError).messageEn).toMatch(/does not fit a scannable barcode/);
+  });
 });
 
 describe('layoutLabel', () => {
@@ -121,7 +200,12 @@ describe('layoutLabel', () => {
       const l = layoutLabel(t, SAMPLE_LABEL, measure);
       expect(l.truncatedFields).toEqual([]);
       expect(l.missingGlyphs).toEqual([]);
-      expect(l.ops.find((o) => o.kind === 'code128')).toMatchObject({ value: SAMPLE_LABEL.waybillNo });
+      expect(l.ops.filter((o) => o.kind === 'code128').map((o) => o.kind === 'code128' && o.value)).toEqual([
+        SAMPLE_LABEL.waybillNo,
+        SAMPLE_LABEL.waybillNo,
+      ]);
+      expect(text(l, 'packageCenter').lines[0]!.text).toBe('上海转运中心');
+      expect(text(l, 'pieces').lines[0]!.text).toBe('件数：1/1');
       expect(l.ops.find((o) => o.kind === 'qr')).toMatchObject({ value: SAMPLE_LABEL.qrPayload });
       expect(
         text(l, 'receiverAddress')
@@ -134,6 +218,18 @@ describe('layoutLabel', () => {
     }
   });
 
+  it('the sample (npm run label -- --sample) fills every field of both templates', () => {
+    for (const t of [TEMPLATE_100x180, TEMPLATE_76x130]) {
+      const l = layoutLabel(t, SAMPLE_LABEL, measure);
+      const shown = new Set(l.ops.flatMap((o) => (o.kind === 'text' && o.lines.some((x) => x.text) ? [o.id] : [])));
+      for (const el of t.elements) if (el.kind === 'text') expect(shown, `${t.id} ${el.id}`).toContain(el.id);
+      const all = l.ops.flatMap((o) => (o.kind === 'text' ? o.lines.map((x) => x.text) : [])).join('\n');
+      expect(all).not.toMatch(/\{[a-zA-Z.]+\}/); // every placeholder resolved
+      for (const v of ['上海转运中心', '310517', '沪上海 浦东', '件数：1/1', '已验视', '备注：易碎品'])
+        expect(all).toContain(v);
+    }
+  });
+
   it('shrinks a long address to fit instead of cutting it', () => {
     const address = '广东省深圳市南山区粤海街道科技园南区高新南一道腾讯滨海大厦北塔楼三十八层A区3801室前台代收'; // 48 chars
     const short = layoutLabel(TEMPLATE_100x180, SAMPLE_LABEL, measure);
@@ -142,7 +238,7 @@ describe('layoutLabel', () => {
     expect(op.truncated).toBe(false);
     expect(op.lines.map((x) => x.text).join('')).toBe(address);
     expect(op.sizePt).toBeLessThanOrEqual(text(short, 'receiverAddress').sizePt);
-    expect(op.sizePt).toBeGreaterThanOrEqual(6);
+    expect(op.sizePt).toBeGreaterThanOrEqual(8);
     expectInsideBoxes(long);
   });
 
@@ -275,7 +371,7 @@ describe('code geometry', () => {
     expect(code128Modules('JT1234567')).toBe((1 + 2 + 1 + 1 + 3 + 1) * 11 + 13);
   });
 
-  it('places codes with whole-dot modules and their quiet zones inside the box', () => {
+  it('places codes with whole-dot modules, the symbol in its box and its quiet zones on the label', () => {
     const l = layoutLabel(TEMPLATE_100x180, SAMPLE_LABEL, measure);
     const c = l.ops.find((o) => o.kind === 'code128')!;
     const q = l.ops.find((o) => o.kind === 'qr')!;
@@ -283,8 +379,8 @@ describe('code geometry', () => {
     for (const dpi of [203, 300]) {
       const p = placeCode128(c, dpi);
       expect(Number.isInteger(p.moduleDots) && p.moduleDots >= 2).toBe(true);
-      const box = mmToDots(c.w, dpi);
-      expect(p.widthDots + 20 * p.moduleDots).toBeLessThanOrEqual(box);
+      expect(p.widthDots).toBeLessThanOrEqual(mmToDots(c.w, dpi));
+      expect(p.widthDots + 20 * p.moduleDots).toBeLessThanOrEqual(mmToDots(c.fitW, dpi));
       const r = placeQr(q, dpi);
       expect(r.widthDots + 8 * r.moduleDots).toBeLessThanOrEqual(mmToDots(q.size, dpi));
     }

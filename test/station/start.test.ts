@@ -101,6 +101,9 @@ describe('npm start', () => {
       expect(items.map((i) => i.waybillNo)).toContain(codes[0]!.find((c) => c.type === 'CODE-128')?.data);
       await chrome.close();
       chrome = undefined;
+      // Printed right after the station's address: the web console's one-time login links for the demo shops.
+      expect(s.out()).toMatch(/商家 merchant: http:\/\/127\.0\.0\.1:\d+\/login#dfl_[\w-]+/);
+      expect(s.out()).toMatch(/厂家 factory: +http:\/\/127\.0\.0\.1:\d+\/login#dfl_[\w-]+/);
     } finally {
       // Killed outright, with no chance to stop its hub: the hub must go too.
       s.child.kill('SIGKILL');

@@ -164,3 +164,39 @@ export async function pdfPageSizeMm(pdf: Uint8Array): Promise<{ w: number; h: nu
     t.cleanup();
   }
 }
+
+/**
+ * Decodes several images in one zbarimg run (--xml names each source): result[i] is image i's symbols.
+ * zbar reports two symbols with the same content in one image once, so a test that must see both of a
+ * label's barcodes decodes a crop of each.
+ */
+export async function zbarDecodeMany(images: readonly Uint8Array[]): Promise<DecodedSymbol[][]> {
+  const t = tempDir();
+  try {
+    const files = images.map((img, i) => {
+      const p = join(t.dir, `image-${i}.png`);
+      writeFileSync(p, img);
+      return p;
+    });
+    let stdout = '';
+    try {
+      ({ stdout } = await run('zbarimg', ['-q', '--nodbus', '--xml', ...files], { maxBuffer: 16 << 20 }));
+    } catch (e) {
+      // Exit code 4: at least one image without a symbol; the XML still lists what was found.
+      const err = e as { code?: number; stdout?: string };
+      if (err.code !== 4) throw e;
+      stdout = err.stdout ?? '';
+    }
+    const out: DecodedSymbol[][] = files.map(() => []);
+    for (const source of stdout.split('<source ').slice(1)) {
+      const href = /^href='([^']*)'/.exec(source)?.[1] ?? '';
+      const i = files.indexOf(href);
+      if (i < 0) continue;
+      for (const m of source.matchAll(/<symbol type='([^']+)'[^>]*><data><!\[CDATA\[([\s\S]*?)\]\]><\/data>/g))
+        out[i]!.push({ type: m[1]!, data: m[2]! });
+    }
+    return out;
+  } finally {
+    t.cleanup();
+  }
+}

@@ -35,6 +35,9 @@ export interface RawListener {
   setRespond(respond: RawListenerOptions['respond']): void;
   /** Drops every open connection (a printer switched off, a cable pulled). */
   dropConnections(): void;
+  /** Stops reading, as a busy printer with a full buffer does: the sender's writes soon block. */
+  pauseReading(): void;
+  resumeReading(): void;
   close(): Promise<void>;
 }
 
@@ -46,6 +49,7 @@ export async function startRawListener(options: RawListenerOptions = {}): Promis
   const connections: RawConnection[] = [];
   const sockets = new Set<net.Socket>();
   let respond = options.respond;
+  let paused = false;
   const waiters = new Set<() => void>();
   const poke = () => {
     for (const w of waiters) w();
@@ -65,6 +69,7 @@ export async function startRawListener(options: RawListenerOptions = {}): Promis
       socket.pause();
       return;
     }
+    if (paused) socket.pause();
     socket.on('data', (chunk: Buffer) => {
       conn.chunks.push(chunk);
       if (respond && indexOf(chunk, respond.query) >= 0) socket.write(respond.reply);
@@ -122,6 +127,14 @@ export async function startRawListener(options: RawListenerOptions = {}): Promis
     },
     dropConnections() {
       for (const s of sockets) s.destroy();
+    },
+    pauseReading() {
+      paused = true;
+      for (const s of sockets) s.pause();
+    },
+    resumeReading() {
+      paused = false;
+      for (const s of sockets) s.resume();
     },
     close() {
       for (const s of sockets) s.destroy();

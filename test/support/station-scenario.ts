@@ -53,8 +53,8 @@ export async function factoryWithOrders(
   const abnormal: string[] = [];
   const n = opts.abnormal ?? 0;
   for (let i = 0; i < n; i++) {
-    // Spread through the list, so abnormal orders sit among printable ones.
-    const sn = sns[Math.floor(((i + 0.5) * sns.length) / n)]!;
+    // Spread through the list (and across SKUs), so abnormal orders sit among printable ones.
+    const sn = sns[(Math.floor(((i + 0.5) * sns.length) / n) + i) % sns.length]!;
     await platformEvent(hub, sn, { type: i % 2 === 0 ? 'after_sale_opened' : 'audit_hold' });
     abnormal.push(sn);
   }

@@ -237,8 +237,11 @@ const CHROMIUM_FLAGS = [
 
 export async function launchChromium(profileDir: string, extraArgs: string[] = []): Promise<ChromiumProcess> {
   if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM} (apt-get install chromium)`);
+  // Its own process group, so a crash can take the whole browser down at once (browser, renderers,
+  // utility processes), as a power cut or the OS killing the app would.
   const child = spawn(CHROMIUM, [...CHROMIUM_FLAGS, `--user-data-dir=${profileDir}`, ...extraArgs, 'about:blank'], {
     stdio: ['ignore', 'ignore', 'pipe'],
+    detached: true,
   });
   const line = await waitForLine(child, 'stderr', /DevTools listening on ws:\/\//, 30_000);
   const ws = /ws:\/\/\S+/.exec(line)![0];
@@ -250,16 +253,39 @@ export async function launchChromium(profileDir: string, extraArgs: string[] = [
     child,
     newPage: () => context.newPage(),
     async kill() {
-      child.kill('SIGKILL');
+      killGroup(child.pid!, 'SIGKILL');
       await waitExit(child);
+      await waitGroupGone(child.pid!);
       await browser.close().catch(() => undefined);
     },
     async close() {
       await browser.close().catch(() => undefined);
-      child.kill('SIGTERM');
+      killGroup(child.pid!, 'SIGTERM');
       await waitExit(child);
+      await waitGroupGone(child.pid!);
     },
   };
+}
+
+function killGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // already gone
+  }
+}
+
+/** Waits until no process of the group is left (a new browser must not meet the old one's files in use). */
+async function waitGroupGone(pid: number): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    try {
+      process.kill(-pid, 0);
+    } catch {
+      return;
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  killGroup(pid, 'SIGKILL');
 }
 
 // ───────────────────────── the built renderer ─────────────────────────

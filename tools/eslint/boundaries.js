@@ -12,8 +12,9 @@ export const ALLOWED = {
   main: ['shared'],
   renderer: ['shared'],
   server: ['shared'],
+  console: ['shared'],
 };
-const OURS = new Set(['shared', 'main', 'renderer', 'server', 'test', 'scripts', 'tools', 'assets']);
+const OURS = new Set(['shared', 'main', 'renderer', 'server', 'console', 'test', 'scripts', 'tools', 'assets']);
 /** Node and Electron modules shared/ may not touch: it must run in every process. */
 const IMPURE = /^(node:|electron$|fs$|path$|os$|crypto$|child_process$|net$|http$|https$|better-sqlite3$|pg$)/;
 
@@ -21,7 +22,7 @@ const IMPURE = /^(node:|electron$|fs$|path$|os$|crypto$|child_process$|net$|http
 export const boundaries = {
   meta: {
     type: 'problem',
-    docs: { description: 'Enforce import boundaries between main/, renderer/, server/ and shared/' },
+    docs: { description: 'Enforce import boundaries between main/, renderer/, server/, console/ and shared/' },
     schema: [],
   },
   create(context) {

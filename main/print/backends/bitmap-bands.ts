@@ -102,6 +102,91 @@ export function inkBands(bits: PackedBits, mergeGapRows = MERGE_GAP_ROWS): Band[
   return bands;
 }
 
+/**
+ * What one more bitmap command costs on the wire, bytes: `BITMAP 123,456,78,90,0,` + CRLF in TSPL, a
+ * `^FO…^GFA…^FS` header in ZPL. A blank stretch is cut out of a bitmap only when it saves more than this.
+ */
+const COMMAND_BYTES = 40;
+
+/**
+ * The inked parts of the bitmap as boxes cropped to their ink. Each band (inkBands) is cut at its blank
+ * byte columns — the white between a name on the left and a code on the right — and each piece is cut
+ * again at its blank rows and trimmed to its own ink. A cut is made only where the blank bytes it drops
+ * outweigh the extra command (COMMAND_BYTES). Every inked dot stays in exactly one box.
+ */
+export function inkBoxes(bits: PackedBits): Band[] {
+  const out: Band[] = [];
+  const cut = (box: Band, depth: number): void => {
+    const pieces = depth % 2 === 0 ? splitColumns(bits, box) : splitRows(bits, box);
+    // Stop when the cut along this axis changed nothing after a cut along the other one did not either.
+    if (pieces.length === 1 && depth > 0 && sameBox(pieces[0]!, box)) {
+      out.push(box);
+      return;
+    }
+    for (const p of pieces) cut(p, depth + 1);
+  };
+  for (const band of inkBands(bits, BOX_MERGE_GAP_ROWS)) cut(band, 0);
+  return out;
+}
+
+const BOX_MERGE_GAP_ROWS = 2;
+
+function sameBox(a: Band, b: Band): boolean {
+  return a.xByte === b.xByte && a.y === b.y && a.widthBytes === b.widthBytes && a.height === b.height;
+}
+
+function columnInk(bits: PackedBits, box: Band): Uint8Array {
+  const ink = new Uint8Array(box.widthBytes);
+  for (let r = 0; r < box.height; r++) {
+    const off = (box.y + r) * bits.bytesPerRow + box.xByte;
+    for (let c = 0; c < box.widthBytes; c++) ink[c]! |= bits.rows[off + c]!;
+  }
+  return ink;
+}
+
+function splitColumns(bits: PackedBits, band: Band): Band[] {
+  const ink = columnInk(bits, band);
+  const out: Band[] = [];
+  let start = -1;
+  let lastInk = -1;
+  for (let c = 0; c <= band.widthBytes; c++) {
+    const inked = c < band.widthBytes && ink[c] !== 0;
+    if (!inked) continue;
+    if (start >= 0 && (c - lastInk - 1) * band.height > COMMAND_BYTES) {
+      out.push({ xByte: band.xByte + start, y: band.y, widthBytes: lastInk - start + 1, height: band.height });
+      start = -1;
+    }
+    if (start < 0) start = c;
+    lastInk = c;
+  }
+  if (start >= 0)
+    out.push({ xByte: band.xByte + start, y: band.y, widthBytes: lastInk - start + 1, height: band.height });
+  return out;
+}
+
+function rowInked(bits: PackedBits, box: Band, r: number): boolean {
+  const off = (box.y + r) * bits.bytesPerRow + box.xByte;
+  for (let c = 0; c < box.widthBytes; c++) if (bits.rows[off + c] !== 0) return true;
+  return false;
+}
+
+function splitRows(bits: PackedBits, box: Band): Band[] {
+  const out: Band[] = [];
+  let start = -1;
+  let lastInk = -1;
+  for (let r = 0; r < box.height; r++) {
+    if (!rowInked(bits, box, r)) continue;
+    if (start >= 0 && (r - lastInk - 1) * box.widthBytes > COMMAND_BYTES) {
+      out.push({ ...box, y: box.y + start, height: lastInk - start + 1 });
+      start = -1;
+    }
+    if (start < 0) start = r;
+    lastInk = r;
+  }
+  if (start >= 0) out.push({ ...box, y: box.y + start, height: lastInk - start + 1 });
+  return out;
+}
+
 /** The band's bytes, row by row; `invert` flips every bit (TSPL wants 0 = black). */
 export function bandBytes(bits: PackedBits, band: Band, invert: boolean): Uint8Array {
   const out = new Uint8Array(band.widthBytes * band.height);

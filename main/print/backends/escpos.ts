@@ -22,7 +22,16 @@
 import iconv from 'iconv-lite';
 import { PrinterTypes, ThermalPrinter } from 'node-thermal-printer';
 import type { LabelData, LabelLayout } from '../../../shared/label/index.ts';
-import { code128Modules, fieldValue, goodsCandidates, mmToDots, qrModules } from '../../../shared/label/index.ts';
+import {
+  assertBarcodesFit,
+  CODE128_QUIET_MODULES,
+  code128Modules,
+  fieldValue,
+  goodsCandidates,
+  LabelError,
+  mmToDots,
+  qrModules,
+} from '../../../shared/label/index.ts';
 import {
   normalizeOptions,
   prepareLabel,
@@ -233,15 +242,18 @@ function textLabel(data: LabelData, opts: EscposJobOptions, missing: Set<string>
   p.alignCenter();
   p.bold(true);
   big(fieldValue(data, 'courierName'), 2);
-  p.bold(false);
-  lines(fieldValue(data, 'printedAt'));
-  p.bold(true);
   big(fieldValue(data, 'routingCode'), 4);
   big(fieldValue(data, 'bigPen'), 2);
   p.bold(false);
+  const hub = [fieldValue(data, 'packageCenter.name'), fieldValue(data, 'packageCenter.code')].filter(Boolean);
+  if (hub.length > 0) {
+    p.bold(true);
+    lines(`集 ${hub.join(' ')}`);
+    p.bold(false);
+  }
 
-  const modules = code128Modules(data.waybillNo);
-  const moduleDots = Math.max(1, Math.min(6, Math.floor(paperDots / (modules + 20))));
+  // The main barcode, then the same number small in the lower part, as on the label templates.
+  const moduleDots = escposModuleDots(data.waybillNo, paperDots);
   p.add(code128Command(data.waybillNo, moduleDots, 96));
   p.newLine();
 
@@ -258,9 +270,17 @@ function textLabel(data: LabelData, opts: EscposJobOptions, missing: Set<string>
   // Goods: the fullest summary that fits GOODS_MAX_LINES, else "first items … 等N件" (the layout's rule).
   const goods = goodsCandidates(data.items).map((g) => `物品：${g}`);
   lines(goods.find((g) => wrapColumns(g, cols).length <= GOODS_MAX_LINES) ?? goods[goods.length - 1] ?? '');
-  lines(`订单号：${fieldValue(data, 'orderSn')}`);
   const remark = fieldValue(data, 'remark');
   if (remark) lines(`备注：${remark}`);
+  p.alignCenter();
+  p.add(code128Command(data.waybillNo, moduleDots, 56));
+  p.newLine();
+  p.alignLeft();
+  p.bold(true);
+  lines(`已验视    件数：${fieldValue(data, 'pieces')}`);
+  p.bold(false);
+  lines(`打印时间：${fieldValue(data, 'printedAt')}`);
+  lines(`订单号：${fieldValue(data, 'orderSn')}`);
   p.alignCenter();
   const qrMods = qrModules(data.qrPayload);
   const cell = Math.max(1, Math.min(8, Math.floor(Math.min(paperDots, 240) / (qrMods + 8))));
@@ -275,6 +295,24 @@ function textLabel(data: LabelData, opts: EscposJobOptions, missing: Set<string>
   return p.getBuffer();
 }
 
+/**
+ * The module width of a text-mode barcode: the widest that fits the paper with quiet zones, at most 6.
+ * Under 2 dots a receipt printer's barcode does not scan, so such a number is refused (printers encode
+ * by themselves; our estimate of the symbol is the same rule as theirs).
+ */
+export function escposModuleDots(waybillNo: string, paperDots: number): number {
+  const modules = code128Modules(waybillNo);
+  const moduleDots = Math.min(6, Math.floor(paperDots / (modules + 2 * CODE128_QUIET_MODULES)));
+  if (moduleDots < 2) {
+    throw new LabelError(
+      'BARCODE_TOO_LONG',
+      `运单号 ${waybillNo}（${waybillNo.length} 位）在 ${paperDots} 点宽的纸上放不下能扫描的条码（最窄条需至少 2 点）`,
+      `Tracking number ${waybillNo} (${waybillNo.length} characters) does not fit a scannable barcode on ${paperDots}-dot paper (bars need at least 2 dots)`,
+    );
+  }
+  return moduleDots;
+}
+
 /** The dpi at which a label of `widthMm` fills `paperDots` (never above the printer's 203). */
 export function rasterDpi(widthMm: number, paperDots: number): number {
   return Math.min(203, Math.floor((paperDots * 25.4) / widthMm));
@@ -283,6 +321,8 @@ export function rasterDpi(widthMm: number, paperDots: number): number {
 function rasterLabel(layout: LabelLayout, opts: EscposJobOptions): Buffer {
   const paperDots = opts.paperWidthDots ?? 576;
   const dpi = rasterDpi(layout.widthMm, paperDots);
+  // The label is scaled to the paper: its barcodes must keep whole-dot modules of 2 dots there too.
+  assertBarcodesFit(layout, dpi);
   const bits = renderMonochrome(layout, { dpi });
   const p = newPrinter();
   p.add(Buffer.from([ESC, 0x40]));

@@ -13,7 +13,8 @@ import { dotsToMm, placeCode128, placeQr, PT_MM } from '../../../shared/label/in
 import type { LabelBackend, RenderedLabels, RenderOptions } from '../backend.ts';
 import { normalizeOptions, prepareLabel } from '../backend.ts';
 import { code128Pattern, qrMatrix, qrRuns } from '../render/barcodes.ts';
-import { unshapedFont, waybillFonts } from '../render/font.ts';
+import { faceRuns, unshapedFont, waybillFonts } from '../render/font.ts';
+import type { LoadedFace } from '../render/font.ts';
 
 const pt = (mm: number) => mm / PT_MM;
 
@@ -34,9 +35,26 @@ function newDocument(widthMm: number, heightMm: number, createdAt: Date): Doc {
     info: { Title: 'Daifa waybill labels', Producer: 'Daifa', Creator: 'Daifa', CreationDate: createdAt },
   });
   // pdfkit takes an already parsed fontkit font (it checks for .layout): no file read, no re-parse.
-  doc.registerFont('waybill', regular);
-  doc.registerFont('waybill-bold', unshapedFont(fonts.bold) as unknown as FontSource);
+  registerFace(doc, fonts.regular);
+  registerFace(doc, fonts.bold);
   return doc;
+}
+
+/** The faces each document has registered (fallback faces join when a label first uses them). */
+const docFaces = new WeakMap<Doc, Set<string>>();
+
+/** Registers a face with the document under its family name, once; returns the name. */
+function registerFace(doc: Doc, face: LoadedFace): string {
+  let names = docFaces.get(doc);
+  if (!names) {
+    names = new Set();
+    docFaces.set(doc, names);
+  }
+  if (!names.has(face.family)) {
+    doc.registerFont(face.family, unshapedFont(face) as unknown as FontSource);
+    names.add(face.family);
+  }
+  return face.family;
 }
 
 function drawCode128(doc: Doc, op: Code128Op, dpi: number): void {
@@ -76,15 +94,21 @@ export function drawLayoutPdf(doc: Doc, layout: LabelLayout, dpi: number): void 
       case 'line':
         doc.lineWidth(pt(op.strokeMm)).moveTo(pt(op.x1), pt(op.y1)).lineTo(pt(op.x2), pt(op.y2)).stroke('#000');
         break;
-      case 'text':
-        doc
-          .font(op.bold ? 'waybill-bold' : 'waybill')
-          .fontSize(op.sizePt)
-          .fillColor(op.inverse ? '#fff' : '#000');
+      case 'text': {
+        doc.fontSize(op.sizePt).fillColor(op.inverse ? '#fff' : '#000');
+        const { measure } = waybillFonts();
         for (const line of op.lines) {
-          doc.text(line.text, pt(line.x), pt(line.baseline), { baseline: 'alphabetic', lineBreak: false });
+          // One run per face: a rare character comes from a fallback face, placed at the advance the
+          // layout measured, so the line is as wide as the layout fitted it.
+          let x = pt(line.x);
+          for (const run of faceRuns(line.text, op.bold)) {
+            doc.font(registerFace(doc, run.face));
+            doc.text(run.text, x, pt(line.baseline), { baseline: 'alphabetic', lineBreak: false });
+            x += measure.width(run.text, op.sizePt, op.bold);
+          }
         }
         break;
+      }
       case 'code128':
         drawCode128(doc, op, dpi);
         break;

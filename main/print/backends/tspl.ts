@@ -22,7 +22,7 @@ import type { LabelLayout } from '../../../shared/label/index.ts';
 import { placeCode128, placeQr } from '../../../shared/label/index.ts';
 import { layoutBackend, type LabelBackend } from '../backend.ts';
 import { renderMonochrome } from '../render/index.ts';
-import { ByteSink, bandBytes, inkBands, ruleRects, textLayer } from './bitmap-bands.ts';
+import { ByteSink, bandBytes, inkBoxes, ruleRects, textLayer } from './bitmap-bands.ts';
 
 /** In BITMAP mode 0 this bit value prints black. */
 export const TSPL_BITMAP_BLACK_BIT = 0;
@@ -35,8 +35,10 @@ export interface NativeJobOptions {
   /** Print speed in inches per second. */
   speed?: number;
   copies?: number;
-  /** Gap between labels, mm (TSPL GAP). */
+  /** Gap between labels, mm (TSPL GAP; 0 = continuous media). A per-printer setting, 2 mm by default. */
   gapMm?: number;
+  /** 1 = the label's top leaves the printer first, 0 = turned 180° (TSPL DIRECTION, ZPL ^PO). Default 1. */
+  direction?: 0 | 1;
 }
 
 function fmt(n: number): string {
@@ -65,7 +67,7 @@ export function tsplHeader(layout: LabelLayout, opts: NativeJobOptions): string 
   const lines = [
     `SIZE ${fmt(layout.widthMm)} mm,${fmt(layout.heightMm)} mm`,
     `GAP ${fmt(opts.gapMm ?? 2)} mm,0 mm`,
-    'DIRECTION 1,0',
+    `DIRECTION ${opts.direction ?? 1},0`,
     'REFERENCE 0,0',
     'SHIFT 0',
   ];
@@ -86,7 +88,7 @@ export function tsplLabel(layout: LabelLayout, opts: NativeJobOptions, sink: Byt
   // Text (and filled boxes, which may carry white text) as bitmap bands. They go first: in OVERWRITE
   // mode a band's white dots erase whatever is already under it, so codes and rules come after.
   const text = renderMonochrome(textLayer(layout), { dpi, omitCodes: true });
-  for (const band of inkBands(text)) {
+  for (const band of inkBoxes(text)) {
     sink.text(`BITMAP ${x(band.xByte * 8)},${band.y},${band.widthBytes},${band.height},0,`);
     sink.bytes(bandBytes(text, band, TSPL_BITMAP_BLACK_BIT === 0));
     sink.text('\r\n');
@@ -103,7 +105,7 @@ export function tsplLabel(layout: LabelLayout, opts: NativeJobOptions, sink: Byt
       // A TSPL string cannot carry CR/LF (they end the command): such a payload is drawn as an exact
       // bitmap instead of a native QRCODE, so its content is never altered.
       const bits = renderMonochrome({ ...layout, ops: [op] }, { dpi });
-      for (const band of inkBands(bits)) {
+      for (const band of inkBoxes(bits)) {
         sink.text(`BITMAP ${x(band.xByte * 8)},${band.y},${band.widthBytes},${band.height},0,`);
         sink.bytes(bandBytes(bits, band, TSPL_BITMAP_BLACK_BIT === 0));
         sink.text('\r\n');

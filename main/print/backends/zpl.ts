@@ -2,8 +2,10 @@
  * ZPL II (Zebra and compatibles): `^XA … ^XZ` per label.
  *
  * - Media: `^PW` width and `^LL` length in dots; `^LH`/`^LS`/`^LT` pinned to 0 (the calibration offset
- *   is applied to the layout, as for every format); darkness `~SD` (00–30, before the format: tilde command);
- *   speed `^PR`; copies `^PQ`. `^CI28` makes field data UTF-8.
+ *   is applied to the layout, as for every format); darkness `^MD` (−30…30, relative to the printer's own
+ *   setting, for this format only: `~SD` would change the darkness for every later job of every program
+ *   using the printer); orientation `^PO` (N, or I for a label turned 180°); speed `^PR`; copies `^PQ`.
+ *   `^CI28` makes field data UTF-8.
  * - Text (and filled boxes) as `^GFA` bitmap bands, compressed as `:Z64:` (zlib + base64 + CRC-16) by
  *   default or plain hex; ZPL graphics are 1 = black, the same polarity as our renderer.
  * - Outlined boxes and rules as `^GB` bars.
@@ -137,19 +139,32 @@ function isPlainAscii(s: string): boolean {
   return /^[\x20-\x7e]*$/.test(s) && !/[\^~_]/.test(s);
 }
 
+/**
+ * Our darkness scale (0–15, TSPL's DENSITY, 8 = a printer's usual middle) as ^MD's offset from the
+ * printer's own setting (−30…30, in ~SD's steps of one): 8 leaves it as the printer's owner set it.
+ */
+export function zplDarkness(darkness: number): number {
+  return clampInt((darkness - 8) * 2, -30, 30);
+}
+
 export function zplLabel(layout: LabelLayout, opts: ZplJobOptions, sink: ByteSink): void {
   const dpi = opts.dpi;
   const widthDots = mmToDots(layout.widthMm, dpi);
   const heightDots = mmToDots(layout.heightMm, dpi);
 
-  if (opts.darkness !== undefined) sink.text(`~SD${String(clampInt(opts.darkness * 2, 0, 30)).padStart(2, '0')}\n`);
   sink.text('^XA\n^CI28\n');
+  if (opts.darkness !== undefined) sink.text(`^MD${zplDarkness(opts.darkness)}\n`);
+  sink.text(`^PO${opts.direction === 0 ? 'I' : 'N'}\n`);
+  // Media with gaps (or marks) between labels, or continuous media when the gap is 0.
+  sink.text(`^MN${opts.gapMm === 0 ? 'N' : 'Y'}\n`);
   sink.text(`^PW${widthDots}\n^LL${heightDots}\n`);
   // Calibration is already in the layout (backend.ts prepareLabel); pin the printer's own shifts to 0.
   sink.text('^LH0,0\n^LS0\n^LT0\n');
   if (opts.speed !== undefined) sink.text(`^PR${clampInt(opts.speed, 1, 14)}\n`);
 
   const text = renderMonochrome(textLayer(layout), { dpi, omitCodes: true });
+  // Page-wide bands, not boxes cut to the ink as TSPL sends: Z64 compresses the blank bytes to almost
+  // nothing, and every extra ^GFA costs a deflate call (boxes: 3 % fewer bytes for twice the CPU).
   for (const band of inkBands(text)) {
     const data = bandBytes(text, band, false);
     const body = opts.graphics === 'hex' ? hex(data) : z64(data);

@@ -21,7 +21,20 @@ export interface QrMatrix {
   dark: Uint8Array;
 }
 
+/** The last few symbols: a label draws its number twice (main and second barcode), copies more often. */
+const recentPatterns = new Map<string, Code128Pattern>();
+
 export function code128Pattern(value: string): Code128Pattern {
+  let p = recentPatterns.get(value);
+  if (!p) {
+    p = encodeCode128(value);
+    if (recentPatterns.size >= 16) recentPatterns.delete(recentPatterns.keys().next().value!);
+    recentPatterns.set(value, p);
+  }
+  return p;
+}
+
+function encodeCode128(value: string): Code128Pattern {
   const raw = bwipjs.raw({ bcid: 'code128', text: value }) as Array<{ sbs?: number[] }>;
   const sbs = raw[0]?.sbs;
   if (!sbs) throw new Error(`Code128 encoding of "${value}" failed`);

@@ -9,28 +9,17 @@
  * padding bits at the end of a row are 0. Each printer backend converts to its own polarity
  * (TSPL BITMAP wants 0 = black, ZPL ^GF and ESC/POS raster want 1 = black).
  */
-import { createCanvas, GlobalFonts } from '@napi-rs/canvas';
+import { createCanvas } from '@napi-rs/canvas';
 import type { Canvas, SKRSContext2D } from '@napi-rs/canvas';
 import type { Code128Op, LabelLayout, QrOp, TextOp } from '../../../shared/label/index.ts';
 import { dotsPerMm, mmToDots, placeCode128, placeQr, PT_MM } from '../../../shared/label/index.ts';
 import { code128Pattern, qrMatrix, qrRuns } from './barcodes.ts';
-import { waybillFonts } from './font.ts';
+import { faceRuns, waybillFonts } from './font.ts';
 import { blitText, setRun } from './glyphs.ts';
+import { ensureCanvasFonts, ensureFaceRegistered } from './skia-fonts.ts';
 
-export const FAMILY_REGULAR = 'DaifaWaybillSans';
-export const FAMILY_BOLD = 'DaifaWaybillSansBold';
-
-let fontsRegistered = false;
-
-/** Registers the parsed font buffers with Skia once per process. */
-export function ensureCanvasFonts(): void {
-  if (fontsRegistered) return;
-  const fonts = waybillFonts();
-  if (!GlobalFonts.register(fonts.regular.buffer, FAMILY_REGULAR))
-    throw new Error(`无法注册字体 ${fonts.regular.path}`);
-  if (!GlobalFonts.register(fonts.bold.buffer, FAMILY_BOLD)) throw new Error(`无法注册字体 ${fonts.bold.path}`);
-  fontsRegistered = true;
-}
+export { FAMILY_BOLD, FAMILY_REGULAR } from './font.ts';
+export { ensureCanvasFonts } from './skia-fonts.ts';
 
 export interface RasterOptions {
   dpi: number;
@@ -52,21 +41,24 @@ export function labelSizeDots(layout: LabelLayout, dpi: number): { widthDots: nu
   return { widthDots: mmToDots(layout.widthMm, dpi), heightDots: mmToDots(layout.heightMm, dpi) };
 }
 
-function fontFor(op: TextOp, dpi: number): string {
-  const px = op.sizePt * PT_MM * dotsPerMm(dpi);
-  return `${px.toFixed(2)}px ${op.bold ? FAMILY_BOLD : FAMILY_REGULAR}`;
-}
-
-/** Draws the text lines of `op`; `dx/dy` shift the drawing (dots) for drawing into a scratch region. */
-function drawText(ctx: SKRSContext2D, op: TextOp, dpi: number, color: string, dx = 0, dy = 0): void {
+/** Draws the text lines of `op`, each run in the face that has its characters (fallbacks included). */
+function drawText(ctx: SKRSContext2D, op: TextOp, dpi: number, color: string): void {
   const s = dotsPerMm(dpi);
-  ctx.font = fontFor(op, dpi);
+  const px = op.sizePt * PT_MM * s;
+  const { measure } = waybillFonts();
   ctx.fillStyle = color;
   ctx.textBaseline = 'alphabetic';
   for (const line of op.lines) {
-    // maxWidth guards against a sub-pixel difference between our measure and Skia's shaping:
-    // text may be squeezed by a hair, never drawn past its box.
-    ctx.fillText(line.text, line.x * s + dx, line.baseline * s + dy, op.w * s);
+    let x = line.x * s;
+    const right = (op.x + op.w) * s;
+    for (const run of faceRuns(line.text, op.bold)) {
+      ensureFaceRegistered(run.face);
+      ctx.font = `${px.toFixed(2)}px ${run.face.family}`;
+      // maxWidth guards against a sub-pixel difference between our measure and Skia's shaping:
+      // text may be squeezed by a hair, never drawn past its box.
+      ctx.fillText(run.text, x, line.baseline * s, Math.max(1, right - x));
+      x += measure.width(run.text, op.sizePt, op.bold) * PT_MM * s;
+    }
   }
 }
 
@@ -154,7 +146,7 @@ export function renderMonochrome(layout: LabelLayout, opts: RasterOptions): Mono
   // Text from the glyph cache (see glyphs.ts): the same advances the layout measured with.
   for (const op of layout.ops) {
     if (op.kind !== 'text') continue;
-    blitText(bits.rows, bits.bytesPerRow, widthDots, heightDots, op, dpi, op.bold ? FAMILY_BOLD : FAMILY_REGULAR);
+    blitText(bits.rows, bits.bytesPerRow, widthDots, heightDots, op, dpi);
   }
 
   return {

@@ -11,6 +11,7 @@ import { createCanvas } from '@napi-rs/canvas';
 import type { Canvas, SKRSContext2D } from '@napi-rs/canvas';
 import type { TextOp } from '../../../shared/label/index.ts';
 import { dotsPerMm, PT_MM } from '../../../shared/label/index.ts';
+import { ensureFaceRegistered } from './skia-fonts.ts';
 import { waybillFonts } from './font.ts';
 import type { LoadedFace } from './font.ts';
 
@@ -26,12 +27,28 @@ export interface GlyphMask {
   advance: number;
 }
 
-/** Ink threshold on anti-aliased black-on-white (0 = black, 255 = white). */
-const INK_THRESHOLD = 128;
+/**
+ * How an anti-aliased glyph becomes 1-bit dots. `threshold`: a dot is ink when its grey (0 = black,
+ * 255 = white) is below it. `thinStrokes`: a dot that is not dark enough is ink all the same when it is
+ * the darkest across a stroke (a minimum of its row or column neighbours, greyer than `thinStrokes`),
+ * so a hairline that falls between two dot rows keeps one dot instead of vanishing — the horizontal
+ * strokes of 套 at 7 pt, which a plain threshold drops (it then reads 仐).
+ */
+export interface GlyphStyle {
+  threshold: number;
+  thinStrokes: number | null;
+  /** Draw each glyph at the nearest whole pixel size (stems then fall on the dot grid more often). */
+  wholePixelSize?: boolean;
+}
+
+/** What reads best by OCR at 7–8 pt and 203 dpi (test/bench/glyphs.bench.ts, figures in ARCHITECTURE.md). */
+export const GLYPH_STYLE: GlyphStyle = { threshold: 160, thinStrokes: null, wholePixelSize: true };
 /** Bounded so a long-running station with many sizes cannot grow without limit (~60 MB worst case). */
 const MAX_CACHED_GLYPHS = 60_000;
 
-const cache = new Map<string, GlyphMask>();
+/** Per (style, weight, size) — one key string per text op, not per glyph — the masks by code point. */
+const cache = new Map<string, Map<number, GlyphMask>>();
+let cachedGlyphs = 0;
 const canvases = new Map<number, { canvas: Canvas; ctx: SKRSContext2D }>();
 
 function glyphCanvas(side: number): SKRSContext2D {
@@ -66,7 +83,7 @@ function placeholderMask(advance: number, sizePx: number): GlyphMask {
   return { left, top, w: side, h: side, runs: Int16Array.from(runs), advance };
 }
 
-function rasterise(face: LoadedFace, family: string, sizePx: number, cp: number): GlyphMask {
+function rasterise(face: LoadedFace, sizePx: number, cp: number, style: GlyphStyle): GlyphMask {
   const advance = (face.font.glyphForCodePoint(cp).advanceWidth * sizePx) / face.font.unitsPerEm;
   if (cp === PLACEHOLDER_CP) return placeholderMask(advance, sizePx);
   // Room for overhangs: glyphs may extend a little left of the pen and below the descender.
@@ -77,17 +94,18 @@ function rasterise(face: LoadedFace, family: string, sizePx: number, cp: number)
   ctx.fillStyle = '#fff';
   ctx.fillRect(0, 0, side, side);
   ctx.fillStyle = '#000';
-  ctx.font = `${sizePx.toFixed(2)}px ${family}`;
+  ensureFaceRegistered(face);
+  ctx.font = `${(style.wholePixelSize ? Math.round(sizePx) : sizePx).toFixed(2)}px ${face.family}`;
   ctx.textBaseline = 'alphabetic';
   ctx.fillText(String.fromCodePoint(cp), pad, baseline);
-  const data = ctx.getImageData(0, 0, side, side).data;
+  const ink = inkMask(ctx.getImageData(0, 0, side, side).data, side, style);
   let x0 = side;
   let y0 = side;
   let x1 = -1;
   let y1 = -1;
   for (let y = 0; y < side; y++) {
     for (let x = 0; x < side; x++) {
-      if (data[(y * side + x) * 4]! < INK_THRESHOLD) {
+      if (ink[y * side + x]) {
         if (x < x0) x0 = x;
         if (x > x1) x1 = x;
         if (y < y0) y0 = y;
@@ -102,32 +120,86 @@ function rasterise(face: LoadedFace, family: string, sizePx: number, cp: number)
   for (let y = 0; y < h; y++) {
     let x = 0;
     while (x < w) {
-      if (data[((y0 + y) * side + x0 + x) * 4]! >= INK_THRESHOLD) {
+      if (!ink[(y0 + y) * side + x0 + x]) {
         x++;
         continue;
       }
       const start = x;
-      while (x < w && data[((y0 + y) * side + x0 + x) * 4]! < INK_THRESHOLD) x++;
+      while (x < w && ink[(y0 + y) * side + x0 + x]) x++;
       runs.push(y, start, x - start);
     }
   }
   return { left: x0 - pad, top: y0 - baseline, w, h, runs: Int16Array.from(runs), advance };
 }
 
-export function glyphMask(bold: boolean, family: string, sizePx: number, cp: number): GlyphMask {
-  const key = `${bold ? 'b' : 'r'}${sizePx.toFixed(2)}:${cp}`;
-  let g = cache.get(key);
+/** 1 = ink, per dot of a side×side RGBA image, by `style`. */
+function inkMask(rgba: Uint8ClampedArray, side: number, style: GlyphStyle): Uint8Array {
+  const n = side * side;
+  const grey = new Uint8Array(n);
+  for (let i = 0; i < n; i++) grey[i] = rgba[i * 4]!;
+  const ink = new Uint8Array(n);
+  const t = style.threshold;
+  const thin = style.thinStrokes;
+  for (let y = 0; y < side; y++) {
+    for (let x = 0; x < side; x++) {
+      const i = y * side + x;
+      const v = grey[i]!;
+      if (v < t) ink[i] = 1;
+      else if (thin !== null && v < thin && x > 0 && y > 0 && x < side - 1 && y < side - 1) {
+        // The darkest dot across a horizontal stroke (vs. above and below) or a vertical one (left, right).
+        const acrossH = v <= grey[i - side]! && v <= grey[i + side]! && (v < grey[i - side]! || v < grey[i + side]!);
+        const acrossV = v <= grey[i - 1]! && v <= grey[i + 1]! && (v < grey[i - 1]! || v < grey[i + 1]!);
+        if (acrossH || acrossV) ink[i] = 1;
+      }
+    }
+  }
+  return ink;
+}
+
+function styleKey(style: GlyphStyle): string {
+  return style === GLYPH_STYLE
+    ? ''
+    : `${style.threshold}/${style.thinStrokes ?? '-'}/${style.wholePixelSize ? 'w' : ''}|`;
+}
+
+function glyphsOf(bold: boolean, sizePx: number, style: GlyphStyle): Map<number, GlyphMask> {
+  const key = `${styleKey(style)}${bold ? 'b' : 'r'}${sizePx.toFixed(2)}`;
+  let m = cache.get(key);
+  if (!m) {
+    m = new Map();
+    cache.set(key, m);
+  }
+  return m;
+}
+
+function maskIn(
+  glyphs: Map<number, GlyphMask>,
+  bold: boolean,
+  sizePx: number,
+  cp: number,
+  style: GlyphStyle,
+): GlyphMask {
+  let g = glyphs.get(cp);
   if (!g) {
-    if (cache.size >= MAX_CACHED_GLYPHS) cache.clear();
+    if (cachedGlyphs >= MAX_CACHED_GLYPHS) {
+      cache.clear();
+      cachedGlyphs = 0;
+      glyphs.clear();
+    }
     const fonts = waybillFonts();
-    g = rasterise(bold ? fonts.bold : fonts.regular, family, sizePx, cp);
-    cache.set(key, g);
+    g = rasterise(fonts.faceFor(cp, bold) ?? (bold ? fonts.bold : fonts.regular), sizePx, cp, style);
+    glyphs.set(cp, g);
+    cachedGlyphs++;
   }
   return g;
 }
 
+export function glyphMask(bold: boolean, sizePx: number, cp: number, style: GlyphStyle = GLYPH_STYLE): GlyphMask {
+  return maskIn(glyphsOf(bold, sizePx, style), bold, sizePx, cp, style);
+}
+
 export function glyphCacheSize(): number {
-  return cache.size;
+  return cachedGlyphs;
 }
 
 /** Sets (black) or clears dots [x0, x1) of one bitmap row with byte masks (x0 < x1). */
@@ -164,11 +236,12 @@ export function blitText(
   heightDots: number,
   op: TextOp,
   dpi: number,
-  family: string,
+  style: GlyphStyle = GLYPH_STYLE,
 ): void {
   const s = dotsPerMm(dpi);
   const sizePx = op.sizePt * PT_MM * dotsPerMm(dpi);
   const black = !op.inverse;
+  const glyphs = glyphsOf(op.bold, sizePx, style);
   for (const line of op.lines) {
     let pen = line.x * s;
     const baseline = Math.round(line.baseline * s);
@@ -176,7 +249,7 @@ export function blitText(
     for (let i = 0; i < text.length; i++) {
       const cp = text.codePointAt(i)!;
       if (cp > 0xffff) i++;
-      const g = glyphMask(op.bold, family, sizePx, cp);
+      const g = maskIn(glyphs, op.bold, sizePx, cp, style);
       const gx = Math.round(pen) + g.left;
       const gy = baseline + g.top;
       pen += g.advance;

@@ -95,3 +95,57 @@ export function fileUrlFor(dir: string, ext = 'pdf'): string {
   const withSlash = path.startsWith('/') ? path : `/${path}`;
   return `file://${encodeURI(withSlash)}?ext=${ext}`;
 }
+
+/** A link much slower than a printer prints: a Bluetooth serial port or a plain serial line. */
+export interface SlowLink {
+  kind: 'bluetooth' | 'serial';
+  /** Line speed in baud (bits per second): the address's `?baud=`, else 115,200, what these printers ship with. */
+  baud: number;
+}
+
+/**
+ * Bluetooth printers appear as serial ports (`/dev/rfcomm0`, SPP), and serial printers as `/dev/ttyS0`,
+ * `/dev/ttyUSB0`, `/dev/ttyACM0`: at 115,200 baud they carry about 11 KiB/s, so a label's bitmap text
+ * takes seconds to arrive while the printer could print it in one.
+ */
+export function slowLinkOf(url: string): SlowLink | null {
+  let target: TransportTarget;
+  try {
+    ({ target } = parsePrinterUrl(url));
+  } catch {
+    return null;
+  }
+  if (target.kind !== 'usb-device') return null;
+  const baud = Number(splitQuery(url.trim())[1].get('baud') ?? 115_200);
+  const rate = Number.isFinite(baud) && baud > 0 ? baud : 115_200;
+  if (/\/rfcomm\d+$/.test(target.path)) return { kind: 'bluetooth', baud: rate };
+  if (/\/tty(S|USB|ACM|AMA)\d+$/.test(target.path)) return { kind: 'serial', baud: rate };
+  return null;
+}
+
+/** Seconds to move `bytes` over a serial line (8 data bits, 1 start and 1 stop bit per byte). */
+export function serialSeconds(bytes: number, baud: number): number {
+  return (bytes * 10) / baud;
+}
+
+export interface SlowLinkWarning {
+  code: 'slow_link';
+  secondsPerLabel: number;
+  zh: string;
+  en: string;
+}
+
+/** A warning for a printer on a slow link, with what one label of `bytesPerLabel` costs there; null on a fast link. */
+export function slowLinkWarning(url: string, bytesPerLabel: number): SlowLinkWarning | null {
+  const link = slowLinkOf(url);
+  if (!link) return null;
+  const seconds = serialSeconds(bytesPerLabel, link.baud);
+  const kib = (bytesPerLabel / 1024).toFixed(1);
+  const via = link.kind === 'bluetooth' ? '蓝牙' : '串口';
+  return {
+    code: 'slow_link',
+    secondsPerLabel: seconds,
+    zh: `打印机 ${url} 经${via}连接（${link.baud} 波特）：每张面单 ${kib} KiB，传输约需 ${seconds.toFixed(1)} 秒，比打印还慢。批量打印请改用 USB 或网络连接。`,
+    en: `Printer ${url} is on a ${link.kind} link (${link.baud} baud): each label is ${kib} KiB and takes about ${seconds.toFixed(1)} s to send, longer than it takes to print. Use USB or the network for batches.`,
+  };
+}

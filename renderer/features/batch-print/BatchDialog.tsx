@@ -58,7 +58,7 @@ export function BatchDialog() {
   }, [entries, selection, me, lang]);
 
   const printer = printers.find((p) => p.id === printerId);
-  const confirm = async () => {
+  const confirm = async (mode: 'print' | 'prepare') => {
     if (takeover && plan.elsewhere.length > 0 && !reason.trim()) {
       setError({ message: '接管需要填写原因', messageEn: 'A takeover needs a reason' });
       return;
@@ -73,7 +73,9 @@ export function BatchDialog() {
         sortBySku,
         ...(takeover && plan.elsewhere.length > 0 ? { takeoverReason: reason.trim() } : {}),
       });
-      void runtime.runner.start(batchId);
+      // "Prepare only": numbers and claims now, while online, so the batch can print offline later.
+      if (mode === 'prepare') await runtime.runner.prepare(batchId);
+      else void runtime.runner.start(batchId);
       clearSelection();
       openBatchDialog(false);
       openBatch(batchId);
@@ -159,6 +161,13 @@ export function BatchDialog() {
           </button>
           <button
             type="button"
+            disabled={!leader || busy || !printerId || plan.printable.length === 0}
+            onClick={() => confirm('prepare')}
+          >
+            {t('prepareOnly', lang)}
+          </button>
+          <button
+            type="button"
             className="primary"
             disabled={
               !leader ||
@@ -166,7 +175,7 @@ export function BatchDialog() {
               !printerId ||
               plan.printable.length + plan.blocked.length + (takeover ? plan.elsewhere.length : 0) === 0
             }
-            onClick={confirm}
+            onClick={() => confirm('print')}
           >
             {t('confirmPrint', lang)}
           </button>

@@ -82,9 +82,13 @@ function BatchDetail({ batchId }: { batchId: number }) {
     for (const s of STATES) c[s] = await runtime.db.jobItems.where('[batchId+state]').equals([batchId, s]).count();
     return c;
   }, [runtime, batchId]);
+  const [only, setOnly] = useState<JobItemState | 'all'>('all');
   const items = useLiveQuery(
-    () => runtime.db.jobItems.where('[batchId+seq]').between([batchId, 0], [batchId, Infinity]).toArray(),
-    [runtime, batchId],
+    () =>
+      only === 'all'
+        ? runtime.db.jobItems.where('[batchId+seq]').between([batchId, 0], [batchId, Infinity]).toArray()
+        : runtime.db.jobItems.where('[batchId+state]').equals([batchId, only]).sortBy('seq'),
+    [runtime, batchId, only],
     [] as JobItemRow[],
   );
   const progress = useProgress(batchId);
@@ -127,7 +131,7 @@ function BatchDetail({ batchId }: { batchId: number }) {
         {batch.name} <span className={`batch-state state-${batch.state}`}>{t(BATCH_WORD[batch.state], lang)}</span>
       </h2>
       <p>
-        {t('createdAt', lang)} {chinaTime(batch.createdAt)} · {t('courier', lang)} {batch.courier}
+        {t('batchCreatedAt', lang)} {chinaTime(batch.createdAt)} · {t('courier', lang)} {batch.courier}
         {batch.sortBySku ? ` · ${t('sortBySku', lang)}` : ''}
       </p>
       <div className="progress-line">
@@ -188,6 +192,17 @@ function BatchDetail({ batchId }: { batchId: number }) {
         </p>
       ) : null}
       {pickingUrl ? <iframe title={t('pickingList', lang)} src={pickingUrl} className="picking-preview" /> : null}
+      <label className="inline-label">
+        {t('showOnly', lang)}
+        <select value={only} onChange={(e) => setOnly(e.target.value as JobItemState | 'all')}>
+          <option value="all">{t('allStatuses', lang)}</option>
+          {STATES.map((s) => (
+            <option key={s} value={s}>
+              {t(STATE_WORD[s], lang)} ({counts?.[s] ?? 0})
+            </option>
+          ))}
+        </select>
+      </label>
       <div className="item-table" role="table" aria-label={`${batch.name} ${t('result', lang)}`}>
         <div ref={scroller} role="rowgroup" className="item-body">
           <div style={{ height: virtual.getTotalSize(), position: 'relative' }}>

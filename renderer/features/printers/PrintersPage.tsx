@@ -135,6 +135,7 @@ function PrinterCard({
   const [status, setStatus] = useState<PrinterStatusView | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [note, setNote] = useState('');
+  const [warning, setWarning] = useState('');
   useEffect(() => setEdit(printer), [printer]);
   useEffect(() => {
     const id = setTimeout(() => {
@@ -232,6 +233,17 @@ function PrinterCard({
             />
           </label>
           <label>
+            {t('gap', lang)}
+            <input type="number" min={0} max={20} step={0.5} value={edit.gapMm ?? 2} onChange={(e) => setEdit({ ...edit, gapMm: num(e.target.value) })} />
+          </label>
+          <label>
+            {t('direction', lang)}
+            <select value={edit.direction ?? 1} onChange={(e) => setEdit({ ...edit, direction: Number(e.target.value) as 0 | 1 })}>
+              <option value={1}>{t('directionTopFirst', lang)}</option>
+              <option value={0}>{t('directionTurned', lang)}</option>
+            </select>
+          </label>
+          <label>
             {t('offsetX', lang)}
             <input
               type="number"
@@ -267,7 +279,13 @@ function PrinterCard({
             >
               {t('save', lang)}
             </button>
-            <button type="button" onClick={act(() => api.testPrinter({ id: printer.id }), t('testPage', lang) + ' ✔')}>
+            <button
+              type="button"
+              onClick={act(async () => {
+                const r = await api.testPrinter({ id: printer.id });
+                if (r.warning) setWarning(lang === 'zh' ? r.warning.zh : r.warning.en);
+              }, t('testPage', lang) + ' ✔')}
+            >
               {t('testPage', lang)}
             </button>
             <button type="button" onClick={act(async () => setStatus(await api.printerStatus({ id: printer.id })))}>
@@ -308,6 +326,7 @@ function PrinterCard({
             </p>
           ) : null}
           {note ? <p role="status">{note}</p> : null}
+          {warning ? <p className="warning">{warning}</p> : null}
           <ErrorLine error={error} lang={lang} />
         </div>
         {preview ? <img className="label-preview" src={preview} alt={`${t('preview', lang)} ${printer.name}`} /> : null}

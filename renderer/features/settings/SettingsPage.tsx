@@ -21,6 +21,9 @@ export function SettingsPage({ info }: { info: StationInfo }) {
   const save = async (patch: Parameters<typeof api.setSettings>[0]) => {
     setError(null);
     setNote('');
+    // Show the choice at once; the answer from main replaces it (or the error says why not).
+    const { reprintPin: _pin, ...shown } = patch;
+    setS((prev) => (prev ? ({ ...prev, ...shown } as StationSettings) : prev));
     try {
       setS(await api.setSettings(patch));
       setNote(t('saved', lang));

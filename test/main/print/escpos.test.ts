@@ -58,9 +58,12 @@ describe('ESC/POS text mode (GB18030 text, native Code128 and QR)', () => {
     expect(events[0]).toEqual({ kind: 'init' });
     expect(events).toContainEqual({ kind: 'chinese', on: true });
 
-    const [barcode, ...moreBarcodes] = only(events, 'barcode');
+    // The main barcode and, lower down, the same number again, shorter.
+    const [barcode, second, ...moreBarcodes] = only(events, 'barcode');
     expect(moreBarcodes).toEqual([]);
     expect(barcode).toMatchObject({ system: 73, data: SAMPLE_LABEL.waybillNo, hri: 2 });
+    expect(second).toMatchObject({ system: 73, data: SAMPLE_LABEL.waybillNo, moduleDots: barcode!.moduleDots });
+    expect(second!.heightDots).toBeLessThan(barcode!.heightDots);
     expect(barcode!.moduleDots).toBeGreaterThanOrEqual(2);
     expect(barcode!.moduleDots).toBeLessThanOrEqual(6);
 
@@ -72,7 +75,10 @@ describe('ESC/POS text mode (GB18030 text, native Code128 and QR)', () => {
     for (const s of [
       '中通快递',
       '310-W01 05',
-      '上海 浦东新区',
+      '沪上海 浦东',
+      '集 上海转运中心 310517',
+      '已验视    件数：1/1',
+      '打印时间：2026-05-27 10:30',
       '张*丰',
       '138****5678',
       '祖冲之路',
@@ -83,7 +89,7 @@ describe('ESC/POS text mode (GB18030 text, native Code128 and QR)', () => {
       expect(text).toContain(s);
     }
     // Nothing wider than the 80 mm paper (48 Font-A columns at normal size).
-    const normalLines = text.split('\n').filter((l) => !['中通快递', '310-W01 05', '上海 浦东新区'].includes(l));
+    const normalLines = text.split('\n').filter((l) => !['中通快递', '310-W01 05', '沪上海 浦东'].includes(l));
     for (const line of normalLines) expect(cols(line), line).toBeLessThanOrEqual(48);
     expect(only(events, 'cut')).toHaveLength(1);
     console.log(`[escpos] text mode: ${out.bytes.length} bytes per label`);
@@ -109,7 +115,7 @@ describe('ESC/POS text mode (GB18030 text, native Code128 and QR)', () => {
   it('copies repeat the label; several labels each get their codes', async () => {
     const labels = sampleLabels(3, 5);
     const events = parseEscpos((await escposBackend.render(labels, opts({ copies: 2 }))).bytes);
-    expect(only(events, 'barcode').map((b) => b.data)).toEqual(labels.flatMap((l) => [l.waybillNo, l.waybillNo]));
+    expect(only(events, 'barcode').map((b) => b.data)).toEqual(labels.flatMap((l) => Array(4).fill(l.waybillNo)));
     expect(only(events, 'qr').map((q) => q.data)).toEqual(labels.flatMap((l) => [l.qrPayload, l.qrPayload]));
     expect(only(events, 'cut')).toHaveLength(6);
   });
@@ -136,7 +142,8 @@ describe('ESC/POS text mode (GB18030 text, native Code128 and QR)', () => {
         const total = data.items.reduce((n, i) => n + i.quantity, 0);
         expect(text).toContain(`等${total}件`);
         expect(text).not.toContain('商品30 ');
-        const goodsLines = text.slice(text.indexOf('物品：'), text.indexOf('订单号：')).trimEnd().split('\n');
+        const end = text.indexOf(data.remark ? '备注：' : '已验视');
+        const goodsLines = text.slice(text.indexOf('物品：'), end).trimEnd().split('\n');
         expect(goodsLines.length).toBeLessThanOrEqual(6);
       }
       for (const line of text.split('\n')) expect(cols(line), `${name}: ${line}`).toBeLessThanOrEqual(48);
@@ -161,9 +168,15 @@ describe('ESC/POS raster mode (GS v 0)', () => {
     });
   }
 
-  it('58 mm paper (384 dots) and non-ASCII QR still scan', async () => {
-    const data = uglyLabels().find((l) => l.name === 'special characters in codes')!.data;
-    const out = await createEscposBackend('raster', 384).render([data], opts({ template: '76x130' }));
+  it('58 mm paper (384 dots) and non-ASCII QR still scan; a number too long for 2-dot bars there is refused', async () => {
+    const ugly = uglyLabels().find((l) => l.name === 'special characters in codes')!.data;
+    const narrow = createEscposBackend('raster', 384);
+    // 76 mm scaled onto 48 mm of paper (128 dpi): 18 mixed characters would need bars under 2 dots.
+    await expect(narrow.render([ugly], opts({ template: '76x130' }))).rejects.toMatchObject({
+      code: 'BARCODE_TOO_LONG',
+    });
+    const data = { ...ugly, waybillNo: SAMPLE_LABEL.waybillNo };
+    const out = await narrow.render([data], opts({ template: '76x130' }));
     const image = stackRasters(parseEscpos(out.bytes));
     expect(image.widthDots).toBeLessThanOrEqual(384);
     const png = monoToPng(image);

@@ -45,7 +45,8 @@ describe('pdf backend', () => {
       expect(f.name).toMatch(/^[A-Z]{6}\+NotoSansCJKsc-(Regular|Bold)$/);
       expect(f).toMatchObject({ emb: true, sub: true, uni: true });
     }
-    const text = squash(await pdfText(bytes));
+    // pdftotext interleaves the 收 tab with the address lines it stands beside.
+    const text = squash(await pdfText(bytes)).replaceAll('收', '');
     expect(text).toContain(squash(SAMPLE_LABEL.receiver.address));
     expect(text).toContain('中通快递');
     expect(text).toContain(SAMPLE_LABEL.waybillNo);
@@ -83,7 +84,8 @@ describe('pdf backend', () => {
       );
       expect(await pdfPageCount(bytes)).toBe(entries.length);
       const byName = Object.fromEntries(entries.map(([name], i) => [name, reports[i]!]));
-      expect(byName['rareChars']!.missingGlyphs).toEqual(expect.arrayContaining(['𠀾', '㐂']));
+      // 𠀾 (Ext-B) and 㐂 (Ext-A) print from the bundled fallback faces; emoji stay □.
+      expect(byName['rareChars']!.missingGlyphs).toEqual([]);
       expect(byName['emoji']!.missingGlyphs.length).toBeGreaterThan(0);
       expect(byName['items30']!.truncatedFields).toContain('goods');
       expect(byName['emptySpec']!.truncatedFields).toEqual([]);

@@ -51,7 +51,8 @@ describe('png backend', () => {
           type: 'CODE-128',
           data: data.waybillNo,
         });
-        if (name === 'rareChars') expect(reports[0]!.missingGlyphs).toEqual(expect.arrayContaining(['𠀾', '㐂']));
+        if (name === 'rareChars') expect(reports[0]!.missingGlyphs).toEqual([]);
+        if (name === 'emoji') expect(reports[0]!.missingGlyphs.length).toBeGreaterThan(0);
         if (name === 'items30') expect(reports[0]!.truncatedFields).toContain('goods');
       }
     }

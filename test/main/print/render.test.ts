@@ -32,8 +32,25 @@ describe('waybill font', () => {
     expect(a.measure.width('中文', 10, true)).toBeCloseTo(20, 5);
     expect(a.measure.width('1', 10, false)).toBeLessThan(7);
     expect(a.measure.hasGlyph('鑫'.codePointAt(0)!)).toBe(true);
-    expect(a.measure.hasGlyph('𠀾'.codePointAt(0)!)).toBe(false);
     expect(a.measure.hasGlyph('□'.codePointAt(0)!)).toBe(true);
+    expect(a.measure.hasGlyph('😀'.codePointAt(0)!)).toBe(false);
+  });
+
+  it('reads a fallback face only when a character needs it: Ext-A and Ext-B print', () => {
+    const fonts = waybillFonts();
+    expect(fontModule.fallbackLoads).toEqual([]); // start-up reads the primary faces only
+    expect(fonts.measure.hasGlyph('㐂'.codePointAt(0)!)).toBe(true); // CJK Ext-A: Noto's rare subset
+    expect(fonts.measure.hasGlyph('𠀾'.codePointAt(0)!)).toBe(true); // Ext-B, also in Noto
+    expect(fontModule.fallbackLoads.map((l) => l.file)).toEqual(['NotoSansCJKsc-Regular-rare.otf']);
+    expect(fonts.measure.hasGlyph('𪚥'.codePointAt(0)!)).toBe(true); // Ext-B only HanaMinB has
+    expect(fontModule.fallbackLoads.map((l) => l.file)).toEqual([
+      'NotoSansCJKsc-Regular-rare.otf',
+      'HanaMinB-extB-2A000-2A6DF.ttf',
+    ]);
+    expect(fonts.faceFor('𠀾'.codePointAt(0)!, true)!.bold).toBe(true); // Noto's rare subset has a bold cut
+    expect(fonts.faceFor('𪚥'.codePointAt(0)!, true)!.family).toBe('DaifaWaybillExtB2A000');
+    expect(fonts.measure.width('𠀾㐂', 10, false)).toBeCloseTo(20, 5);
+    expect(fontModule.fontLoadCount).toBe(1);
   });
 });
 
@@ -77,7 +94,7 @@ describe('renderMonochrome', () => {
     if (code.kind !== 'code128') throw new Error('no code');
     expect(inkRatio(bmp, d(code.x), d(code.y), d(code.w), d(code.h))).toBe(0);
     // The inverse 收 tab is mostly black with white text cut out of it.
-    const tab = inkRatio(bmp, d(1.5), d(64.5), d(8), d(31));
+    const tab = inkRatio(bmp, d(2.5), d(70.5), d(8), d(29));
     expect(tab).toBeGreaterThan(0.6);
     expect(tab).toBeLessThan(0.99);
   });
@@ -92,18 +109,18 @@ describe('renderMonochrome', () => {
     expect(placeCode128(cb, 203).yDots - placeCode128(ca, 203).yDots).toBe(24);
     const ba = renderMonochrome(a, { dpi: 203, omitCodes: true });
     const bb = renderMonochrome(b, { dpi: 203, omitCodes: true });
-    // The 收 tab's left edge moves 16 dots right.
-    expect(inkRatio(ba, 8, 530, 8, 40)).toBeGreaterThan(0.9);
-    expect(inkRatio(bb, 8, 530, 8, 40)).toBeLessThan(0.1);
-    expect(inkRatio(bb, 24, 554, 8, 40)).toBeGreaterThan(0.9);
+    // The 收 tab's left edge (x = 2 mm, 16 dots) moves 16 dots right.
+    expect(inkRatio(ba, 16, 580, 8, 40)).toBeGreaterThan(0.9);
+    expect(inkRatio(bb, 16, 580, 8, 40)).toBeLessThan(0.1);
+    expect(inkRatio(bb, 32, 604, 8, 40)).toBeGreaterThan(0.9);
   });
 
-  it('reports a glyph the font lacks and draws the placeholder', () => {
-    const data: LabelData = { ...SAMPLE_LABEL, receiver: { ...SAMPLE_LABEL.receiver, name: '𠀾*' } };
+  it('reports a character no bundled face has and draws the placeholder', () => {
+    const data: LabelData = { ...SAMPLE_LABEL, receiver: { ...SAMPLE_LABEL.receiver, name: '😀*' } };
     const { layout, report } = prepareLabel(data, { template: '100x180', offsetMm: { x: 0, y: 0 } });
-    expect(report.missingGlyphs).toEqual(['𠀾']);
+    expect(report.missingGlyphs).toEqual(['😀']);
     const bmp = renderMonochrome(layout, { dpi: 203, omitCodes: true });
-    expect(bmp.missingGlyphs).toEqual(['𠀾']);
+    expect(bmp.missingGlyphs).toEqual(['😀']);
     const op = layout.ops.find((o): o is TextOp => o.kind === 'text' && o.id === 'receiverNamePhone')!;
     expect(op.lines[0]!.text.startsWith('□*')).toBe(true);
   });
@@ -119,11 +136,11 @@ describe('renderMonochrome', () => {
   it.each([203, 300])(
     'draws the □ placeholder as a closed box with whole-dot sides at %i dpi, even in small print',
     (dpi) => {
-      const data: LabelData = { ...SAMPLE_LABEL, remark: '𠀾' };
+      const data: LabelData = { ...SAMPLE_LABEL, remark: '😀' };
       const { layout } = prepareLabel(data, { template: '76x130', offsetMm: { x: 0, y: 0 } });
       const op = layout.ops.find((o): o is TextOp => o.kind === 'text' && o.id === 'remark')!;
       expect(op.lines[0]!.text).toBe('备注：□');
-      expect(op.sizePt).toBeLessThanOrEqual(7);
+      expect(op.sizePt).toBeLessThanOrEqual(8);
       const bmp = renderMonochrome(layout, { dpi, omitCodes: true });
       // Find the box: the last character of the line, one em wide, ending at the line's right edge.
       const s = dpi === 203 ? 8 : 12;
@@ -152,8 +169,13 @@ describe('renderMonochrome', () => {
       expect(top).toBeGreaterThan(0);
       expect(bottom - top).toBeGreaterThan(em * 0.5);
       expect(rightCol - left).toBeGreaterThan(em * 0.5);
-      // Hollow inside.
-      expect(inkRatio(bmp, left + 2, top + 2, rightCol - left - 3, bottom - top - 3)).toBe(0);
+      // Hollow inside its sides (as thick as the solid rows at its top).
+      let side1 = 0;
+      while (rowInk(top + side1) > 0.5) side1++;
+      expect(side1).toBeGreaterThanOrEqual(1);
+      expect(
+        inkRatio(bmp, left + side1, top + side1, rightCol - left + 1 - 2 * side1, bottom - top + 1 - 2 * side1),
+      ).toBe(0);
     },
   );
 });

@@ -40,9 +40,10 @@ describe('calibration offset near and past the label edge', () => {
   });
 
   it('refuses an offset that leaves the barcode without its left quiet zone', () => {
-    // 100×180 @ 203 dpi: the sample's barcode starts 120 dots (15 mm) in, its quiet zone is 10 × 5 dots.
-    expect(() => prepareLabel(SAMPLE_LABEL, o({ offsetMm: { x: -14, y: 0 } }))).toThrow(/条码/);
-    expect(() => prepareLabel(SAMPLE_LABEL, o({ offsetMm: { x: -8, y: 0 } }))).not.toThrow();
+    // 100×180 @ 203 dpi: the sample's barcode (112 modules of 4 dots) starts 176 dots (22 mm) in, and its
+    // quiet zone is 10 × 4 dots: an offset of more than 17 mm to the left cuts the quiet zone.
+    expect(() => prepareLabel(SAMPLE_LABEL, o({ offsetMm: { x: -18, y: 0 } }))).toThrow(/条码/);
+    expect(() => prepareLabel(SAMPLE_LABEL, o({ offsetMm: { x: -16, y: 0 } }))).not.toThrow();
   });
 
   it('reports text pushed past the edge as truncated', () => {

@@ -7,7 +7,14 @@ import { ready } from 'zpl-renderer-js';
 import type { LabelData } from '../../../shared/label/index.ts';
 import { getTemplate, mmToDots, SAMPLE_LABEL, sampleLabels } from '../../../shared/label/index.ts';
 import { DEFAULT_RENDER_OPTIONS, type RenderOptions } from '../../../main/print/backend.ts';
-import { crc16Xmodem, renderZpl, zplBackend, zplCode128Data, zplFieldHex } from '../../../main/print/backends/zpl.ts';
+import {
+  crc16Xmodem,
+  renderZpl,
+  zplBackend,
+  zplCode128Data,
+  zplDarkness,
+  zplFieldHex,
+} from '../../../main/print/backends/zpl.ts';
 import { prepareLabel } from '../../../main/print/backend.ts';
 import { inflateSync } from 'node:zlib';
 import { zbarDecodeBuffer } from '../../support/decode.ts';
@@ -38,7 +45,9 @@ describe('ZPL backend', () => {
       it(`${template} @ ${dpi} dpi renders and both codes scan`, async () => {
         const t = getTemplate(template);
         const { out, text, symbols } = await scan(SAMPLE_LABEL, opts({ template, dpi }));
-        expect(text.startsWith('~SD16\n^XA')).toBe(true);
+        // Darkness for this format only (^MD, relative: 8 is the printer's own setting), never ~SD.
+        expect(text.startsWith('^XA\n^CI28\n^MD0\n^PON\n^MNY\n')).toBe(true);
+        expect(text).not.toContain('~SD');
         expect(text.trimEnd().endsWith('^XZ')).toBe(true);
         expect(text).toContain(`^PW${mmToDots(t.widthMm, dpi)}\n^LL${mmToDots(t.heightMm, dpi)}\n`);
         expect(text).toContain(':Z64:');
@@ -62,6 +71,7 @@ describe('ZPL backend', () => {
     const zpl = renderZpl([layout], { dpi: 203, graphics: 'hex' });
     expect(new TextDecoder().decode(zpl)).not.toContain(':Z64:');
     const symbols = await zbarDecodeBuffer(await renderPng(zpl, 100, 180, 203));
+    // zbar reports two symbols of the same content once; barcodes.test.ts decodes each barcode on its own.
     expect(symbols.map((s) => s.data).sort()).toEqual([SAMPLE_LABEL.qrPayload, SAMPLE_LABEL.waybillNo].sort());
     console.log(`[zpl] 100x180 @ 203 dpi, hex graphics: ${zpl.length} bytes per label`);
   });
@@ -89,11 +99,18 @@ describe('ZPL backend', () => {
     expect(zplFieldHex('中')).toBe('_E4_B8_AD');
   });
 
-  it('maps darkness, speed, copies, and the calibration offset', async () => {
+  it('maps darkness (^MD, this format only), direction, gap, speed, copies, and the calibration offset', async () => {
     const a = new TextDecoder().decode(
       (await zplBackend.render([SAMPLE_LABEL], opts({ darkness: 15, speed: 6, copies: 3 }))).bytes,
     );
-    expect(a).toContain('~SD30');
+    expect(a).toContain('^XA\n^CI28\n^MD14\n');
+    expect(a).not.toContain('~SD');
+    expect(zplDarkness(0)).toBe(-16);
+    expect(zplDarkness(8)).toBe(0);
+    const turned = new TextDecoder().decode(
+      (await zplBackend.render([SAMPLE_LABEL], opts({ direction: 0, gapMm: 0 }))).bytes,
+    );
+    expect(turned).toContain('^POI\n^MNN\n');
     expect(a).toContain('^PR6');
     expect(a).toContain('^PQ3');
     const b = new TextDecoder().decode(
@@ -119,7 +136,7 @@ describe('ZPL backend', () => {
     for (const { name, data } of uglyLabels()) {
       const template = name.startsWith('long') ? '76x130' : '100x180';
       const out = await zplBackend.render([data], opts({ template }));
-      expect(new TextDecoder().decode(out.bytes), name).toMatch(/^~SD\d\d\n\^XA[\s\S]*\^XZ\n$/);
+      expect(new TextDecoder().decode(out.bytes), name).toMatch(/^\^XA[\s\S]*\^XZ\n$/);
       // Rendering every case through Zebrash takes ~1.5 s each: scan the ones that stress the codes.
       if (!['special characters in codes', 'long address on every field', 'shared: empty'].includes(name)) continue;
       const { symbols, png } = await scan(data, opts({ template }));

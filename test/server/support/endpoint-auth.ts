@@ -6,12 +6,16 @@
  */
 import { CORE_ENDPOINTS, type EndpointAuth } from '../../../shared/api/endpoints.ts';
 import { FLOW_ENDPOINTS } from '../../../shared/api/flow.ts';
+import { SESSION_ENDPOINTS } from '../../../shared/api/session.ts';
+import { RISK_ENDPOINTS } from '../../../shared/api/risk.ts';
 
 const AUTH_BY_ENDPOINT = new Map<string, EndpointAuth>(
-  [...Object.values(CORE_ENDPOINTS), ...Object.values(FLOW_ENDPOINTS)].map((d) => [
-    `${d.method} ${d.path.replace(/:(\w+)/g, '{$1}')}`,
-    d.auth,
-  ]),
+  [
+    ...Object.values(CORE_ENDPOINTS),
+    ...Object.values(FLOW_ENDPOINTS),
+    ...Object.values(SESSION_ENDPOINTS),
+    ...Object.values(RISK_ENDPOINTS),
+  ].map((d) => [`${d.method} ${d.path.replace(/:(\w+)/g, '{$1}')}`, d.auth]),
 );
 
 export function authOf(method: string, path: string): EndpointAuth {
