@@ -20,9 +20,9 @@ import { installJsonBodyParser } from './http/json-body.ts';
 import { registerRateLimits } from './http/rate-limit.ts';
 import { registerSecurityHeaders } from './http/security-headers.ts';
 import { DEFAULT_RATE_LIMITS, DEFAULT_TIMEOUTS, type HttpTimeouts, type RateLimits } from './config.ts';
-import { ROUTE_REGISTRARS } from './routes/index.ts';
-import { FeedCompactor } from './core/feed-compaction.ts';
-import { CONSOLE_CSP, registerConsoleWeb } from './console/serve.ts';
+import { ROUTE_REGISTRARS } from './routes.ts';
+import { FeedCompactor } from './stations/feed-compaction.ts';
+import { CONSOLE_CSP, registerConsoleWeb } from './http/console-web.ts';
 
 /** 2 MiB: a batch of 1,000 platform orders fits; anything larger is refused with 413. */
 export const BODY_LIMIT = 2 * 1024 * 1024;

@@ -11,7 +11,7 @@ import { CSRF_HEADER, SESSION_COOKIE } from '../../shared/api/session.ts';
 import type { HubContext } from '../context.ts';
 import { csrfTokenOf, sessionOf } from '../sessions/sessions.ts';
 import { forbidden, HttpError, unauthorized } from './errors.ts';
-import { bearerOf, hashSecret, sameSecret, STATION_TOKEN_PREFIX } from './tokens.ts';
+import { bearerOf, hashSecret, sameSecret, STATION_TOKEN_PREFIX } from '../secrets.ts';
 
 export interface AdminCaller {
   kind: 'admin';

@@ -7,8 +7,8 @@ import { parsePriceCsv } from '../../shared/domain/price-csv.ts';
 import type { OrderItem } from '../../shared/domain/types.ts';
 import type { HubContext } from '../context.ts';
 import { HttpError } from '../http/errors.ts';
-import { getPrices, putPrices } from '../flow/prices.ts';
-import { loadMerchantInfo } from '../core/orders.ts';
+import { getPrices, putPrices } from './prices.ts';
+import { loadMerchantInfo } from '../orders/orders.ts';
 
 /** Validates every line first; the prices go in as one transaction, so a bad file changes nothing. */
 export async function importPriceCsv(ctx: HubContext, factoryId: number, csv: string): Promise<Price[]> {

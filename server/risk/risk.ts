@@ -13,8 +13,8 @@
 import type { Intercept, LateReturn, Reprint, RiskResponse, Takeover } from '../../shared/api/risk.ts';
 import { RISK_DEFAULT_DAYS, RISK_LIST_LIMIT } from '../../shared/api/risk.ts';
 import type { HubContext } from '../context.ts';
-import { chunks } from '../core/tx.ts';
-import { inList } from '../core/sql.ts';
+import { chunks } from '../db/tx.ts';
+import { inList } from '../db/sql.ts';
 import { flowDb } from '../flow/schema.ts';
 
 const HOUR_MS = 3600_000;

@@ -10,8 +10,8 @@ import { LOGIN_LINK_TTL_MS, LOGIN_PAGE_PATH, SESSION_TTL_MS } from '../../shared
 import type { CreateLoginLinkResponse, SessionView } from '../../shared/api/session.ts';
 import type { HubContext } from '../context.ts';
 import { HttpError, notFound } from '../http/errors.ts';
-import { hashSecret, newToken } from '../http/tokens.ts';
-import { writeTx } from '../core/tx.ts';
+import { hashSecret, newToken } from '../secrets.ts';
+import { writeTx } from '../db/tx.ts';
 
 export const LOGIN_LINK_TOKEN_PREFIX = 'dfl_';
 export const SESSION_TOKEN_PREFIX = 'dfc_';

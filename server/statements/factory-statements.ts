@@ -6,7 +6,7 @@ import type { Selectable } from 'kysely';
 import type { FactoryStatement } from '../../shared/api/flow.ts';
 import type { HubContext } from '../context.ts';
 import { HttpError } from '../http/errors.ts';
-import { statementView } from '../flow/statements.ts';
+import { statementView } from './statements.ts';
 import { flowDb, type StatementsTable } from '../flow/schema.ts';
 
 export async function listFactoryStatements(ctx: HubContext, factoryId: number): Promise<FactoryStatement[]> {

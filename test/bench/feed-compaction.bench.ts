@@ -15,10 +15,10 @@
 import { sql } from 'kysely';
 import { maskRecipient } from '../../shared/domain/masking.ts';
 import type { FeedResponse } from '../../shared/api/hub.ts';
-import { compactFeeds } from '../../server/core/feed-compaction.ts';
+import { compactFeeds } from '../../server/stations/feed-compaction.ts';
 import type { HubContext } from '../../server/context.ts';
 import { NO_RATE_LIMITS } from '../../server/config.ts';
-import { chunks } from '../../server/core/tx.ts';
+import { chunks } from '../../server/db/tx.ts';
 import { ok, startTestHub, type Dialect, type TestHub, type TestStation } from '../server/support/hub.ts';
 import { benchShops } from './hub.bench.ts';
 import { fmtMs, fmtRatio, markdownTable, timeMs } from './stats.ts';

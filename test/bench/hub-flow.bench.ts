@@ -17,7 +17,7 @@ import vm from 'node:vm';
 import { performance } from 'node:perf_hooks';
 import type { HubDb } from '../../server/db/open.ts';
 import { flowDb } from '../../server/flow/schema.ts';
-import { chunks } from '../../server/core/tx.ts';
+import { chunks } from '../../server/db/tx.ts';
 import { maskRecipient } from '../../shared/domain/masking.ts';
 import { startTestHub, type Dialect, type TestHub } from '../server/support/hub.ts';
 import {

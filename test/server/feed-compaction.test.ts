@@ -4,7 +4,7 @@
  * is older gets a reset with only the orders that still matter.
  */
 import { expect, it } from 'vitest';
-import { compactFeeds } from '../../server/core/feed-compaction.ts';
+import { compactFeeds } from '../../server/stations/feed-compaction.ts';
 import type { HubContext } from '../../server/context.ts';
 import { NO_RATE_LIMITS } from '../../server/config.ts';
 import {

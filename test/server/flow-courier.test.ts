@@ -7,7 +7,7 @@ import {
   memorySerialSource,
   routingCodeFor,
   shortPlaceName,
-} from '../../server/flow/courier.ts';
+} from '../../server/waybills/courier.ts';
 
 const hz = { province: '浙江省', city: '杭州市', district: '西湖区', detail: '文三路 100 号' };
 

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { openPrintPayload } from '../../shared/api/flow.ts';
-import { openPrintPayloadSync, sealPrintPayload } from '../../server/flow/payload-crypto.ts';
+import { openPrintPayloadSync, sealPrintPayload } from '../../server/waybills/payload-crypto.ts';
 import { SAMPLE_PRINT_PAYLOAD } from '../support/print-payload.ts';
 
 const payload = SAMPLE_PRINT_PAYLOAD;

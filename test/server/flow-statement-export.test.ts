@@ -8,7 +8,7 @@ import {
   fenToYuan,
   writeStatementCsv,
   writeStatementXlsx,
-} from '../../server/flow/statement-export.ts';
+} from '../../server/statements/statement-export.ts';
 
 const meta = {
   statementId: 7,

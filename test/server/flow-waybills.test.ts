@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { expect, it } from 'vitest';
 import { openPrintPayload } from '../../shared/api/flow.ts';
-import { isWaybillNoFormat } from '../../server/flow/courier.ts';
+import { isWaybillNoFormat } from '../../server/waybills/courier.ts';
 import {
   call,
   check,

@@ -11,8 +11,8 @@ import type { HubContext } from '../context.ts';
 import type { ShopCaller } from '../http/auth.ts';
 import { authenticateRequest, callerOf, endpointRateLimit } from '../http/route.ts';
 import { HttpError } from '../http/errors.ts';
-import { statementRows } from '../flow/statements.ts';
-import { writeStatementCsv, writeStatementXlsx } from '../flow/statement-export.ts';
+import { statementRows } from './statements.ts';
+import { writeStatementCsv, writeStatementXlsx } from './statement-export.ts';
 import { flowDb, type StatementsTable } from '../flow/schema.ts';
 
 export interface StatementDownloadRoute {

@@ -3,8 +3,8 @@ import type { FastifyInstance } from 'fastify';
 import { CORE_ENDPOINTS as E } from '../../shared/api/endpoints.ts';
 import type { HubContext } from '../context.ts';
 import { registerEndpoint } from '../http/route.ts';
-import { factoryOrders } from '../core/feed.ts';
-import { createPairingCode, listStations, revokeStation } from '../core/stations.ts';
+import { factoryOrders } from './feed.ts';
+import { createPairingCode, listStations, revokeStation } from './stations.ts';
 
 export function factoryRoutes(app: FastifyInstance, ctx: HubContext): void {
   registerEndpoint(app, ctx, E.factoryOrders, async ({ caller, query }) =>

@@ -12,7 +12,7 @@
  * PostgreSQL may run them.
  */
 import type { HubContext } from '../context.ts';
-import { writeTx } from './tx.ts';
+import { writeTx } from '../db/tx.ts';
 
 export const DEFAULT_FEED_RETENTION_MS = 30 * 24 * 3_600_000;
 

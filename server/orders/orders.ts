@@ -15,8 +15,8 @@ import type {
 import { printability } from '../../shared/domain/rules.ts';
 import type { FactoryOrderSnapshot, MerchantOrder } from '../../shared/api/hub.ts';
 import type { AllocationsTable, Database, OrdersTable, WaybillsTable } from '../db/schema.ts';
-import { chunks } from './tx.ts';
-import { inList } from './sql.ts';
+import { chunks } from '../db/tx.ts';
+import { inList } from '../db/sql.ts';
 
 export type OrderRow = Selectable<OrdersTable>;
 export type AllocationRow = Selectable<AllocationsTable>;

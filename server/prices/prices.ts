@@ -6,8 +6,8 @@
 import type { Price, PutPricesRequest } from '../../shared/api/flow.ts';
 import type { HubContext } from '../context.ts';
 import { HttpError } from '../http/errors.ts';
-import { chunks, writeTx } from '../core/tx.ts';
-import { flowDb, flowTx, type FlowDb } from './schema.ts';
+import { chunks, writeTx } from '../db/tx.ts';
+import { flowDb, flowTx, type FlowDb } from '../flow/schema.ts';
 
 interface PriceRow {
   merchant_shop_id: number;

@@ -3,8 +3,8 @@ import type { FastifyInstance } from 'fastify';
 import { CORE_ENDPOINTS as E } from '../../shared/api/endpoints.ts';
 import type { HubContext } from '../context.ts';
 import { registerEndpoint } from '../http/route.ts';
-import { pairStation } from '../core/stations.ts';
-import { checkOrders, feedPage } from '../core/feed.ts';
+import { pairStation } from './stations.ts';
+import { checkOrders, feedPage } from './feed.ts';
 
 export function stationRoutes(app: FastifyInstance, ctx: HubContext): void {
   registerEndpoint(app, ctx, E.pairStation, async ({ body }) => pairStation(ctx, body.code, body.name));

@@ -3,8 +3,8 @@ import type { FastifyInstance } from 'fastify';
 import { CORE_ENDPOINTS as E } from '../../shared/api/endpoints.ts';
 import type { HubContext } from '../context.ts';
 import { registerEndpoint } from '../http/route.ts';
-import { meView, setRole } from '../core/shops.ts';
-import { decideBinding, listBindings, requestBinding } from '../core/bindings.ts';
+import { meView, setRole } from './shops.ts';
+import { decideBinding, listBindings, requestBinding } from '../bindings/bindings.ts';
 
 export function shopRoutes(app: FastifyInstance, ctx: HubContext): void {
   registerEndpoint(app, ctx, E.me, async ({ caller }) => meView(ctx.db, caller.shopId));

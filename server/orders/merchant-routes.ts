@@ -3,8 +3,8 @@ import type { FastifyInstance } from 'fastify';
 import { CORE_ENDPOINTS as E } from '../../shared/api/endpoints.ts';
 import type { HubContext } from '../context.ts';
 import { registerEndpoint } from '../http/route.ts';
-import { listMerchantOrders, merchantOrderDetail } from '../core/platform-orders.ts';
-import { allocateOrders, cancelAllocations } from '../core/allocation.ts';
+import { listMerchantOrders, merchantOrderDetail } from './platform-orders.ts';
+import { allocateOrders, cancelAllocations } from './allocation.ts';
 
 export function merchantRoutes(app: FastifyInstance, ctx: HubContext): void {
   registerEndpoint(app, ctx, E.merchantOrders, async ({ caller, query }) =>

@@ -4,7 +4,7 @@ import type { BindingView } from '../../shared/api/hub.ts';
 import type { HubContext } from '../context.ts';
 import { nowIso } from '../context.ts';
 import { conflict, notFound, unprocessable } from '../http/errors.ts';
-import { writeTx, type Tx } from './tx.ts';
+import { writeTx, type Tx } from '../db/tx.ts';
 
 export const FACTORY_NOT_FOUND_MESSAGE = FACTORY_NOT_FOUND_TEXT;
 

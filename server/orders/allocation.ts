@@ -13,10 +13,10 @@ import {
 } from '../../shared/api/hub.ts';
 import type { HubContext } from '../context.ts';
 import { nowIso } from '../context.ts';
-import { isBound } from './bindings.ts';
-import { inList } from './sql.ts';
+import { isBound } from '../bindings/bindings.ts';
+import { inList } from '../db/sql.ts';
 import { loadOrdersBySn, orderStateOf, type LoadedOrder } from './orders.ts';
-import { chunks, lockOrders, reserveVersions, RetryTransaction, writeFeedEntries, writeTx, type Tx } from './tx.ts';
+import { chunks, lockOrders, reserveVersions, RetryTransaction, writeFeedEntries, writeTx, type Tx } from '../db/tx.ts';
 
 export async function allocateOrders(
   ctx: HubContext,

@@ -7,9 +7,9 @@
 import { printability } from '../../shared/domain/rules.ts';
 import type { CheckResult, FactoryOrderSnapshot, FeedResponse } from '../../shared/api/hub.ts';
 import type { HubContext } from '../context.ts';
-import { factorySnapshot, loadMerchantInfo, loadOrdersById, loadOrdersBySn, orderStateOf } from './orders.ts';
-import { chunks, readTx, type Tx } from './tx.ts';
-import { inList } from './sql.ts';
+import { factorySnapshot, loadMerchantInfo, loadOrdersById, loadOrdersBySn, orderStateOf } from '../orders/orders.ts';
+import { chunks, readTx, type Tx } from '../db/tx.ts';
+import { inList } from '../db/sql.ts';
 
 /** Cursor text: "f<factory>.v<version>". Opaque to clients. */
 export function formatCursor(factoryShopId: number, version: number): string {

@@ -13,7 +13,7 @@ import { nowIso } from '../context.ts';
 import { conflict, notFound } from '../http/errors.ts';
 import { endAllocations, insertEvents } from './allocation.ts';
 import { loadOrdersById, merchantOrderView, orderStateOf } from './orders.ts';
-import { lockOrders, reserveVersions, RetryTransaction, writeFeedEntries, writeTx, type Tx } from './tx.ts';
+import { lockOrders, reserveVersions, RetryTransaction, writeFeedEntries, writeTx, type Tx } from '../db/tx.ts';
 import type { OrdersTable } from '../db/schema.ts';
 import type { Updateable } from 'kysely';
 

@@ -9,7 +9,7 @@
  */
 import type { Transaction } from 'kysely';
 import type { HubContext } from '../context.ts';
-import type { Database } from '../db/schema.ts';
+import type { Database } from './schema.ts';
 import { inList } from './sql.ts';
 
 export type Tx = Transaction<Database>;

@@ -31,13 +31,13 @@ import {
   type ClaimHolder,
   type LoadedOrder,
   type WaybillRow,
-} from '../core/orders.ts';
-import { lockOrders, reserveVersions, writeFeedEntries, writeTx } from '../core/tx.ts';
+} from '../orders/orders.ts';
+import { lockOrders, reserveVersions, writeFeedEntries, writeTx } from '../db/tx.ts';
 import type { ElectronicWaybillService, IssuedNumber, SerialSource } from './courier.ts';
 import { routingCodeFor } from './courier.ts';
 import { sealPrintPayload } from './payload-crypto.ts';
 import type { TakeoverKind } from '../db/schema.ts';
-import { flowDb, flowTx, type FlowTx } from './schema.ts';
+import { flowDb, flowTx, type FlowTx } from '../flow/schema.ts';
 
 /** What the merchant reads as the reason when a revoked station's claim passes to another station. */
 export const STATION_REVOKED_REASON = '原打印站已撤销';

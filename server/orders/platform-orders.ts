@@ -22,8 +22,8 @@ import {
   unloadedOrder,
   type LoadedOrder,
 } from './orders.ts';
-import { chunks, writeTx } from './tx.ts';
-import { inList } from './sql.ts';
+import { chunks, writeTx } from '../db/tx.ts';
+import { inList } from '../db/sql.ts';
 
 export async function createPlatformOrders(
   ctx: HubContext,

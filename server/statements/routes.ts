@@ -12,18 +12,18 @@ import {
 } from '../../shared/api/flow.ts';
 import type { HubContext } from '../context.ts';
 import { registerEndpoint } from '../http/route.ts';
-import type { ElectronicWaybillService } from './courier.ts';
-import { SimulatedWaybillService } from './courier.ts';
-import { issueWaybills, dbSerialSource } from './waybills.ts';
-import { applyMutations, MutationGapError } from './mutations.ts';
+import type { ElectronicWaybillService } from '../waybills/courier.ts';
+import { SimulatedWaybillService } from '../waybills/courier.ts';
+import { issueWaybills, dbSerialSource } from '../waybills/waybills.ts';
+import { applyMutations, MutationGapError } from '../waybills/mutations.ts';
 import {
   createReturnAddress,
   deleteReturnAddress,
   listReturnAddresses,
   shipOrders,
   updateReturnAddress,
-} from './shipping.ts';
-import { getPrices, putPrices } from './prices.ts';
+} from '../shipping/shipping.ts';
+import { getPrices, putPrices } from '../prices/prices.ts';
 import {
   createStatement,
   getStatement,
@@ -32,8 +32,8 @@ import {
   StatementWorker,
   statementView,
 } from './statements.ts';
-import { registerStatementDownload } from '../statements/download.ts';
-import { getFactoryStatement, listFactoryStatements } from '../statements/factory-statements.ts';
+import { registerStatementDownload } from './download-routes.ts';
+import { getFactoryStatement, listFactoryStatements } from './factory-statements.ts';
 import { importPriceCsv, missingPrices } from '../prices/price-import.ts';
 
 export interface FlowRouteOptions {

@@ -16,10 +16,10 @@ import type { CreateStatementRequest, Statement, StatementRow } from '../../shar
 import type { OrderItem } from '../../shared/domain/types.ts';
 import type { HubContext } from '../context.ts';
 import { HttpError } from '../http/errors.ts';
-import { chunks, writeTx } from '../core/tx.ts';
-import { priceBook } from './prices.ts';
+import { chunks, writeTx } from '../db/tx.ts';
+import { priceBook } from '../prices/prices.ts';
 import { yieldToEventLoop } from './statement-export.ts';
-import { flowDb, flowTx, type FlowDb, type StatementRowsTable, type StatementsTable } from './schema.ts';
+import { flowDb, flowTx, type FlowDb, type StatementRowsTable, type StatementsTable } from '../flow/schema.ts';
 
 type StatementDbRow = Selectable<StatementsTable>;
 

@@ -18,11 +18,11 @@ import { MutationResultSchema } from '../../shared/api/flow.ts';
 import type { HubContext } from '../context.ts';
 import { HttpError } from '../http/errors.ts';
 import type { StationCaller } from '../http/auth.ts';
-import { insertEvents } from '../core/allocation.ts';
-import { loadOrdersBySn, orderStateOf, type LoadedOrder } from '../core/orders.ts';
-import { chunks, lockOrders, reserveVersions, writeFeedEntries, writeTx } from '../core/tx.ts';
+import { insertEvents } from '../orders/allocation.ts';
+import { loadOrdersBySn, orderStateOf, type LoadedOrder } from '../orders/orders.ts';
+import { chunks, lockOrders, reserveVersions, writeFeedEntries, writeTx } from '../db/tx.ts';
 import type { ElectronicWaybillService } from './courier.ts';
-import { flowTx, type FlowTx, type FlowWaybillsTable } from './schema.ts';
+import { flowTx, type FlowTx, type FlowWaybillsTable } from '../flow/schema.ts';
 import type { Selectable } from 'kysely';
 
 type WaybillRow = Selectable<FlowWaybillsTable>;

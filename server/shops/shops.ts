@@ -3,8 +3,8 @@ import type { MeResponse, SetRoleRequest } from '../../shared/api/hub.ts';
 import type { HubContext } from '../context.ts';
 import { nowIso } from '../context.ts';
 import { conflict, notFound } from '../http/errors.ts';
-import { hashSecret, newToken, SHOP_TOKEN_PREFIX } from '../http/tokens.ts';
-import { reserveVersions, RetryTransaction, writeFeedEntries, writeTx, type Tx } from './tx.ts';
+import { hashSecret, newToken, SHOP_TOKEN_PREFIX } from '../secrets.ts';
+import { reserveVersions, RetryTransaction, writeFeedEntries, writeTx, type Tx } from '../db/tx.ts';
 
 export async function createShop(ctx: HubContext, name: string): Promise<{ shopId: number; token: string }> {
   const token = newToken(SHOP_TOKEN_PREFIX);

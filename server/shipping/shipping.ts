@@ -7,7 +7,7 @@ import type { ReturnAddress, ReturnAddressInput, ShipmentResult, ShipmentsReques
 import { SHIPMENT_REFUSALS } from '../../shared/api/flow.ts';
 import type { HubContext } from '../context.ts';
 import { HttpError } from '../http/errors.ts';
-import { loadOrdersBySn } from '../core/orders.ts';
+import { loadOrdersBySn } from '../orders/orders.ts';
 import {
   chunks,
   lockOrders,
@@ -16,8 +16,8 @@ import {
   writeFeedEntries,
   writeTx,
   type Tx,
-} from '../core/tx.ts';
-import { flowDb, flowTx, type ReturnAddressesTable } from './schema.ts';
+} from '../db/tx.ts';
+import { flowDb, flowTx, type ReturnAddressesTable } from '../flow/schema.ts';
 import type { Selectable } from 'kysely';
 
 const AFTER_SALE_WARNING = '订单在回传运单号后发起了售后，已照常发货，请线下处理售后';

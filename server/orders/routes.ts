@@ -5,9 +5,9 @@ import type { HubContext } from '../context.ts';
 import { isSettable } from '../clock.ts';
 import { HttpError } from '../http/errors.ts';
 import { registerEndpoint } from '../http/route.ts';
-import { createShop } from '../core/shops.ts';
-import { createPlatformOrders } from '../core/platform-orders.ts';
-import { applyPlatformEvent } from '../core/events.ts';
+import { createShop } from '../shops/shops.ts';
+import { createPlatformOrders } from './platform-orders.ts';
+import { applyPlatformEvent } from './events.ts';
 
 export function platformRoutes(app: FastifyInstance, ctx: HubContext): void {
   registerEndpoint(app, ctx, E.createShop, async ({ body }) => createShop(ctx, body.name));

@@ -4,8 +4,8 @@ import type { PairStationResponse, StationView } from '../../shared/api/hub.ts';
 import type { HubContext } from '../context.ts';
 import { nowIso } from '../context.ts';
 import { notFound, unprocessable } from '../http/errors.ts';
-import { hashSecret, newToken, STATION_TOKEN_PREFIX } from '../http/tokens.ts';
-import { touchFactoryFeed, writeTx } from './tx.ts';
+import { hashSecret, newToken, STATION_TOKEN_PREFIX } from '../secrets.ts';
+import { touchFactoryFeed, writeTx } from '../db/tx.ts';
 
 export const PAIRING_CODE_TTL_MS = 10 * 60 * 1000;
 /** No 0/O, 1/I: the code is read off one screen and typed into another. */

@@ -6,7 +6,7 @@
  * different SQL text per list length (each one a new prepared statement).
  */
 import { sql, type Expression, type Kysely, type SqlBool } from 'kysely';
-import { dialectOf } from '../db/dialect.ts';
+import { dialectOf } from './dialect.ts';
 
 export function inList(
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
