@@ -3,6 +3,7 @@
  * SQLite and PostgreSQL); JSON is stored as text. Ids are integers on both databases.
  */
 import type { Generated } from 'kysely';
+import type { Courier } from '../../shared/domain/types.ts';
 
 export interface ShopsTable {
   id: Generated<number>;
@@ -134,7 +135,7 @@ export interface PairingCodesTable {
   station_id: number | null;
 }
 
-/** Issued by [hub-flow] (issue 4); the core already reads it so printability honours waybills. */
+/** An electronic waybill number issued to an order for a factory (M5), and what became of it. */
 export interface WaybillsTable {
   id: Generated<number>;
   order_id: number;
@@ -150,6 +151,101 @@ export interface WaybillsTable {
   /** The station the number was issued to (D10); null for a number issued before claims existed, until a station claims it. */
   station_id: number | null;
   claimed_at: string | null;
+  printed_at: string | null;
+  /** 1 when printed offline under the grace policy (D5). */
+  unverified: number | null;
+  /** JSON string[] of extra parcel numbers. */
+  slave_waybill_nos: string | null;
+  returned_station_id: number | null;
+  /** station | address_changed | takeover | station_revoked, or the station's own words. */
+  cancel_reason: string | null;
+}
+
+export interface WaybillSerialsTable {
+  courier: Courier;
+  last_serial: number;
+}
+
+export interface StationClientsTable {
+  client_id: string;
+  factory_shop_id: number;
+  station_id: number;
+  last_mutation_id: number;
+  updated_at: string;
+}
+
+export interface MutationResultsTable {
+  client_id: string;
+  mutation_id: number;
+  result_json: string;
+}
+
+export interface ReturnAddressesTable {
+  id: Generated<number>;
+  merchant_shop_id: number;
+  name: string;
+  phone: string;
+  address: string;
+  is_default: number;
+  created_at: string;
+  deleted_at: string | null;
+}
+
+export interface ShipmentsTable {
+  order_id: number;
+  merchant_shop_id: number;
+  factory_shop_id: number;
+  waybill_no: string;
+  courier: string;
+  return_address_id: number;
+  warning: string | null;
+  shipped_at: string;
+}
+
+export interface SettlementPricesTable {
+  id: Generated<number>;
+  factory_shop_id: number;
+  merchant_shop_id: number;
+  sku_id: string;
+  price_fen: number;
+  valid_from: string;
+}
+
+export interface StatementsTable {
+  id: Generated<number>;
+  merchant_shop_id: number;
+  factory_shop_id: number;
+  from_at: string;
+  to_at: string;
+  status: 'pending' | 'ready' | 'failed';
+  created_at: string;
+  ready_at: string | null;
+  order_count: number | null;
+  row_count: number | null;
+  total_quantity: number | null;
+  total_fen: number | null;
+  missing_price_rows: number | null;
+  error: string | null;
+  attempts: number;
+  lease_owner: string | null;
+  /** Real (wall) time, not the injectable clock: leases are about processes, not business time. */
+  lease_until_ms: number | null;
+}
+
+export interface StatementRowsTable {
+  statement_id: number;
+  seq: number;
+  order_sn: string;
+  goods_name: string;
+  spec: string;
+  sku_id: string;
+  quantity: number;
+  unit_price_fen: number | null;
+  amount_fen: number | null;
+  courier: string;
+  waybill_no: string;
+  allocated_at: string;
+  returned_at: string;
 }
 
 export type TakeoverKind = 'takeover' | 'station_revoked';
@@ -226,4 +322,12 @@ export interface Database {
   login_links: LoginLinksTable;
   console_sessions: ConsoleSessionsTable;
   rate_limit_hits: RateLimitHitsTable;
+  waybill_serials: WaybillSerialsTable;
+  station_clients: StationClientsTable;
+  mutation_results: MutationResultsTable;
+  return_addresses: ReturnAddressesTable;
+  shipments: ShipmentsTable;
+  settlement_prices: SettlementPricesTable;
+  statements: StatementsTable;
+  statement_rows: StatementRowsTable;
 }

@@ -3,11 +3,11 @@
  * Setting a price adds a row valid from now; nothing is overwritten, so a statement built later
  * still finds the price that was in force when each tracking number was returned.
  */
+import type { HubDb } from '../db/open.ts';
 import type { Price, PutPricesRequest } from '../../shared/api/flow.ts';
 import type { HubContext } from '../context.ts';
 import { HttpError } from '../http/errors.ts';
 import { chunks, writeTx } from '../db/tx.ts';
-import { flowDb, flowTx, type FlowDb } from '../flow/schema.ts';
 
 interface PriceRow {
   merchant_shop_id: number;
@@ -21,7 +21,7 @@ function view(r: PriceRow): Price {
   return { merchantShopId: r.merchant_shop_id, skuId: r.sku_id, priceFen: r.price_fen, validFrom: r.valid_from };
 }
 
-async function history(db: FlowDb, factoryId: number, merchantId?: number): Promise<PriceRow[]> {
+async function history(db: HubDb, factoryId: number, merchantId?: number): Promise<PriceRow[]> {
   let q = db
     .selectFrom('settlement_prices')
     .select(['id', 'merchant_shop_id', 'sku_id', 'price_fen', 'valid_from'])
@@ -42,13 +42,13 @@ export async function getPrices(
   factoryId: number,
   opts: { merchantShopId?: number; history?: boolean },
 ): Promise<Price[]> {
-  const rows = await history(flowDb(ctx.db), factoryId, opts.merchantShopId);
+  const rows = await history(ctx.db, factoryId, opts.merchantShopId);
   return (opts.history ? rows : inForce(rows, ctx.clock.now().toISOString())).map(view);
 }
 
 export async function putPrices(ctx: HubContext, factoryId: number, input: PutPricesRequest): Promise<Price[]> {
   const merchants = [...new Set(input.map((p) => p.merchantShopId))];
-  const bound = await flowDb(ctx.db)
+  const bound = await ctx.db
     .selectFrom('bindings')
     .select('merchant_shop_id')
     .where('factory_shop_id', '=', factoryId)
@@ -63,7 +63,7 @@ export async function putPrices(ctx: HubContext, factoryId: number, input: PutPr
   // The last entry for a (merchant, sku) in one request wins.
   const wanted = new Map(input.map((p) => [`${p.merchantShopId}\u0000${p.skuId}`, p]));
   return writeTx(ctx, async (trx) => {
-    const t = flowTx(trx);
+    const t = trx;
     const now = ctx.clock.now().toISOString();
     const current = new Map(
       inForce(await history(t, factoryId), now).map((r) => [`${r.merchant_shop_id}\u0000${r.sku_id}`, r]),
@@ -92,7 +92,7 @@ export async function putPrices(ctx: HubContext, factoryId: number, input: PutPr
 
 /** Every price row of a pair, for a statement: sku → rows sorted by valid_from. */
 export async function priceBook(
-  db: FlowDb,
+  db: HubDb,
   factoryId: number,
   merchantId: number,
 ): Promise<(sku: string, at: string) => number | null> {

@@ -15,7 +15,6 @@ import { RISK_DEFAULT_DAYS, RISK_LIST_LIMIT } from '../../shared/api/risk.ts';
 import type { HubContext } from '../context.ts';
 import { chunks } from '../db/tx.ts';
 import { inList } from '../db/sql.ts';
-import { flowDb } from '../flow/schema.ts';
 
 const HOUR_MS = 3600_000;
 /** Order events after which a printed label is stale (M7). */
@@ -71,7 +70,7 @@ async function lateReturnsOf(
   lateHours: number,
   now: Date,
 ): Promise<Array<Unnamed<LateReturn>>> {
-  const db = flowDb(ctx.db);
+  const db = ctx.db;
   const limitMs = lateHours * HOUR_MS;
   const out: Array<Unnamed<LateReturn>> = [];
   // Every allocation of this merchant's orders made since `since` (current or ended), with the
@@ -143,7 +142,7 @@ async function lateReturnsOf(
 }
 
 async function interceptsOf(ctx: HubContext, merchantId: number, since: string): Promise<Array<Unnamed<Intercept>>> {
-  const db = flowDb(ctx.db);
+  const db = ctx.db;
   const events = await db
     .selectFrom('order_events')
     .innerJoin('orders', 'orders.id', 'order_events.order_id')

@@ -3,6 +3,7 @@
  * was returned (回传); it then becomes `shipped`, which the factory feed shows. After-sale opened
  * after the return does not block shipping (the seed: handled offline), but the result warns.
  */
+import type { ReturnAddressesTable } from '../db/schema.ts';
 import type { ReturnAddress, ReturnAddressInput, ShipmentResult, ShipmentsRequest } from '../../shared/api/flow.ts';
 import { SHIPMENT_REFUSALS } from '../../shared/api/flow.ts';
 import type { HubContext } from '../context.ts';
@@ -17,7 +18,6 @@ import {
   writeTx,
   type Tx,
 } from '../db/tx.ts';
-import { flowDb, flowTx, type ReturnAddressesTable } from '../flow/schema.ts';
 import type { Selectable } from 'kysely';
 
 const AFTER_SALE_WARNING = '订单在回传运单号后发起了售后，已照常发货，请线下处理售后';
@@ -38,7 +38,7 @@ function notFound(): HttpError {
 }
 
 export async function listReturnAddresses(ctx: HubContext, merchantId: number): Promise<ReturnAddress[]> {
-  const rows = await flowDb(ctx.db)
+  const rows = await ctx.db
     .selectFrom('return_addresses')
     .selectAll()
     .where('merchant_shop_id', '=', merchantId)
@@ -54,7 +54,7 @@ export async function createReturnAddress(
   input: ReturnAddressInput,
 ): Promise<ReturnAddress> {
   return writeTx(ctx, async (trx) => {
-    const t = flowTx(trx);
+    const t = trx;
     const now = ctx.clock.now().toISOString();
     const existing = await t
       .selectFrom('return_addresses')
@@ -82,7 +82,7 @@ export async function createReturnAddress(
   });
 }
 
-async function clearDefault(t: ReturnType<typeof flowTx>, merchantId: number): Promise<void> {
+async function clearDefault(t: Tx, merchantId: number): Promise<void> {
   await t
     .updateTable('return_addresses')
     .set({ is_default: 0 })
@@ -98,7 +98,7 @@ export async function updateReturnAddress(
   input: ReturnAddressInput,
 ): Promise<ReturnAddress> {
   return writeTx(ctx, async (trx) => {
-    const t = flowTx(trx);
+    const t = trx;
     const cur = await t
       .selectFrom('return_addresses')
       .selectAll()
@@ -125,7 +125,7 @@ export async function updateReturnAddress(
 
 /** Soft delete: shipments keep pointing at the address they used. */
 export async function deleteReturnAddress(ctx: HubContext, merchantId: number, id: number): Promise<void> {
-  const res = await flowDb(ctx.db)
+  const res = await ctx.db
     .updateTable('return_addresses')
     .set({ deleted_at: ctx.clock.now().toISOString(), is_default: 0 })
     .where('id', '=', id)
@@ -154,7 +154,7 @@ export async function shipOrders(
   merchantId: number,
   req: ShipmentsRequest,
 ): Promise<ShipmentResult[]> {
-  const addr = await flowDb(ctx.db)
+  const addr = await ctx.db
     .selectFrom('return_addresses')
     .select('id')
     .where('id', '=', req.returnAddressId)
@@ -165,7 +165,7 @@ export async function shipOrders(
   const sns = [...new Set(req.orderSns)];
 
   const bySn = await writeTx(ctx, async (trx) => {
-    const t = flowTx(trx);
+    const t = trx;
     const now = ctx.clock.now().toISOString();
     // Which factories will see a change: known from a first read, reserved before any order lock.
     // The status is in the snapshot of every factory that ever had the order (an earlier, cancelled

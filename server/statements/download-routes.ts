@@ -3,6 +3,7 @@
  * generated for: the same frozen rows, streamed as CSV or XLSX. No consumer data is in either (M10).
  * It streams a file, so it is registered by hand, with the same authentication as the endpoint table.
  */
+import type { StatementsTable } from '../db/schema.ts';
 import type { FastifyInstance } from 'fastify';
 import type { Selectable } from 'kysely';
 import { StatementDownloadQuerySchema, StatementIdParamSchema } from '../../shared/api/flow.ts';
@@ -13,7 +14,6 @@ import { authenticateRequest, callerOf, endpointRateLimit } from '../http/route.
 import { HttpError } from '../http/errors.ts';
 import { statementRows } from './statements.ts';
 import { writeStatementCsv, writeStatementXlsx } from './statement-export.ts';
-import { flowDb, type StatementsTable } from '../flow/schema.ts';
 
 export interface StatementDownloadRoute {
   path: string;
@@ -48,7 +48,7 @@ export function registerStatementDownload(app: FastifyInstance, ctx: HubContext,
           st.status === 'failed' ? '对账单生成失败' : '对账单正在生成，请稍后再下载',
         );
       }
-      const names = await flowDb(ctx.db)
+      const names = await ctx.db
         .selectFrom('shops')
         .select(['id', 'name'])
         .where('id', 'in', [st.merchant_shop_id, st.factory_shop_id])
@@ -74,7 +74,7 @@ export function registerStatementDownload(app: FastifyInstance, ctx: HubContext,
         'x-content-type-options': 'nosniff',
       });
       try {
-        const rows = statementRows(flowDb(ctx.db), st.id);
+        const rows = statementRows(ctx.db, st.id);
         if (format === 'csv') await writeStatementCsv(rows, res, meta);
         else await writeStatementXlsx(rows, res, meta);
         res.end();

@@ -2,15 +2,15 @@
  * The factory's side of reconciliation (M8): the statements merchants generated for this factory,
  * with the same figures and rows the merchant has. Nothing here carries consumer data (M10).
  */
+import type { StatementsTable } from '../db/schema.ts';
 import type { Selectable } from 'kysely';
 import type { FactoryStatement } from '../../shared/api/flow.ts';
 import type { HubContext } from '../context.ts';
 import { HttpError } from '../http/errors.ts';
 import { statementView } from './statements.ts';
-import { flowDb, type StatementsTable } from '../flow/schema.ts';
 
 export async function listFactoryStatements(ctx: HubContext, factoryId: number): Promise<FactoryStatement[]> {
-  const rows = await flowDb(ctx.db)
+  const rows = await ctx.db
     .selectFrom('statements')
     .leftJoin('merchant_profiles', 'merchant_profiles.shop_id', 'statements.merchant_shop_id')
     .innerJoin('shops', 'shops.id', 'statements.merchant_shop_id')
@@ -32,7 +32,7 @@ export async function getFactoryStatement(
   factoryId: number,
   id: number,
 ): Promise<Selectable<StatementsTable>> {
-  const row = await flowDb(ctx.db)
+  const row = await ctx.db
     .selectFrom('statements')
     .selectAll()
     .where('id', '=', id)

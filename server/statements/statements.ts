@@ -9,6 +9,8 @@
  * Rows are frozen at build time (prices are looked up then, in force at each return), so a later
  * price change never rewrites a statement. They carry no consumer data at all (M10).
  */
+import type { HubDb } from '../db/open.ts';
+import type { StatementRowsTable, StatementsTable } from '../db/schema.ts';
 import { randomUUID } from 'node:crypto';
 import type { Insertable, Selectable } from 'kysely';
 import { statementAllowance, statementLimitMessage } from '../../shared/domain/statement-limit.ts';
@@ -16,10 +18,9 @@ import type { CreateStatementRequest, Statement, StatementRow } from '../../shar
 import type { OrderItem } from '../../shared/domain/types.ts';
 import type { HubContext } from '../context.ts';
 import { HttpError } from '../http/errors.ts';
-import { chunks, writeTx } from '../db/tx.ts';
+import { chunks, writeTx, type Tx } from '../db/tx.ts';
 import { priceBook } from '../prices/prices.ts';
 import { yieldToEventLoop } from './statement-export.ts';
-import { flowDb, flowTx, type FlowDb, type StatementRowsTable, type StatementsTable } from '../flow/schema.ts';
 
 type StatementDbRow = Selectable<StatementsTable>;
 
@@ -60,7 +61,7 @@ export async function createStatement(
   const from = new Date(req.from).toISOString();
   const to = new Date(req.to).toISOString();
   return writeTx(ctx, async (trx) => {
-    const t = flowTx(trx);
+    const t = trx;
     // The binding row serialises statement requests of one pair (PostgreSQL); SQLite serialises writers.
     let bq = t
       .selectFrom('bindings')
@@ -116,7 +117,7 @@ export async function createStatement(
 }
 
 export async function listStatements(ctx: HubContext, merchantId: number): Promise<Statement[]> {
-  const rows = await flowDb(ctx.db)
+  const rows = await ctx.db
     .selectFrom('statements')
     .selectAll()
     .where('merchant_shop_id', '=', merchantId)
@@ -127,7 +128,7 @@ export async function listStatements(ctx: HubContext, merchantId: number): Promi
 }
 
 export async function getStatement(ctx: HubContext, merchantId: number, id: number): Promise<StatementDbRow> {
-  const row = await flowDb(ctx.db)
+  const row = await ctx.db
     .selectFrom('statements')
     .selectAll()
     .where('id', '=', id)
@@ -138,7 +139,7 @@ export async function getStatement(ctx: HubContext, merchantId: number, id: numb
 }
 
 /** The frozen rows of a ready statement, page by page (keyset on seq): never all in memory. */
-export async function* statementRows(db: FlowDb, statementId: number, pageSize = 2000): AsyncGenerator<StatementRow> {
+export async function* statementRows(db: HubDb, statementId: number, pageSize = 2000): AsyncGenerator<StatementRow> {
   let after = 0;
   for (;;) {
     const page = await db
@@ -190,7 +191,7 @@ export async function claimStatement(
   maxAttempts: number,
 ): Promise<StatementDbRow | null> {
   return writeTx(ctx, async (trx) => {
-    const t = flowTx(trx);
+    const t = trx;
     const nowMs = Date.now();
     let q = t
       .selectFrom('statements')
@@ -242,7 +243,7 @@ export async function buildStatement(
   owner: string,
   opts: { leaseMs: number; chunkOrders: number },
 ): Promise<void> {
-  const db = flowDb(ctx.db);
+  const db = ctx.db;
   const price = await priceBook(db, job.factory_shop_id, job.merchant_shop_id);
   const totals = { orders: 0, rows: 0, qty: 0, fen: 0, missing: 0 };
   let seq = 0;
@@ -362,7 +363,7 @@ export async function buildStatement(
 }
 
 /** When each order was (last) allocated to this factory. */
-async function allocationTimes(db: FlowDb, factoryId: number, orderIds: number[]): Promise<Map<number, string>> {
+async function allocationTimes(db: HubDb, factoryId: number, orderIds: number[]): Promise<Map<number, string>> {
   const out = new Map<number, string>();
   const rows = await db
     .selectFrom('allocations')
@@ -381,10 +382,10 @@ async function withLease(
   id: number,
   owner: string,
   leaseMs: number,
-  fn: (t: ReturnType<typeof flowTx>) => Promise<void>,
+  fn: (t: Tx) => Promise<void>,
 ): Promise<void> {
   await writeTx(ctx, async (trx) => {
-    const t = flowTx(trx);
+    const t = trx;
     const res = await t
       .updateTable('statements')
       .set({ lease_until_ms: Date.now() + leaseMs })
@@ -475,7 +476,7 @@ export class StatementWorker {
         if (e instanceof LeaseLost) continue;
         this.ctx.log.error({ err: e, statementId: job.id }, 'statement build failed');
         // Release the lease; the attempt counts, and after maxAttempts the statement is marked failed.
-        await flowDb(this.ctx.db)
+        await this.ctx.db
           .updateTable('statements')
           .set({ lease_owner: null, lease_until_ms: null, error: String((e as Error).message ?? e).slice(0, 500) })
           .where('id', '=', job.id)

@@ -10,6 +10,7 @@
  *   number was taken over is told `taken_over`, and a return of it is intercepted (its parcel
  *   carries a dead label). A reprint (label_reprinted) is recorded for the merchant (M9).
  */
+import type { WaybillsTable } from '../db/schema.ts';
 import type { BlockReason } from '../../shared/domain/reasons.ts';
 import { mutationRejectionText } from '../../shared/domain/reasons.ts';
 import { printability } from '../../shared/domain/rules.ts';
@@ -20,12 +21,11 @@ import { HttpError } from '../http/errors.ts';
 import type { StationCaller } from '../http/auth.ts';
 import { insertEvents } from '../orders/allocation.ts';
 import { loadOrdersBySn, orderStateOf, type LoadedOrder } from '../orders/orders.ts';
-import { chunks, lockOrders, reserveVersions, writeFeedEntries, writeTx } from '../db/tx.ts';
+import { chunks, lockOrders, reserveVersions, writeFeedEntries, writeTx, type Tx } from '../db/tx.ts';
 import type { ElectronicWaybillService } from './courier.ts';
-import { flowTx, type FlowTx, type FlowWaybillsTable } from '../flow/schema.ts';
 import type { Selectable } from 'kysely';
 
-type WaybillRow = Selectable<FlowWaybillsTable>;
+type WaybillRow = Selectable<WaybillsTable>;
 
 /** 409: the batch does not start at last + 1 (or its ids are not consecutive). */
 export class MutationGapError extends HttpError {
@@ -69,7 +69,7 @@ export async function applyMutations(
 
   const outcome = await writeTx(ctx, async (trx) => {
     cancelled.length = 0;
-    const t = flowTx(trx);
+    const t = trx;
     const now = ctx.clock.now().toISOString();
     // The client row first (it is locked on PostgreSQL): pushes of one client are serialised.
     await t
@@ -148,7 +148,7 @@ export async function applyMutations(
 /** Applies the new mutations in id order; returns the ids of orders whose factory view changed. */
 async function applyFresh(
   ctx: HubContext,
-  t: FlowTx,
+  t: Tx,
   trx: Parameters<typeof lockOrders>[0],
   F: number,
   stationId: number,

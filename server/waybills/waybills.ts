@@ -32,12 +32,11 @@ import {
   type LoadedOrder,
   type WaybillRow,
 } from '../orders/orders.ts';
-import { lockOrders, reserveVersions, writeFeedEntries, writeTx } from '../db/tx.ts';
+import { lockOrders, reserveVersions, writeFeedEntries, writeTx, type Tx } from '../db/tx.ts';
 import type { ElectronicWaybillService, IssuedNumber, SerialSource } from './courier.ts';
 import { routingCodeFor } from './courier.ts';
 import { sealPrintPayload } from './payload-crypto.ts';
 import type { TakeoverKind } from '../db/schema.ts';
-import { flowDb, flowTx, type FlowTx } from '../flow/schema.ts';
 
 /** What the merchant reads as the reason when a revoked station's claim passes to another station. */
 export const STATION_REVOKED_REASON = '原打印站已撤销';
@@ -103,7 +102,7 @@ export function dbSerialSource(ctx: Pick<HubContext, 'db'>): SerialSource {
   return {
     async next(courier, count) {
       return writeTx(ctx, async (trx) => {
-        const t = flowTx(trx);
+        const t = trx;
         await t
           .insertInto('waybill_serials')
           .values({ courier, last_serial: 0 })
@@ -137,7 +136,7 @@ export async function issueWaybills(
   const F = station.factoryShopId;
   const takeover = req.takeover !== undefined;
   const sns = [...new Set(req.orderSns)];
-  const keyRow = await flowDb(ctx.db)
+  const keyRow = await ctx.db
     .selectFrom('stations')
     .select('payload_key')
     .where('id', '=', station.stationId)
@@ -178,7 +177,7 @@ export async function issueWaybills(
               );
               const loaded = await loadOrdersBySn(trx, sns, { factoryShopId: F });
               const now = ctx.clock.now().toISOString();
-              const t = flowTx(trx);
+              const t = trx;
               const changed: number[] = [];
               const again = new Map<string, Decision>();
               for (const sn of sns) {
@@ -222,7 +221,7 @@ export async function issueWaybills(
 }
 
 /** The first station to ask for a number issued before claims existed takes it, same number. */
-async function claimUnclaimed(t: FlowTx, order: LoadedOrder, station: StationCaller, now: string): Promise<void> {
+async function claimUnclaimed(t: Tx, order: LoadedOrder, station: StationCaller, now: string): Promise<void> {
   const w = order.waybill!;
   await t
     .updateTable('waybills')
@@ -235,7 +234,7 @@ async function claimUnclaimed(t: FlowTx, order: LoadedOrder, station: StationCal
 
 /** Cancel the number a new one replaces; when the claim moves between stations, record who, from whom and why. */
 async function cancelReplaced(
-  t: FlowTx,
+  t: Tx,
   order: LoadedOrder,
   replaced: Replaced,
   next: IssuedNumber,
@@ -267,7 +266,7 @@ async function cancelReplaced(
 }
 
 async function insertIssued(
-  t: FlowTx,
+  t: Tx,
   order: LoadedOrder,
   n: IssuedNumber,
   station: StationCaller,

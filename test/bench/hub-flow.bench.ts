@@ -16,7 +16,6 @@ import v8 from 'node:v8';
 import vm from 'node:vm';
 import { performance } from 'node:perf_hooks';
 import type { HubDb } from '../../server/db/open.ts';
-import { flowDb } from '../../server/flow/schema.ts';
 import { chunks } from '../../server/db/tx.ts';
 import { maskRecipient } from '../../shared/domain/masking.ts';
 import { startTestHub, type Dialect, type TestHub } from '../server/support/hub.ts';
@@ -129,7 +128,7 @@ async function seedReturnedOrders(
   prefix: string,
   returnedFrom: number,
 ): Promise<void> {
-  const f = flowDb(db);
+  const f = db;
   const provinces = [
     ['广东省', '深圳市', '南山区'],
     ['浙江省', '杭州市', '西湖区'],

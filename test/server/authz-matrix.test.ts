@@ -37,7 +37,6 @@ import {
   type TestStation,
 } from './support/hub.ts';
 import { authOf } from './support/endpoint-auth.ts';
-import { flowDb } from '../../server/flow/schema.ts';
 
 type ActorName =
   | 'admin'
@@ -391,7 +390,7 @@ describeEachDb('authorization matrix', ({ hub }) => {
       expect(foreign.status).toBeLessThan(500);
     }
     // Nor can X's station return, cancel or reprint Y's number: the same answer as for no such order.
-    const yNumber = await flowDb(hub().db)
+    const yNumber = await hub().db
       .selectFrom('waybills')
       .select('waybill_no')
       .where('order_sn', '=', w.a[2]!)

@@ -14,7 +14,6 @@ import { buildApp } from '../../server/app.ts';
 import { createSettableClock } from '../../server/clock.ts';
 import { openDb } from '../../server/db/open.ts';
 import { MIGRATIONS } from '../../server/db/migrations/index.ts';
-import { flowDb } from '../../server/flow/schema.ts';
 import type { MerchantOrderDetailResponse } from '../../shared/api/hub.ts';
 import {
   allocate,
@@ -132,7 +131,7 @@ describeEachDialect('a database from before station claims upgrades and keeps wo
   });
 
   it('returned numbers keep the station that returned them; issued ones are unclaimed', async () => {
-    const rows = await flowDb(h.db)
+    const rows = await h.db
       .selectFrom('waybills')
       .select(['waybill_no', 'station_id', 'claimed_at'])
       .where('order_sn', 'in', w.sns)
@@ -177,7 +176,7 @@ describeEachDialect('a database from before station claims upgrades and keeps wo
     expect(first.body.results).toEqual([{ id: 1, status: 'applied' }]);
     const second = await push(h, w.b, newClientId(), [returned(1, w.sns[0], w.numbers.shared)]);
     expect(second.body.results[0]).toMatchObject({ status: 'rejected', reason: 'taken_over', intercept: true });
-    const row = await flowDb(h.db)
+    const row = await h.db
       .selectFrom('waybills')
       .select(['status', 'station_id', 'returned_station_id'])
       .where('waybill_no', '=', w.numbers.shared)

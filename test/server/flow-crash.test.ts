@@ -16,7 +16,6 @@ import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { expect, it } from 'vitest';
 import { openDb } from '../../server/db/open.ts';
-import { flowDb } from '../../server/flow/schema.ts';
 import type { MutationResult } from '../../shared/api/flow.ts';
 import { buildApp } from '../../server/app.ts';
 import { createSettableClock } from '../../server/clock.ts';
@@ -100,7 +99,7 @@ async function crashRun(dialect: Dialect): Promise<void> {
   let droppedAnswers = 0;
   let inFlightEnd = 0;
   // A second connection to look at the database between a kill and the restart.
-  const probe = flowDb(await openDb(dbUrl, { migrate: false }));
+  const probe = await openDb(dbUrl, { migrate: false });
   let inFlight = false;
   const startHub = async () => {
     stderr = '';
@@ -232,7 +231,7 @@ async function crashRun(dialect: Dialect): Promise<void> {
   // 3. What the database says.
   const check = await openDb(dbUrl);
   try {
-    const f = flowDb(check);
+    const f = check;
     const client = await f
       .selectFrom('station_clients')
       .selectAll()

@@ -20,7 +20,6 @@ import {
   ship,
 } from './flow-support.ts';
 import type { Mutation } from '../../shared/api/flow.ts';
-import { flowDb } from '../../server/flow/schema.ts';
 
 describeEachDb('hub-flow: POST /v1/station/mutations (exactly-once)', ({ hub }) => {
   it('applies returns once; the same batch sent twice is ignored and answers with the stored results', async () => {
@@ -35,7 +34,7 @@ describeEachDb('hub-flow: POST /v1/station/mutations (exactly-once)', ({ hub }) 
     expect(first.status).toBe(200);
     expect(first.body.lastMutationId).toBe(5);
     expect(first.body.results).toEqual(batch.map((m) => ({ id: m.id, status: 'applied' })));
-    const rows1 = await flowDb(h.db).selectFrom('waybills').selectAll().where('order_sn', 'in', sns).execute();
+    const rows1 = await h.db.selectFrom('waybills').selectAll().where('order_sn', 'in', sns).execute();
     expect(rows1.every((w) => w.status === 'returned' && w.printed_at === '2026-11-27T02:00:00.000Z')).toBe(true);
 
     // Move the clock: a re-application would change returned_at.
@@ -43,7 +42,7 @@ describeEachDb('hub-flow: POST /v1/station/mutations (exactly-once)', ({ hub }) 
     const second = await push(h, station, clientId, batch);
     expect(second.status).toBe(200);
     expect(second.body).toEqual(first.body);
-    const rows2 = await flowDb(h.db).selectFrom('waybills').selectAll().where('order_sn', 'in', sns).execute();
+    const rows2 = await h.db.selectFrom('waybills').selectAll().where('order_sn', 'in', sns).execute();
     expect(rows2.map((w) => w.returned_at)).toEqual(rows1.map((w) => w.returned_at));
 
     // Overlap: ids 4..6 → 4 and 5 come from storage, 6 is new.
@@ -52,7 +51,7 @@ describeEachDb('hub-flow: POST /v1/station/mutations (exactly-once)', ({ hub }) 
     const third = await push(h, station, clientId, overlap);
     expect(third.body.lastMutationId).toBe(6);
     expect(third.body.results.map((r) => r.status)).toEqual(['applied', 'applied', 'applied']);
-    const stored = await flowDb(h.db)
+    const stored = await h.db
       .selectFrom('station_clients')
       .selectAll()
       .where('client_id', '=', clientId)
@@ -78,7 +77,7 @@ describeEachDb('hub-flow: POST /v1/station/mutations (exactly-once)', ({ hub }) 
     // Resending the same id does not re-judge it, even though it would now pass.
     const again = await push(h, station, clientId, [{ ...bad, waybillNo: numbers[0]! }]);
     expect(again.body.results[0]).toMatchObject({ id: 1, status: 'rejected', reason: 'waybill_not_current' });
-    const w = await flowDb(h.db)
+    const w = await h.db
       .selectFrom('waybills')
       .select('status')
       .where('waybill_no', '=', numbers[0]!)
@@ -103,7 +102,7 @@ describeEachDb('hub-flow: POST /v1/station/mutations (exactly-once)', ({ hub }) 
     ]);
     expect(holey.status).toBe(409);
     expect(holey.body.error).toMatchObject({ code: 'MUTATION_GAP', lastMutationId: 1 });
-    const w = await flowDb(h.db)
+    const w = await h.db
       .selectFrom('waybills')
       .select(['waybill_no', 'status'])
       .where('order_sn', 'in', sns)
@@ -144,7 +143,7 @@ describeEachDb('hub-flow: POST /v1/station/mutations (exactly-once)', ({ hub }) 
     expect(factory.shopId).toBeGreaterThan(0);
     // After the return, a later after-sale does not reach back (the parcel has left).
     await platformEvent(h, sns[4]!, { type: 'after_sale_opened' });
-    const w = await flowDb(h.db)
+    const w = await h.db
       .selectFrom('waybills')
       .select('status')
       .where('waybill_no', '=', numbers[4]!)
@@ -195,7 +194,7 @@ describeEachDb('hub-flow: POST /v1/station/mutations (exactly-once)', ({ hub }) 
       },
       { id: 2, status: 'applied' },
     ]);
-    const rows = await flowDb(h.db)
+    const rows = await h.db
       .selectFrom('waybills')
       .select(['waybill_no', 'status', 'cancel_reason'])
       .where('waybill_no', 'in', numbers)
@@ -263,7 +262,7 @@ describeEachDb('hub-flow: POST /v1/station/mutations (exactly-once)', ({ hub }) 
       { ...returned(1, sns[0]!, no!, '2026-11-27T03:04:05.000Z'), unverified: true, slaveWaybillNos: slaves },
     ]);
     expect(r.body.results[0]!.status).toBe('applied');
-    const w = await flowDb(h.db)
+    const w = await h.db
       .selectFrom('waybills')
       .selectAll()
       .where('waybill_no', '=', no!)

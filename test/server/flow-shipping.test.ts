@@ -1,7 +1,6 @@
 import { expect, it } from 'vitest';
 import { call, cancelAllocation, createMerchant, describeEachDb, ok, platformEvent, pullAll } from './support/hub.ts';
 import { allocatedOrders, issueAndReturn, issueNumbers, returnAddress, ship } from './flow-support.ts';
-import { flowDb } from '../../server/flow/schema.ts';
 
 describeEachDb('hub-flow: return addresses and shipping (M6)', ({ hub }) => {
   it('return addresses: create, list, update, default, delete; another merchant cannot touch them', async () => {
@@ -79,7 +78,7 @@ describeEachDb('hub-flow: return addresses and shipping (M6)', ({ hub }) => {
     // Shipping twice is refused, and the shipment row is not doubled.
     const again = await ship(h, merchant, [sns[0]!], addr);
     expect(again.body.results[0]).toMatchObject({ status: 'refused', reason: 'already_shipped' });
-    const rows = await flowDb(h.db).selectFrom('shipments').selectAll().execute();
+    const rows = await h.db.selectFrom('shipments').selectAll().execute();
     expect(rows.filter((x) => x.waybill_no === no0)).toHaveLength(1);
     expect(rows.find((x) => x.waybill_no === no0)?.return_address_id).toBe(addr);
   });

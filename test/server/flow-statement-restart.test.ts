@@ -5,7 +5,6 @@
  */
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { flowDb } from '../../server/flow/schema.ts';
 import {
   IN_CI,
   PG_URL,
@@ -109,12 +108,12 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
         expect(early.status).toBe(409);
         expect(early.body.error.code).toBe('STATEMENT_NOT_READY');
         // Statement B was claimed by a hub that then died after writing part of its rows.
-        await flowDb(h1.db)
+        await h1.db
           .updateTable('statements')
           .set({ lease_owner: 'hub-that-died', lease_until_ms: Date.now() - 1, attempts: 1 })
           .where('id', '=', idB!)
           .execute();
-        await flowDb(h1.db)
+        await h1.db
           .insertInto('statement_rows')
           .values({
             statement_id: idB!,
@@ -143,7 +142,7 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
           ]);
           expect(sa).toMatchObject({ status: 'ready', orderCount: 30 });
           expect(sb).toMatchObject({ status: 'ready', orderCount: 12, missingPriceRows: 0 });
-          const rows = await flowDb(h2.db)
+          const rows = await h2.db
             .selectFrom('statement_rows')
             .select(['statement_id', 'order_sn'])
             .where('statement_id', 'in', [idA!, idB!])
@@ -191,14 +190,14 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
               pairs.map((p, i) => ({ merchant: p.merchant, id: ids[i]! })),
             );
             expect(st.map((s) => s.orderCount)).toEqual(pairs.map((p) => p.sns.length));
-            const jobs = await flowDb(x.db)
+            const jobs = await x.db
               .selectFrom('statements')
               .select(['id', 'attempts', 'status'])
               .where('id', 'in', ids)
               .execute();
             // Each statement was claimed once: SKIP LOCKED kept the two workers off each other's rows.
             expect(jobs.every((j) => j.attempts === 1 && j.status === 'ready')).toBe(true);
-            const counts = await flowDb(x.db)
+            const counts = await x.db
               .selectFrom('statement_rows')
               .select(['statement_id', (eb) => eb.fn.countAll<number>().as('n')])
               .where('statement_id', 'in', ids)

@@ -15,7 +15,6 @@ import {
   type TestShop,
 } from './support/hub.ts';
 import { issueAndReturn } from './flow-support.ts';
-import { flowDb } from '../../server/flow/schema.ts';
 
 // This file's hubs look for statement work every 100 ms (the worker reads it when the hub starts).
 process.env.HUB_STATEMENT_POLL_MS = '100';
@@ -308,7 +307,7 @@ describeEachDb('hub-flow: settlement prices and statements (M8)', ({ hub }) => {
     const st = await waitReady(h, merchant, statement.id);
     expect(st.status).toBe('failed');
     expect(st.error).toBeTruthy();
-    const row = await flowDb(h.db)
+    const row = await h.db
       .selectFrom('statements')
       .select('attempts')
       .where('id', '=', statement.id)

@@ -9,7 +9,6 @@ import { NO_RATE_LIMITS } from '../../server/config.ts';
 import { expect, it } from 'vitest';
 import type { WaybillResult } from '../../shared/api/flow.ts';
 import type { MerchantOrderDetailResponse } from '../../shared/api/hub.ts';
-import { flowDb } from '../../server/flow/schema.ts';
 import { issueWaybills, dbSerialSource, STATION_REVOKED_REASON } from '../../server/waybills/waybills.ts';
 import { SimulatedWaybillService, type ElectronicWaybillService } from '../../server/waybills/courier.ts';
 import { createSettableClock } from '../../server/clock.ts';
@@ -53,7 +52,7 @@ function issuedNo(r: WaybillResult): string {
 }
 
 async function waybillRows(h: TestHub, sns: string[]) {
-  return flowDb(h.db)
+  return h.db
     .selectFrom('waybills')
     .select(['order_sn', 'waybill_no', 'status', 'station_id', 'claimed_at', 'cancel_reason'])
     .where('order_sn', 'in', sns)
@@ -256,7 +255,7 @@ describeEachDb('station claims: POST /v1/station/waybills', ({ hub }) => {
       numbers.slice(0, 2).map((n) => [n, 'issued', a.stationId]),
     );
     expect(
-      await flowDb(h.db).selectFrom('waybill_takeovers').select('id').where('new_waybill_no', 'in', numbers).execute(),
+      await h.db.selectFrom('waybill_takeovers').select('id').where('new_waybill_no', 'in', numbers).execute(),
     ).toEqual([]);
 
     // The stale number is a's: b is told so (a will be re-issued a number when it asks)…
@@ -416,7 +415,7 @@ describeEachDb('station claims: POST /v1/station/mutations', ({ hub }) => {
         ['taken_over', false],
       ],
     );
-    const row = await flowDb(h.db)
+    const row = await h.db
       .selectFrom('waybills')
       .selectAll()
       .where('waybill_no', '=', newNo)
@@ -463,7 +462,7 @@ describeEachDb('station claims: POST /v1/station/mutations', ({ hub }) => {
     // The same mutation again is answered from storage and recorded once.
     expect((await push(h, a, clientA, [first])).body.results).toEqual([{ id: 1, status: 'applied' }]);
     const reprints = () =>
-      flowDb(h.db)
+      h.db
         .selectFrom('label_reprints')
         .select(['waybill_no', 'station_id', 'reason', 'printed_at'])
         .where('waybill_no', 'in', [no!, otherNo!])
@@ -522,7 +521,7 @@ describeEachDb('station claims: POST /v1/station/mutations', ({ hub }) => {
     }
     const okRes = await push(h, a, clientId, [reprinted(1, sns[0]!, no!, '  补打  ')]);
     expect(okRes.body.results).toEqual([{ id: 1, status: 'applied' }]);
-    const row = await flowDb(h.db)
+    const row = await h.db
       .selectFrom('label_reprints')
       .select('reason')
       .where('waybill_no', '=', no!)
