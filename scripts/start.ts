@@ -26,7 +26,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createHubClient } from '../shared/api/client.ts';
-import { CORE_ENDPOINTS } from '../shared/api/endpoints.ts';
+import { ENDPOINTS } from '../shared/api/endpoints.ts';
 import { startBrowserHost } from '../main/host/browser-host.ts';
 import { exitWithParent } from '../main/host/lifecycle.ts';
 import { openBrowser } from '../main/host/open-browser.ts';
@@ -95,7 +95,7 @@ try {
   if (!info.paired || info.hubUrl !== hubUrl) {
     const code =
       pairingCode ??
-      (await createHubClient({ baseUrl: hubUrl, token: state.factoryToken }).call(CORE_ENDPOINTS.createPairingCode, {}))
+      (await createHubClient({ baseUrl: hubUrl, token: state.factoryToken }).call(ENDPOINTS.createPairingCode, {}))
         .code;
     const paired = await services.handlers.pair({ hubUrl, code, name: '打印站 1' }, noCaller);
     console.log(`打印站已配对: ${paired.factoryName}（厂家店铺ID ${paired.factoryShopId}），${paired.stationName}`);

@@ -44,7 +44,7 @@ export interface BuildAppOptions {
   rateLimits?: RateLimits;
   /** Fastify's trustProxy (whose X-Forwarded-For gives the client IP); default false. */
   trustProxy?: boolean | string;
-  /** Compact the station feed on a timer (core/feed-compaction.ts); default off. */
+  /** Compact the station feed on a timer (stations/feed-compaction.ts); default off. */
   feedCompaction?: { retentionMs: number; intervalMs: number } | null;
   /** Where the built console is (default dist/console); a missing build gives a page that says how to build it. */
   consoleDir?: string;

@@ -1,4 +1,4 @@
-/** Bearer tokens: random, prefixed by kind, stored only as a sha256 hash. */
+/** Tokens and one-time codes: random, prefixed by kind, stored only as a sha256 hash. */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 
 export const SHOP_TOKEN_PREFIX = 'dfs_';
@@ -16,10 +16,4 @@ export function sameSecret(a: string, b: string): boolean {
   const ha = createHash('sha256').update(a).digest();
   const hb = createHash('sha256').update(b).digest();
   return timingSafeEqual(ha, hb);
-}
-
-export function bearerOf(header: string | undefined): string | null {
-  if (!header) return null;
-  const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
-  return m ? m[1]! : null;
 }

@@ -1,5 +1,5 @@
 /**
- * Demo data for a hub (issue 3, `npm run hub:seed`): a merchant, a factory, an accepted binding and
+ * Demo data for a hub (`npm run hub:seed`): a merchant, a factory, an accepted binding and
  * 200 realistic orders, most of them allocated to the factory, a few under after-sale or audit.
  *
  * Everything goes through the hub's public HTTP API with the shared typed client (shared/api/client.ts;
@@ -14,9 +14,8 @@
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createHubClient } from '../shared/api/client.ts';
-import { CORE_ENDPOINTS } from '../shared/api/endpoints.ts';
-import { SESSION_ENDPOINTS } from '../shared/api/session.ts';
-import type { PlatformOrderEventRequest } from '../shared/api/hub.ts';
+import { ENDPOINTS } from '../shared/api/endpoints.ts';
+import type { PlatformOrderEventRequest } from '../shared/api/orders.ts';
 import type { OrderItem, Recipient } from '../shared/domain/index.ts';
 
 // ---------------------------------------------------------------------------------------------
@@ -304,7 +303,7 @@ export async function seedDemo(transport: HubTransport, opts: SeedOptions): Prom
   const rng = mulberry32(opts.seed ?? Date.now() % 2 ** 31);
   const as = (token: string) => createHubClient({ ...transport, token });
   const admin = as(opts.adminToken);
-  const E = CORE_ENDPOINTS;
+  const E = ENDPOINTS;
 
   // Shops and roles (M1).
   const m = await step('create merchant shop', admin.call(E.createShop, { body: { name: '小美服饰旗舰店' } }));
@@ -424,8 +423,8 @@ export async function demoLoginLinks(
 ): Promise<DemoLoginLinks> {
   const as = (token: string) => createHubClient({ ...transport, token });
   const link = async (shopToken: string) => {
-    const { shopId } = await as(shopToken).call(CORE_ENDPOINTS.me, {});
-    return as(opts.adminToken).call(SESSION_ENDPOINTS.createLoginLink, { body: { shopId } });
+    const { shopId } = await as(shopToken).call(ENDPOINTS.me, {});
+    return as(opts.adminToken).call(ENDPOINTS.createLoginLink, { body: { shopId } });
   };
   const merchant = await link(opts.merchantToken);
   const factory = await link(opts.factoryToken);

@@ -3,7 +3,7 @@
  * A merchant and a factory each see their own screens; a shop without a role first chooses one.
  */
 import { useEffect, useState, type ReactNode } from 'react';
-import { SESSION_ENDPOINTS } from '../../shared/api/session.ts';
+import { ENDPOINTS } from '../../shared/api/endpoints.ts';
 import type { SessionView } from '../../shared/api/session.ts';
 import { send, setCsrfToken, type CallError } from '../api/hub.ts';
 import { useLang, useT, type WordKey } from '../i18n/index.ts';
@@ -70,7 +70,7 @@ export function App() {
   const [state, setState] = useState<SessionState>({ kind: 'loading' });
 
   const loadSession = async () => {
-    const r = await send(SESSION_ENDPOINTS.getSession, {});
+    const r = await send(ENDPOINTS.getSession, {});
     if (r.data) {
       setCsrfToken(r.data.session.csrfToken);
       setState({ kind: 'signedIn', session: r.data.session });
@@ -129,7 +129,7 @@ export function App() {
   const nav = navOf(session);
   const current = nav.find((n) => n.path === path) ?? nav[session.role ? 1 : 0]!;
   const logout = async () => {
-    await send(SESSION_ENDPOINTS.deleteSession, {});
+    await send(ENDPOINTS.deleteSession, {});
     setCsrfToken(null);
     setState({ kind: 'signedOut', loggedOut: true });
   };

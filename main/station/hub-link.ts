@@ -7,7 +7,7 @@
 import { createHubClient, HubApiError, HubUnreachableError, type HubClient } from '../../shared/api/client.ts';
 import type { EndpointDef } from '../../shared/api/endpoints.ts';
 import type { EndpointInput, EndpointOutput } from '../../shared/api/client.ts';
-import { CORE_ENDPOINTS } from '../../shared/api/endpoints.ts';
+import { ENDPOINTS } from '../../shared/api/endpoints.ts';
 import { StationError, type HubStatus } from '../../shared/ipc/index.ts';
 
 export interface HubLinkOptions {
@@ -92,7 +92,7 @@ export function createHubLink(opts: HubLinkOptions = {}): HubLink {
       probe = null;
       if (!client || closed) return;
       try {
-        await client.call(CORE_ENDPOINTS.stationMe, {});
+        await client.call(ENDPOINTS.stationMe, {});
         markOnline();
       } catch (e) {
         const err = toStationError(e);

@@ -2,7 +2,7 @@
  * Turns an opened print payload into the label's data. Runs only in the main process: the payload
  * holds the full street address, which never reaches the renderer (M4, DESIGN.md §8).
  */
-import type { PrintPayload } from '../../shared/api/flow.ts';
+import type { PrintPayload } from '../../shared/api/print-payload.ts';
 import { COURIER_NAMES } from '../../shared/domain/index.ts';
 import type { LabelData } from '../../shared/label/index.ts';
 

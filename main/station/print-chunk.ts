@@ -9,10 +9,9 @@
  * The print journal refuses a number already written unless the worker explicitly asked for it.
  * Nothing reaches a transport except through this function.
  */
-import { openPrintPayload, type PrintPayload } from '../../shared/api/flow.ts';
-import { FLOW_ENDPOINTS } from '../../shared/api/flow.ts';
-import { CORE_ENDPOINTS } from '../../shared/api/endpoints.ts';
-import type { CheckResult } from '../../shared/api/hub.ts';
+import { openPrintPayload, type PrintPayload } from '../../shared/api/print-payload.ts';
+import { ENDPOINTS } from '../../shared/api/endpoints.ts';
+import type { CheckResult } from '../../shared/api/stations.ts';
 import { blockReasonText, widestWaybillNo, type BlockReason } from '../../shared/domain/index.ts';
 import {
   STATION_BLOCK_REASONS,
@@ -132,7 +131,7 @@ export async function printChunk(
   // 1. The guard.
   let checks: Map<string, CheckResult> | null = null;
   try {
-    const res = await deps.hub.call(CORE_ENDPOINTS.check, { body: { orderSns: sns } }, { idempotent: true });
+    const res = await deps.hub.call(ENDPOINTS.check, { body: { orderSns: sns } }, { idempotent: true });
     checks = new Map(res.results.map((c) => [c.orderSn, c]));
   } catch (e) {
     if (!(e instanceof StationError) || e.code !== 'hub_unreachable') throw e;
@@ -223,7 +222,7 @@ export async function printChunk(
   if (needNumber.length > 0) {
     try {
       const res = await deps.hub.call(
-        FLOW_ENDPOINTS.issueWaybills,
+        ENDPOINTS.issueWaybills,
         {
           body: {
             orderSns: needNumber.map((i) => i.orderSn),

@@ -9,8 +9,7 @@ import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type { z } from 'zod';
-import { FLOW_ENDPOINTS } from '../../shared/api/flow.ts';
-import { CORE_ENDPOINTS } from '../../shared/api/endpoints.ts';
+import { ENDPOINTS } from '../../shared/api/endpoints.ts';
 import { HubApiError } from '../../shared/api/client.ts';
 import {
   StationError,
@@ -168,8 +167,8 @@ export async function createStationServices(opts: StationServicesOptions): Promi
       let paired;
       let me;
       try {
-        paired = await anon.call(CORE_ENDPOINTS.pairStation, { body: { code: args.code, name: args.name } });
-        me = await anon.withToken(paired.token).call(CORE_ENDPOINTS.stationMe, {});
+        paired = await anon.call(ENDPOINTS.pairStation, { body: { code: args.code, name: args.name } });
+        me = await anon.withToken(paired.token).call(ENDPOINTS.stationMe, {});
       } catch (e) {
         const err = toStationError(e);
         if (e instanceof HubApiError && e.code === 'PAIRING_CODE_INVALID') {
@@ -197,7 +196,7 @@ export async function createStationServices(opts: StationServicesOptions): Promi
     async pullFeed(args) {
       requirePaired();
       const page = await hub.call(
-        CORE_ENDPOINTS.feed,
+        ENDPOINTS.feed,
         { query: { ...(args.cursor ? { cursor: args.cursor } : {}), limit: args.limit ?? 500 } },
         { idempotent: true },
       );
@@ -211,7 +210,7 @@ export async function createStationServices(opts: StationServicesOptions): Promi
     async pushMutations(args) {
       requirePaired();
       try {
-        return await hub.call(FLOW_ENDPOINTS.pushMutations, { body: args }, { idempotent: true });
+        return await hub.call(ENDPOINTS.pushMutations, { body: args }, { idempotent: true });
       } catch (e) {
         throw toStationError(e);
       }
@@ -219,12 +218,12 @@ export async function createStationServices(opts: StationServicesOptions): Promi
 
     async check(args) {
       requirePaired();
-      return hub.call(CORE_ENDPOINTS.check, { body: args }, { idempotent: true });
+      return hub.call(ENDPOINTS.check, { body: args }, { idempotent: true });
     },
 
     async prepareWaybills(args) {
       requirePaired();
-      const res = await hub.call(FLOW_ENDPOINTS.issueWaybills, { body: args }, { idempotent: true });
+      const res = await hub.call(ENDPOINTS.issueWaybills, { body: args }, { idempotent: true });
       return {
         results: res.results.map((r) =>
           r.status === 'issued'

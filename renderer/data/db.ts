@@ -22,7 +22,7 @@ import type {
   Courier,
   OrderStatus,
 } from '../../shared/domain/index.ts';
-import type { Mutation } from '../../shared/api/flow.ts';
+import type { Mutation } from '../../shared/api/waybills.ts';
 import type { LabelBlockReason, StationErrorBody } from '../../shared/ipc/index.ts';
 
 /** What the order list filters on (可打印 / 已拦截 / 已打印 / 已回传 / 已发货). */

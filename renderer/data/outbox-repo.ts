@@ -3,7 +3,7 @@
  * 1. An id is taken in the same transaction that records why (a label sent, a reprint), so the queue
  * can neither miss a return nor hold one twice; an entry leaves only when the hub has answered for it.
  */
-import type { Mutation } from '../../shared/api/flow.ts';
+import type { Mutation } from '../../shared/api/waybills.ts';
 import { META, type StationDb } from './db.ts';
 
 type NewMutation = Mutation extends infer M ? (M extends Mutation ? Omit<M, 'id'> : never) : never;

@@ -7,7 +7,7 @@
  *   on; an `intercept` raises an alert that stays until acknowledged; a transient failure keeps the
  *   entries and retries with jittered backoff.
  */
-import type { MutationResult } from '../../shared/api/flow.ts';
+import type { MutationResult } from '../../shared/api/waybills.ts';
 import { StationError, type HubStatus, type StationClient } from '../../shared/ipc/index.ts';
 import { META, type OutboxRow, type StationDb } from '../data/db.ts';
 import { applyFeedPage } from '../data/orders-repo.ts';

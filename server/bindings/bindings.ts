@@ -1,9 +1,9 @@
 /** Merchant ⇄ factory binding (M2). */
 import { FACTORY_NOT_FOUND_TEXT } from '../../shared/domain/reasons.ts';
-import type { BindingView } from '../../shared/api/hub.ts';
+import type { BindingView } from '../../shared/api/bindings.ts';
 import type { HubContext } from '../context.ts';
 import { nowIso } from '../context.ts';
-import { conflict, notFound, unprocessable } from '../http/errors.ts';
+import { DomainError } from '../errors.ts';
 import { writeTx, type Tx } from '../db/tx.ts';
 
 export const FACTORY_NOT_FOUND_MESSAGE = FACTORY_NOT_FOUND_TEXT;
@@ -48,7 +48,7 @@ export async function requestBinding(
   const at = nowIso(ctx);
   return writeTx(ctx, async (trx) => {
     const factory = await trx.selectFrom('shops').select('role').where('id', '=', factoryShopId).executeTakeFirst();
-    if (!factory || factory.role !== 'factory') throw unprocessable('FACTORY_NOT_FOUND', FACTORY_NOT_FOUND_MESSAGE);
+    if (!factory || factory.role !== 'factory') throw new DomainError('FACTORY_NOT_FOUND', FACTORY_NOT_FOUND_MESSAGE);
     const existing = await trx
       .selectFrom('bindings')
       .select(['id', 'status'])
@@ -57,7 +57,7 @@ export async function requestBinding(
       .executeTakeFirst();
     let id: number;
     if (existing && existing.status !== 'rejected') {
-      throw conflict(
+      throw new DomainError(
         'BINDING_EXISTS',
         existing.status === 'accepted' ? '已与该厂家绑定，请勿重复申请' : '已向该厂家发送绑定申请，请等待厂家处理',
       );
@@ -111,8 +111,8 @@ export async function decideBinding(
       .where('id', '=', bindingId)
       .where('factory_shop_id', '=', factoryShopId)
       .executeTakeFirst();
-    if (!b) throw notFound('BINDING_NOT_FOUND', '绑定申请不存在');
-    if (b.status !== 'pending') throw conflict('BINDING_NOT_PENDING', '该绑定申请已处理');
+    if (!b) throw new DomainError('BINDING_NOT_FOUND', '绑定申请不存在');
+    if (b.status !== 'pending') throw new DomainError('BINDING_NOT_PENDING', '该绑定申请已处理');
     await trx.updateTable('bindings').set({ status: decision, decided_at: at }).where('id', '=', bindingId).execute();
     return view(await bindingQuery(trx).where('bindings.id', '=', bindingId).executeTakeFirstOrThrow());
   });

@@ -1,9 +1,9 @@
 /**
  * Bringing a database's schema up to date, one migration at a time, each in its own transaction
  * with the row that records it: a crash or a signal at any point leaves every migration either
- * fully applied and recorded, or not at all. Both databases run DDL inside a transaction (Kysely's
- * own migrator does not on SQLite, so a kill could leave tables behind with no record, and every
- * later start failed with `table … already exists`).
+ * fully applied and recorded, or not at all. Both databases run DDL inside a transaction; Kysely's
+ * own migrator runs SQLite's outside one, where a kill leaves tables behind with no record and every
+ * later start fails with `table … already exists`.
  *
  * On PostgreSQL several hubs may start at once: each migration's transaction first takes an
  * advisory lock, then re-reads what is recorded, so one hub applies it and the others skip it.

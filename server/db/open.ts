@@ -60,9 +60,7 @@ function dialectFor(url: string, opts: OpenDbOptions) {
 /**
  * A prepared-statement cache in front of better-sqlite3: Kysely prepares a statement for every
  * query, and preparing is a measurable part of a small query's cost. Our queries have fixed shapes
- * (IN lists take one parameter, see core/sql.ts), so a small cache holds them all.
- * (Under better-sqlite3 12 this cache also kept Statements away from the GC, whose finalisers abort
- * Node >= 24.19; the project is on 13.x now, where that crash is gone.)
+ * (IN lists take one parameter, see db/sql.ts), so a small cache holds them all.
  */
 const STATEMENT_CACHE_SIZE = 2000;
 

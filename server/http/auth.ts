@@ -9,38 +9,10 @@ import { fastifyCookie } from '@fastify/cookie';
 import type { EndpointAuth } from '../../shared/api/endpoints.ts';
 import { CSRF_HEADER, SESSION_COOKIE } from '../../shared/api/session.ts';
 import type { HubContext } from '../context.ts';
+import type { Caller, ShopCaller } from '../callers.ts';
 import { csrfTokenOf, sessionOf } from '../sessions/sessions.ts';
-import { forbidden, HttpError, unauthorized } from './errors.ts';
-import { bearerOf, hashSecret, sameSecret, STATION_TOKEN_PREFIX } from '../secrets.ts';
-
-export interface AdminCaller {
-  kind: 'admin';
-}
-export interface ShopCaller {
-  kind: 'shop';
-  shopId: number;
-  role: 'merchant' | 'factory' | null;
-  /** Set when the shop called with its console session cookie (not a bearer token). */
-  session?: { token: string; expiresAt: string };
-}
-export interface StationCaller {
-  kind: 'station';
-  stationId: number;
-  factoryShopId: number;
-  name: string;
-}
-export interface NoCaller {
-  kind: 'none';
-}
-export type Caller = AdminCaller | ShopCaller | StationCaller | NoCaller;
-
-export type CallerFor<A extends EndpointAuth> = A extends 'admin'
-  ? AdminCaller
-  : A extends 'station'
-    ? StationCaller
-    : A extends 'none'
-      ? NoCaller
-      : ShopCaller;
+import { DomainError } from '../errors.ts';
+import { hashSecret, sameSecret, STATION_TOKEN_PREFIX } from '../secrets.ts';
 
 /** What authentication reads of a request. */
 export interface AuthRequest {
@@ -63,17 +35,18 @@ export async function authenticate(ctx: HubContext, req: AuthRequest, auth: Endp
   if (!token) {
     const cookie = auth === 'shop' || auth === 'merchant' || auth === 'factory' ? sessionCookieOf(req.headers) : null;
     if (cookie) return sessionCaller(ctx, req, cookie, auth);
-    throw unauthorized('缺少访问令牌 (Authorization: Bearer …)');
+    throw new DomainError('UNAUTHORIZED', '缺少访问令牌 (Authorization: Bearer …)');
   }
 
   if (auth === 'admin') {
-    if (ctx.adminToken === null || !sameSecret(token, ctx.adminToken)) throw unauthorized('平台管理令牌无效');
+    if (ctx.adminToken === null || !sameSecret(token, ctx.adminToken))
+      throw new DomainError('UNAUTHORIZED', '平台管理令牌无效');
     return { kind: 'admin' };
   }
 
   const isStationToken = token.startsWith(STATION_TOKEN_PREFIX);
   if (auth === 'station') {
-    if (!isStationToken) throw forbidden('FORBIDDEN', '此接口只接受打印站令牌');
+    if (!isStationToken) throw new DomainError('FORBIDDEN', '此接口只接受打印站令牌');
     const st = await ctx.db
       .selectFrom('stations')
       .innerJoin('shops', 'shops.id', 'stations.factory_shop_id')
@@ -81,12 +54,12 @@ export async function authenticate(ctx: HubContext, req: AuthRequest, auth: Endp
       .where('stations.token_hash', '=', hashSecret(token))
       .executeTakeFirst();
     // A station belongs to a factory: if its shop is no longer one, the token is worthless.
-    if (!st || st.role !== 'factory') throw unauthorized('打印站令牌无效');
-    if (st.revoked_at !== null) throw unauthorized('打印站已被撤销');
+    if (!st || st.role !== 'factory') throw new DomainError('UNAUTHORIZED', '打印站令牌无效');
+    if (st.revoked_at !== null) throw new DomainError('UNAUTHORIZED', '打印站已被撤销');
     return { kind: 'station', stationId: st.id, factoryShopId: st.factory_shop_id, name: st.name };
   }
 
-  if (isStationToken) throw forbidden('FORBIDDEN', '打印站令牌不能调用店铺接口');
+  if (isStationToken) throw new DomainError('FORBIDDEN', '打印站令牌不能调用店铺接口');
   const shop = await ctx.db
     .selectFrom('shop_tokens')
     .innerJoin('shops', 'shops.id', 'shop_tokens.shop_id')
@@ -94,16 +67,16 @@ export async function authenticate(ctx: HubContext, req: AuthRequest, auth: Endp
     .where('shop_tokens.token_hash', '=', hashSecret(token))
     .where('shop_tokens.revoked_at', 'is', null)
     .executeTakeFirst();
-  if (!shop) throw unauthorized('店铺令牌无效');
+  if (!shop) throw new DomainError('UNAUTHORIZED', '店铺令牌无效');
   return requireRole({ kind: 'shop', shopId: shop.id, role: shop.role }, auth);
 }
 
 function requireRole(caller: ShopCaller, auth: EndpointAuth): ShopCaller {
   if (auth === 'merchant' && caller.role !== 'merchant') {
-    throw forbidden('ROLE_REQUIRED', '此操作需要商家角色，请先选择“我是商家”');
+    throw new DomainError('ROLE_REQUIRED', '此操作需要商家角色，请先选择“我是商家”');
   }
   if (auth === 'factory' && caller.role !== 'factory') {
-    throw forbidden('ROLE_REQUIRED', '此操作需要厂家角色，请先选择“我是代发厂家”');
+    throw new DomainError('ROLE_REQUIRED', '此操作需要厂家角色，请先选择“我是代发厂家”');
   }
   return caller;
 }
@@ -115,15 +88,15 @@ function requireRole(caller: ShopCaller, auth: EndpointAuth): ShopCaller {
  */
 async function sessionCaller(ctx: HubContext, req: AuthRequest, cookie: string, auth: EndpointAuth) {
   const session = await sessionOf(ctx, cookie);
-  if (!session) throw unauthorized('登录已过期，请使用新的登录链接重新登录');
+  if (!session) throw new DomainError('UNAUTHORIZED', '登录已过期，请使用新的登录链接重新登录');
   if (!SAFE_METHODS.has(req.method.toUpperCase())) {
     const origin = req.headers.origin;
     if (origin !== undefined && !sameOriginAsHost(origin, req.headers.host)) {
-      throw new HttpError(403, 'CSRF_FAILED', '跨站请求被拒绝：请在控制台页面内操作');
+      throw new DomainError('CSRF_FAILED', '跨站请求被拒绝：请在控制台页面内操作');
     }
     const sent = req.headers[CSRF_HEADER];
     if (typeof sent !== 'string' || !sameSecret(sent, csrfTokenOf(cookie))) {
-      throw new HttpError(403, 'CSRF_FAILED', '请求缺少有效的 CSRF 令牌：请刷新控制台页面后重试');
+      throw new DomainError('CSRF_FAILED', '请求缺少有效的 CSRF 令牌：请刷新控制台页面后重试');
     }
   }
   return requireRole(
@@ -144,4 +117,10 @@ export function sameOriginAsHost(origin: string, host: string | undefined): bool
   } catch {
     return false;
   }
+}
+
+export function bearerOf(header: string | undefined): string | null {
+  if (!header) return null;
+  const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  return m ? m[1]! : null;
 }

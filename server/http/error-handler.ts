@@ -3,8 +3,9 @@
  * fields, oversized bodies, unique-key races) are 4xx; only our own bugs are 5xx.
  */
 import type { FastifyError, FastifyInstance } from 'fastify';
+import { DomainError } from '../errors.ts';
+import { ERROR_STATUS } from './error-status.ts';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
-import { HttpError } from './errors.ts';
 
 function body(code: string, message: string) {
   return { error: { code, message } };
@@ -18,7 +19,11 @@ export function installErrorHandlers(app: FastifyInstance): void {
   });
 
   app.setErrorHandler((err: FastifyError, req, reply) => {
-    if (err instanceof HttpError) return reply.status(err.status).send(body(err.code, err.message));
+    if (err instanceof DomainError) {
+      return reply
+        .status(ERROR_STATUS[err.code])
+        .send({ error: { code: err.code, message: err.message, ...err.details } });
+    }
 
     if (hasZodFastifySchemaValidationErrors(err)) {
       const details = err.validation

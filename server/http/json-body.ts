@@ -6,11 +6,11 @@
  *   both databases would silently store as U+FFFD.
  */
 import type { FastifyInstance } from 'fastify';
-import { HttpError } from './errors.ts';
+import { DomainError } from '../errors.ts';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-const invalidText = (what: string) => new HttpError(400, 'VALIDATION_ERROR', `请求参数有误: ${what}`);
+const invalidText = (what: string) => new DomainError('VALIDATION_ERROR', `请求参数有误: ${what}`);
 
 export function installJsonBodyParser(app: FastifyInstance): void {
   const parseJson = app.getDefaultJsonParser('error', 'error');

@@ -13,14 +13,14 @@ import type { RateLimitClass } from '../../shared/api/endpoints.ts';
 import type { HubContext } from '../context.ts';
 import type { HubDb } from '../db/open.ts';
 import type { RateLimits } from '../config.ts';
-import { HttpError } from './errors.ts';
+import { DomainError } from '../errors.ts';
 
 export async function registerRateLimits(app: FastifyInstance, ctx: HubContext): Promise<void> {
   await app.register(fastifyRateLimit, {
     global: false,
     store: ctx.dialect === 'postgres' ? sharedStore(ctx.db) : memoryStore(),
     errorResponseBuilder: (_req, c) =>
-      new HttpError(429, 'RATE_LIMITED', `请求过于频繁，请 ${Math.max(1, Math.ceil(c.ttl / 1000))} 秒后再试`),
+      new DomainError('RATE_LIMITED', `请求过于频繁，请 ${Math.max(1, Math.ceil(c.ttl / 1000))} 秒后再试`),
   });
 }
 

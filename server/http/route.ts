@@ -7,7 +7,8 @@ import type { z } from 'zod';
 import { ErrorBodySchema } from '../../shared/api/common.ts';
 import type { EndpointAuth, EndpointDef, RateLimitClass } from '../../shared/api/endpoints.ts';
 import type { HubContext } from '../context.ts';
-import { authenticate, type Caller, type CallerFor } from './auth.ts';
+import { authenticate } from './auth.ts';
+import type { Caller, CallerFor } from '../callers.ts';
 import { rateLimitOf } from './rate-limit.ts';
 
 type Out<T> = T extends z.ZodType ? z.output<T> : undefined;

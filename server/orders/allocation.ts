@@ -10,13 +10,14 @@ import {
   type AllocationResult,
   type CancelAllocationRefusal,
   type CancelAllocationResult,
-} from '../../shared/api/hub.ts';
+} from '../../shared/api/orders.ts';
 import type { HubContext } from '../context.ts';
 import { nowIso } from '../context.ts';
 import { isBound } from '../bindings/bindings.ts';
 import { inList } from '../db/sql.ts';
 import { loadOrdersBySn, orderStateOf, type LoadedOrder } from './orders.ts';
-import { chunks, lockOrders, reserveVersions, RetryTransaction, writeFeedEntries, writeTx, type Tx } from '../db/tx.ts';
+import { chunks, lockOrders, RetryTransaction, writeTx, type Tx } from '../db/tx.ts';
+import { reserveVersions, writeFeedEntries } from '../stations/feed-versions.ts';
 
 export async function allocateOrders(
   ctx: HubContext,

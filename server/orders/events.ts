@@ -7,13 +7,14 @@
 import { autoUnallocateReason } from '../../shared/domain/rules.ts';
 import { maskRecipient } from '../../shared/domain/masking.ts';
 import type { AllocationCancelReason } from '../../shared/domain/types.ts';
-import type { MerchantOrder, PlatformOrderEventRequest } from '../../shared/api/hub.ts';
+import type { MerchantOrder, PlatformOrderEventRequest } from '../../shared/api/orders.ts';
 import type { HubContext } from '../context.ts';
 import { nowIso } from '../context.ts';
-import { conflict, notFound } from '../http/errors.ts';
+import { DomainError } from '../errors.ts';
 import { endAllocations, insertEvents } from './allocation.ts';
 import { loadOrdersById, merchantOrderView, orderStateOf } from './orders.ts';
-import { lockOrders, reserveVersions, RetryTransaction, writeFeedEntries, writeTx, type Tx } from '../db/tx.ts';
+import { lockOrders, RetryTransaction, writeTx, type Tx } from '../db/tx.ts';
+import { reserveVersions, writeFeedEntries } from '../stations/feed-versions.ts';
 import type { OrdersTable } from '../db/schema.ts';
 import type { Updateable } from 'kysely';
 
@@ -44,7 +45,7 @@ export async function applyPlatformEvent(
   const at = nowIso(ctx);
   return writeTx(ctx, async (trx) => {
     const found = await trx.selectFrom('orders').select('id').where('sn', '=', sn).executeTakeFirst();
-    if (!found) throw notFound('ORDER_NOT_FOUND', '订单不存在');
+    if (!found) throw new DomainError('ORDER_NOT_FOUND', '订单不存在');
     const factories = await factoriesHavingOrder(trx, found.id);
     const first = await reserveVersions(trx, new Map(factories.map((f) => [f, 1])));
     await lockOrders(trx, ctx, [found.id]);
@@ -53,10 +54,10 @@ export async function applyPlatformEvent(
     if (now.some((f) => !first.has(f))) throw new RetryTransaction();
 
     const o = (await loadOrdersById(trx, [found.id])).get(found.id)!;
-    if (o.row.status === 'cancelled') throw conflict('ORDER_CANCELLED', '订单已取消');
+    if (o.row.status === 'cancelled') throw new DomainError('ORDER_CANCELLED', '订单已取消');
     if (o.row.status === 'shipped') {
       const refusal = SHIPPED_ORDER_REFUSALS[event.type];
-      if (refusal) throw conflict('ORDER_SHIPPED', refusal);
+      if (refusal) throw new DomainError('ORDER_SHIPPED', refusal);
     }
 
     const patch: Updateable<OrdersTable> = { updated_at: at };

@@ -13,7 +13,7 @@ import type {
   Waybill,
 } from '../../shared/domain/types.ts';
 import { printability } from '../../shared/domain/rules.ts';
-import type { FactoryOrderSnapshot, MerchantOrder } from '../../shared/api/hub.ts';
+import type { FactoryOrderSnapshot, MerchantOrder } from '../../shared/api/orders.ts';
 import type { AllocationsTable, Database, OrdersTable, WaybillsTable } from '../db/schema.ts';
 import { chunks } from '../db/tx.ts';
 import { inList } from '../db/sql.ts';

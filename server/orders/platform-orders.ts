@@ -4,16 +4,16 @@ import type {
   CreatePlatformOrdersResponse,
   MerchantOrderDetailResponse,
   MerchantOrdersResponse,
-} from '../../shared/api/hub.ts';
+} from '../../shared/api/orders.ts';
 import type { z } from 'zod';
-import type { MerchantOrdersQuerySchema } from '../../shared/api/hub.ts';
+import type { MerchantOrdersQuerySchema } from '../../shared/api/orders.ts';
 import type { OrderStage } from '../../shared/domain/stages.ts';
 import { sql, type ExpressionBuilder, type Selectable, type SelectQueryBuilder, type SqlBool } from 'kysely';
 import type { Database, OrdersTable } from '../db/schema.ts';
 import { maskRecipient } from '../../shared/domain/masking.ts';
 import type { HubContext } from '../context.ts';
 import { nowIso } from '../context.ts';
-import { notFound, unprocessable } from '../http/errors.ts';
+import { DomainError } from '../errors.ts';
 import { insertEvents } from './allocation.ts';
 import {
   attachAllocationsAndWaybills,
@@ -32,8 +32,8 @@ export async function createPlatformOrders(
   const at = nowIso(ctx);
   return writeTx(ctx, async (trx) => {
     const shop = await trx.selectFrom('shops').select('role').where('id', '=', req.merchantShopId).executeTakeFirst();
-    if (!shop) throw notFound('SHOP_NOT_FOUND', '店铺不存在');
-    if (shop.role !== 'merchant') throw unprocessable('NOT_A_MERCHANT', '该店铺不是商家，不能创建订单');
+    if (!shop) throw new DomainError('SHOP_NOT_FOUND', '店铺不存在');
+    if (shop.role !== 'merchant') throw new DomainError('NOT_A_MERCHANT', '该店铺不是商家，不能创建订单');
     const sns = req.orders.map((o) => o.sn);
     const existing = new Set<string>();
     for (const part of chunks([...new Set(sns)], 1000)) {
@@ -218,7 +218,7 @@ export async function merchantOrderDetail(
   sn: string,
 ): Promise<MerchantOrderDetailResponse> {
   const o = (await loadOrdersBySn(ctx.db, [sn], { merchantShopId })).get(sn);
-  if (!o) throw notFound('ORDER_NOT_FOUND', '订单不存在');
+  if (!o) throw new DomainError('ORDER_NOT_FOUND', '订单不存在');
   const events = await ctx.db
     .selectFrom('order_events')
     .select(['type', 'at', 'factory_shop_id', 'reason'])

@@ -1,25 +1,27 @@
-/** The platform side (admin token): shops, orders, order events, and the test clock. */
+/** Orders: the platform creates them and applies its events; the merchant lists and allocates them (M3). */
 import type { FastifyInstance } from 'fastify';
-import { CORE_ENDPOINTS as E } from '../../shared/api/endpoints.ts';
+import { ENDPOINTS as E } from '../../shared/api/endpoints.ts';
 import type { HubContext } from '../context.ts';
-import { isSettable } from '../clock.ts';
-import { HttpError } from '../http/errors.ts';
 import { registerEndpoint } from '../http/route.ts';
-import { createShop } from '../shops/shops.ts';
-import { createPlatformOrders } from './platform-orders.ts';
+import { createPlatformOrders, listMerchantOrders, merchantOrderDetail } from './platform-orders.ts';
 import { applyPlatformEvent } from './events.ts';
+import { allocateOrders, cancelAllocations } from './allocation.ts';
 
-export function platformRoutes(app: FastifyInstance, ctx: HubContext): void {
-  registerEndpoint(app, ctx, E.createShop, async ({ body }) => createShop(ctx, body.name));
+export function orderRoutes(app: FastifyInstance, ctx: HubContext): void {
   registerEndpoint(app, ctx, E.createPlatformOrders, async ({ body }) => createPlatformOrders(ctx, body));
   registerEndpoint(app, ctx, E.platformOrderEvent, async ({ params, body }) =>
     applyPlatformEvent(ctx, params.sn, body),
   );
-  registerEndpoint(app, ctx, E.platformClock, async ({ body }) => {
-    if (!ctx.testClock || !isSettable(ctx.clock)) {
-      throw new HttpError(403, 'TEST_CLOCK_DISABLED', '时钟只能在测试模式下设置 (HUB_TEST_CLOCK=1)');
-    }
-    ctx.clock.set(new Date(body.now));
-    return { now: ctx.clock.now().toISOString() };
-  });
+  registerEndpoint(app, ctx, E.merchantOrders, async ({ caller, query }) =>
+    listMerchantOrders(ctx, caller.shopId, query),
+  );
+  registerEndpoint(app, ctx, E.merchantOrder, async ({ caller, params }) =>
+    merchantOrderDetail(ctx, caller.shopId, params.sn),
+  );
+  registerEndpoint(app, ctx, E.allocate, async ({ caller, body }) => ({
+    results: await allocateOrders(ctx, caller.shopId, body.factoryShopId, body.orderSns),
+  }));
+  registerEndpoint(app, ctx, E.cancelAllocation, async ({ caller, body }) => ({
+    results: await cancelAllocations(ctx, caller.shopId, body.orderSns),
+  }));
 }

@@ -2,18 +2,18 @@
  * Settlement prices in bulk (结算价格, M8): a CSV import that is all or nothing, and the warning for
  * SKUs the factory is printing without a price (a statement would flag each such row).
  */
-import { MAX_PRICE_IMPORT_ROWS, type MissingPrice, type Price } from '../../shared/api/flow.ts';
+import { MAX_PRICE_IMPORT_ROWS, type MissingPrice, type Price } from '../../shared/api/prices.ts';
 import { parsePriceCsv } from '../../shared/domain/price-csv.ts';
 import type { OrderItem } from '../../shared/domain/types.ts';
 import type { HubContext } from '../context.ts';
-import { HttpError } from '../http/errors.ts';
+import { DomainError } from '../errors.ts';
 import { getPrices, putPrices } from './prices.ts';
 import { loadMerchantInfo } from '../orders/orders.ts';
 
 /** Validates every line first; the prices go in as one transaction, so a bad file changes nothing. */
 export async function importPriceCsv(ctx: HubContext, factoryId: number, csv: string): Promise<Price[]> {
   const parsed = parsePriceCsv(csv, MAX_PRICE_IMPORT_ROWS);
-  if (!parsed.ok) throw new HttpError(422, 'PRICE_CSV_INVALID', parsed.message);
+  if (!parsed.ok) throw new DomainError('PRICE_CSV_INVALID', parsed.message);
   const bound = await ctx.db
     .selectFrom('bindings')
     .select('merchant_shop_id')
@@ -23,8 +23,7 @@ export async function importPriceCsv(ctx: HubContext, factoryId: number, csv: st
   const boundSet = new Set(bound.map((b) => b.merchant_shop_id));
   const stranger = parsed.rows.find((r) => !boundSet.has(r.merchantShopId));
   if (stranger) {
-    throw new HttpError(
-      422,
+    throw new DomainError(
       'PRICE_CSV_INVALID',
       `第 ${stranger.line} 行：商家 ${stranger.merchantShopId} 未与本厂家绑定，不能设置结算价格`,
     );

@@ -4,9 +4,9 @@
  * still finds the price that was in force when each tracking number was returned.
  */
 import type { HubDb } from '../db/open.ts';
-import type { Price, PutPricesRequest } from '../../shared/api/flow.ts';
+import type { Price, PutPricesRequest } from '../../shared/api/prices.ts';
 import type { HubContext } from '../context.ts';
-import { HttpError } from '../http/errors.ts';
+import { DomainError } from '../errors.ts';
 import { chunks, writeTx } from '../db/tx.ts';
 
 interface PriceRow {
@@ -58,7 +58,7 @@ export async function putPrices(ctx: HubContext, factoryId: number, input: PutPr
   const boundSet = new Set(bound.map((b) => b.merchant_shop_id));
   const unbound = merchants.filter((m) => !boundSet.has(m));
   if (unbound.length > 0) {
-    throw new HttpError(422, 'NOT_BOUND', `商家 ${unbound.join(', ')} 未与本厂家绑定，不能设置结算价格`);
+    throw new DomainError('NOT_BOUND', `商家 ${unbound.join(', ')} 未与本厂家绑定，不能设置结算价格`);
   }
   // The last entry for a (merchant, sku) in one request wins.
   const wanted = new Map(input.map((p) => [`${p.merchantShopId}\u0000${p.skuId}`, p]));

@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { LOGIN_LINK_TTL_MS, LOGIN_PAGE_PATH, SESSION_TTL_MS } from '../../shared/api/session.ts';
 import type { CreateLoginLinkResponse, SessionView } from '../../shared/api/session.ts';
 import type { HubContext } from '../context.ts';
-import { HttpError, notFound } from '../http/errors.ts';
+import { DomainError } from '../errors.ts';
 import { hashSecret, newToken } from '../secrets.ts';
 import { writeTx } from '../db/tx.ts';
 
@@ -18,7 +18,7 @@ export const SESSION_TOKEN_PREFIX = 'dfc_';
 
 export async function mintLoginLink(ctx: HubContext, shopId: number): Promise<CreateLoginLinkResponse> {
   const shop = await ctx.db.selectFrom('shops').select('id').where('id', '=', shopId).executeTakeFirst();
-  if (!shop) throw notFound('SHOP_NOT_FOUND', '店铺不存在');
+  if (!shop) throw new DomainError('SHOP_NOT_FOUND', '店铺不存在');
   const token = newToken(LOGIN_LINK_TOKEN_PREFIX);
   const now = ctx.clock.now();
   const expiresAt = new Date(now.getTime() + LOGIN_LINK_TTL_MS).toISOString();
@@ -51,11 +51,11 @@ export async function exchangeLoginLink(ctx: HubContext, linkToken: string): Pro
       .selectAll()
       .where('token_hash', '=', hashSecret(linkToken))
       .executeTakeFirst();
-    if (!link) throw new HttpError(404, 'LOGIN_LINK_INVALID', '登录链接无效，请向平台重新获取');
+    if (!link) throw new DomainError('LOGIN_LINK_INVALID', '登录链接无效，请向平台重新获取');
     if (link.used_at !== null)
-      throw new HttpError(410, 'LOGIN_LINK_USED', '登录链接已使用过，每个链接只能使用一次，请重新获取');
+      throw new DomainError('LOGIN_LINK_USED', '登录链接已使用过，每个链接只能使用一次，请重新获取');
     if (link.expires_at <= now.toISOString()) {
-      throw new HttpError(410, 'LOGIN_LINK_EXPIRED', '登录链接已过期（有效期 10 分钟），请重新获取');
+      throw new DomainError('LOGIN_LINK_EXPIRED', '登录链接已过期（有效期 10 分钟），请重新获取');
     }
     const used = await trx
       .updateTable('login_links')
@@ -64,7 +64,7 @@ export async function exchangeLoginLink(ctx: HubContext, linkToken: string): Pro
       .where('used_at', 'is', null)
       .executeTakeFirst();
     if (Number(used.numUpdatedRows) !== 1) {
-      throw new HttpError(410, 'LOGIN_LINK_USED', '登录链接已使用过，每个链接只能使用一次，请重新获取');
+      throw new DomainError('LOGIN_LINK_USED', '登录链接已使用过，每个链接只能使用一次，请重新获取');
     }
     await trx
       .insertInto('console_sessions')

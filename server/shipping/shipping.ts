@@ -4,20 +4,13 @@
  * after the return does not block shipping (the seed: handled offline), but the result warns.
  */
 import type { ReturnAddressesTable } from '../db/schema.ts';
-import type { ReturnAddress, ReturnAddressInput, ShipmentResult, ShipmentsRequest } from '../../shared/api/flow.ts';
-import { SHIPMENT_REFUSALS } from '../../shared/api/flow.ts';
+import type { ReturnAddress, ReturnAddressInput, ShipmentResult, ShipmentsRequest } from '../../shared/api/shipping.ts';
+import { SHIPMENT_REFUSALS } from '../../shared/api/shipping.ts';
 import type { HubContext } from '../context.ts';
-import { HttpError } from '../http/errors.ts';
+import { DomainError } from '../errors.ts';
 import { loadOrdersBySn } from '../orders/orders.ts';
-import {
-  chunks,
-  lockOrders,
-  reserveVersions,
-  RetryTransaction,
-  writeFeedEntries,
-  writeTx,
-  type Tx,
-} from '../db/tx.ts';
+import { chunks, lockOrders, RetryTransaction, writeTx, type Tx } from '../db/tx.ts';
+import { reserveVersions, writeFeedEntries } from '../stations/feed-versions.ts';
 import type { Selectable } from 'kysely';
 
 const AFTER_SALE_WARNING = '订单在回传运单号后发起了售后，已照常发货，请线下处理售后';
@@ -33,8 +26,8 @@ function view(r: Selectable<ReturnAddressesTable>): ReturnAddress {
   };
 }
 
-function notFound(): HttpError {
-  return new HttpError(404, 'RETURN_ADDRESS_NOT_FOUND', '退货地址不存在');
+function notFound(): DomainError {
+  return new DomainError('RETURN_ADDRESS_NOT_FOUND', '退货地址不存在');
 }
 
 export async function listReturnAddresses(ctx: HubContext, merchantId: number): Promise<ReturnAddress[]> {

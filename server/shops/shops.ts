@@ -1,10 +1,11 @@
 /** Shops, their tokens and their one role (M1). */
-import type { MeResponse, SetRoleRequest } from '../../shared/api/hub.ts';
+import type { MeResponse, SetRoleRequest } from '../../shared/api/shops.ts';
 import type { HubContext } from '../context.ts';
 import { nowIso } from '../context.ts';
-import { conflict, notFound } from '../http/errors.ts';
+import { DomainError } from '../errors.ts';
 import { hashSecret, newToken, SHOP_TOKEN_PREFIX } from '../secrets.ts';
-import { reserveVersions, RetryTransaction, writeFeedEntries, writeTx, type Tx } from '../db/tx.ts';
+import { RetryTransaction, writeTx, type Tx } from '../db/tx.ts';
+import { reserveVersions, writeFeedEntries } from '../stations/feed-versions.ts';
 
 export async function createShop(ctx: HubContext, name: string): Promise<{ shopId: number; token: string }> {
   const token = newToken(SHOP_TOKEN_PREFIX);
@@ -26,7 +27,7 @@ export async function createShop(ctx: HubContext, name: string): Promise<{ shopI
 
 export async function meView(db: HubContext['db'] | Tx, shopId: number): Promise<MeResponse> {
   const shop = await db.selectFrom('shops').selectAll().where('id', '=', shopId).executeTakeFirst();
-  if (!shop) throw notFound('SHOP_NOT_FOUND', '店铺不存在');
+  if (!shop) throw new DomainError('SHOP_NOT_FOUND', '店铺不存在');
   if (shop.role === 'merchant') {
     const p = await db
       .selectFrom('merchant_profiles')
@@ -115,7 +116,7 @@ export async function setRole(ctx: HubContext, shopId: number, req: SetRoleReque
         .where((eb) => eb.or([eb('merchant_shop_id', '=', shopId), eb('factory_shop_id', '=', shopId)]))
         .where('status', 'in', ['pending', 'accepted'])
         .executeTakeFirst();
-      if (live) throw conflict('ROLE_LOCKED', '已有绑定关系，不能更换角色');
+      if (live) throw new DomainError('ROLE_LOCKED', '已有绑定关系，不能更换角色');
       // The old profile goes; the shop is one thing at a time.
       await trx.deleteFrom('merchant_profiles').where('shop_id', '=', shopId).execute();
       await trx.deleteFrom('factory_profiles').where('shop_id', '=', shopId).execute();

@@ -6,12 +6,12 @@
 import type { StatementsTable } from '../db/schema.ts';
 import type { FastifyInstance } from 'fastify';
 import type { Selectable } from 'kysely';
-import { StatementDownloadQuerySchema, StatementIdParamSchema } from '../../shared/api/flow.ts';
+import { StatementDownloadQuerySchema, StatementIdParamSchema } from '../../shared/api/statements.ts';
 import { ErrorBodySchema } from '../../shared/api/common.ts';
 import type { HubContext } from '../context.ts';
-import type { ShopCaller } from '../http/auth.ts';
+import type { ShopCaller } from '../callers.ts';
 import { authenticateRequest, callerOf, endpointRateLimit } from '../http/route.ts';
-import { HttpError } from '../http/errors.ts';
+import { DomainError } from '../errors.ts';
 import { statementRows } from './statements.ts';
 import { writeStatementCsv, writeStatementXlsx } from './statement-export.ts';
 
@@ -42,8 +42,7 @@ export function registerStatementDownload(app: FastifyInstance, ctx: HubContext,
       const { format } = req.query as { format: 'csv' | 'xlsx' };
       const st = await route.load(caller, id);
       if (st.status !== 'ready') {
-        throw new HttpError(
-          409,
+        throw new DomainError(
           'STATEMENT_NOT_READY',
           st.status === 'failed' ? '对账单生成失败' : '对账单正在生成，请稍后再下载',
         );

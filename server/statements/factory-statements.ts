@@ -4,9 +4,9 @@
  */
 import type { StatementsTable } from '../db/schema.ts';
 import type { Selectable } from 'kysely';
-import type { FactoryStatement } from '../../shared/api/flow.ts';
+import type { FactoryStatement } from '../../shared/api/statements.ts';
 import type { HubContext } from '../context.ts';
-import { HttpError } from '../http/errors.ts';
+import { DomainError } from '../errors.ts';
 import { statementView } from './statements.ts';
 
 export async function listFactoryStatements(ctx: HubContext, factoryId: number): Promise<FactoryStatement[]> {
@@ -38,6 +38,6 @@ export async function getFactoryStatement(
     .where('id', '=', id)
     .where('factory_shop_id', '=', factoryId)
     .executeTakeFirst();
-  if (!row) throw new HttpError(404, 'STATEMENT_NOT_FOUND', '对账单不存在');
+  if (!row) throw new DomainError('STATEMENT_NOT_FOUND', '对账单不存在');
   return row;
 }

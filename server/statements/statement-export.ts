@@ -6,7 +6,7 @@
  */
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
-import type { StatementRow } from '../../shared/api/flow.ts';
+import type { StatementRow } from '../../shared/api/statements.ts';
 import { csvField, csvLine } from '../../shared/domain/csv.ts';
 
 import { fenToYuan } from '../../shared/domain/money.ts';

@@ -14,25 +14,22 @@ import type { StatementRowsTable, StatementsTable } from '../db/schema.ts';
 import { randomUUID } from 'node:crypto';
 import type { Insertable, Selectable } from 'kysely';
 import { statementAllowance, statementLimitMessage } from '../../shared/domain/statement-limit.ts';
-import type { CreateStatementRequest, Statement, StatementRow } from '../../shared/api/flow.ts';
+import type { CreateStatementRequest, Statement, StatementRow } from '../../shared/api/statements.ts';
 import type { OrderItem } from '../../shared/domain/types.ts';
 import type { HubContext } from '../context.ts';
-import { HttpError } from '../http/errors.ts';
+import { DomainError } from '../errors.ts';
 import { chunks, writeTx, type Tx } from '../db/tx.ts';
 import { priceBook } from '../prices/prices.ts';
 import { yieldToEventLoop } from './statement-export.ts';
 
 type StatementDbRow = Selectable<StatementsTable>;
 
-/** 429 with when the next statement is allowed. */
-export class StatementLimitError extends HttpError {
-  readonly reason: 'daily_limit' | 'too_soon';
-  readonly nextAllowedAt: string;
-  constructor(reason: 'daily_limit' | 'too_soon', nextAllowedAt: Date) {
-    super(429, 'STATEMENT_LIMIT', statementLimitMessage(reason, nextAllowedAt));
-    this.reason = reason;
-    this.nextAllowedAt = nextAllowedAt.toISOString();
-  }
+/** Refused by the limit of M8, with when the next statement is allowed. */
+function statementLimit(reason: 'daily_limit' | 'too_soon', nextAllowedAt: Date): DomainError {
+  return new DomainError('STATEMENT_LIMIT', statementLimitMessage(reason, nextAllowedAt), {
+    reason,
+    nextAllowedAt: nextAllowedAt.toISOString(),
+  });
 }
 
 export function statementView(r: StatementDbRow): Statement {
@@ -71,7 +68,7 @@ export async function createStatement(
     if (ctx.dialect === 'postgres') bq = bq.forUpdate();
     const binding = await bq.executeTakeFirst();
     if (!binding || binding.status !== 'accepted') {
-      throw new HttpError(422, 'NOT_BOUND', '未与该厂家绑定，无法生成对账单');
+      throw new DomainError('NOT_BOUND', '未与该厂家绑定，无法生成对账单');
     }
     const now = ctx.clock.now();
     // Two China days back is more than the rule ever looks at.
@@ -89,7 +86,7 @@ export async function createStatement(
       prev.map((p) => new Date(p.created_at)),
       now,
     );
-    if (!allowance.allowed) throw new StatementLimitError(allowance.reason, allowance.nextAllowedAt);
+    if (!allowance.allowed) throw statementLimit(allowance.reason, allowance.nextAllowedAt);
     const row = await t
       .insertInto('statements')
       .values({
@@ -134,7 +131,7 @@ export async function getStatement(ctx: HubContext, merchantId: number, id: numb
     .where('id', '=', id)
     .where('merchant_shop_id', '=', merchantId)
     .executeTakeFirst();
-  if (!row) throw new HttpError(404, 'STATEMENT_NOT_FOUND', '对账单不存在');
+  if (!row) throw new DomainError('STATEMENT_NOT_FOUND', '对账单不存在');
   return row;
 }
 

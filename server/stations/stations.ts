@@ -1,11 +1,13 @@
 /** Print stations: one-time pairing codes, pairing, listing and revoking. */
 import { randomBytes, randomInt } from 'node:crypto';
-import type { PairStationResponse, StationView } from '../../shared/api/hub.ts';
+import type { PairStationResponse, StationView, StationMeResponse } from '../../shared/api/stations.ts';
 import type { HubContext } from '../context.ts';
+import type { StationCaller } from '../callers.ts';
 import { nowIso } from '../context.ts';
-import { notFound, unprocessable } from '../http/errors.ts';
+import { DomainError } from '../errors.ts';
 import { hashSecret, newToken, STATION_TOKEN_PREFIX } from '../secrets.ts';
-import { touchFactoryFeed, writeTx } from '../db/tx.ts';
+import { writeTx } from '../db/tx.ts';
+import { touchFactoryFeed } from './feed-versions.ts';
 
 export const PAIRING_CODE_TTL_MS = 10 * 60 * 1000;
 /** No 0/O, 1/I: the code is read off one screen and typed into another. */
@@ -52,14 +54,14 @@ export async function pairStation(ctx: HubContext, code: string, name: string): 
       .where('expires_at', '>', at)
       .returning('factory_shop_id')
       .executeTakeFirst();
-    if (!used) throw unprocessable('PAIRING_CODE_INVALID', '配对码无效或已过期，请在厂家后台重新生成');
+    if (!used) throw new DomainError('PAIRING_CODE_INVALID', '配对码无效或已过期，请在厂家后台重新生成');
     const factory = await trx
       .selectFrom('shops')
       .select('role')
       .where('id', '=', used.factory_shop_id)
       .executeTakeFirst();
     if (factory?.role !== 'factory')
-      throw unprocessable('PAIRING_CODE_INVALID', '配对码无效或已过期，请在厂家后台重新生成');
+      throw new DomainError('PAIRING_CODE_INVALID', '配对码无效或已过期，请在厂家后台重新生成');
     const st = await trx
       .insertInto('stations')
       .values({
@@ -146,16 +148,22 @@ export async function revokeStation(ctx: HubContext, factoryShopId: number, stat
       .where('id', '=', stationId)
       .where('factory_shop_id', '=', factoryShopId)
       .executeTakeFirst();
-    if (!r) throw notFound('STATION_NOT_FOUND', '打印站不存在');
+    if (!r) throw new DomainError('STATION_NOT_FOUND', '打印站不存在');
     return view(r);
   });
 }
 
-export async function stationPayloadKey(ctx: HubContext, stationId: number): Promise<Buffer> {
-  const r = await ctx.db
-    .selectFrom('stations')
-    .select('payload_key')
-    .where('id', '=', stationId)
-    .executeTakeFirstOrThrow();
-  return Buffer.from(r.payload_key, 'base64');
+/** A paired station: who it is, and its factory's name. */
+export async function stationIdentity(ctx: HubContext, station: StationCaller): Promise<StationMeResponse> {
+  const f = await ctx.db
+    .selectFrom('factory_profiles')
+    .select('name')
+    .where('shop_id', '=', station.factoryShopId)
+    .executeTakeFirst();
+  return {
+    stationId: station.stationId,
+    name: station.name,
+    factoryShopId: station.factoryShopId,
+    factoryName: f?.name ?? '',
+  };
 }

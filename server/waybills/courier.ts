@@ -8,7 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Courier } from '../../shared/domain/index.ts';
-import type { RoutingCode } from '../../shared/api/flow.ts';
+import type { RoutingCode } from '../../shared/api/print-payload.ts';
 import { COURIERS, WAYBILL_NO_FORMATS } from '../../shared/domain/couriers.ts';
 
 export { COURIERS, COURIER_NAMES, isWaybillNoFormat } from '../../shared/domain/couriers.ts';

@@ -14,26 +14,23 @@ import type { WaybillsTable } from '../db/schema.ts';
 import type { BlockReason } from '../../shared/domain/reasons.ts';
 import { mutationRejectionText } from '../../shared/domain/reasons.ts';
 import { printability } from '../../shared/domain/rules.ts';
-import type { Mutation, MutationRejectReason, MutationResult, MutationsRequest } from '../../shared/api/flow.ts';
-import { MutationResultSchema } from '../../shared/api/flow.ts';
+import type { Mutation, MutationRejectReason, MutationResult, MutationsRequest } from '../../shared/api/waybills.ts';
+import { MutationResultSchema } from '../../shared/api/waybills.ts';
 import type { HubContext } from '../context.ts';
-import { HttpError } from '../http/errors.ts';
-import type { StationCaller } from '../http/auth.ts';
+import { DomainError } from '../errors.ts';
+import type { StationCaller } from '../callers.ts';
 import { insertEvents } from '../orders/allocation.ts';
 import { loadOrdersBySn, orderStateOf, type LoadedOrder } from '../orders/orders.ts';
-import { chunks, lockOrders, reserveVersions, writeFeedEntries, writeTx, type Tx } from '../db/tx.ts';
+import { chunks, lockOrders, writeTx, type Tx } from '../db/tx.ts';
+import { reserveVersions, writeFeedEntries } from '../stations/feed-versions.ts';
 import type { ElectronicWaybillService } from './courier.ts';
 import type { Selectable } from 'kysely';
 
 type WaybillRow = Selectable<WaybillsTable>;
 
-/** 409: the batch does not start at last + 1 (or its ids are not consecutive). */
-export class MutationGapError extends HttpError {
-  readonly lastMutationId: number;
-  constructor(lastMutationId: number, message: string) {
-    super(409, 'MUTATION_GAP', message);
-    this.lastMutationId = lastMutationId;
-  }
+/** The batch does not start at last + 1 (or its ids are not consecutive): the station resends from lastMutationId + 1. */
+function mutationGap(lastMutationId: number, message: string): DomainError {
+  return new DomainError('MUTATION_GAP', message, { lastMutationId });
 }
 
 function rejected(id: number, reason: MutationRejectReason, intercept = false): MutationResult {
@@ -87,17 +84,17 @@ export async function applyMutations(
     if (ctx.dialect === 'postgres') q = q.forUpdate();
     const client = await q.executeTakeFirstOrThrow();
     if (client.factory_shop_id !== F) {
-      throw new HttpError(403, 'FORBIDDEN', '该 clientId 属于其他厂家的打印站');
+      throw new DomainError('FORBIDDEN', '该 clientId 属于其他厂家的打印站');
     }
     const last = client.last_mutation_id;
     const firstId = ms[0]!.id;
     for (let i = 1; i < ms.length; i++) {
       if (ms[i]!.id !== ms[i - 1]!.id + 1) {
-        throw new MutationGapError(last, `一批内的变更编号必须连续递增（${ms[i - 1]!.id} 之后是 ${ms[i]!.id}）`);
+        throw mutationGap(last, `一批内的变更编号必须连续递增（${ms[i - 1]!.id} 之后是 ${ms[i]!.id}）`);
       }
     }
     if (firstId > last + 1) {
-      throw new MutationGapError(last, `变更编号不连续：已处理到 ${last}，收到 ${firstId}，请从 ${last + 1} 重新提交`);
+      throw mutationGap(last, `变更编号不连续：已处理到 ${last}，收到 ${firstId}，请从 ${last + 1} 重新提交`);
     }
 
     const results = new Map<number, MutationResult>();

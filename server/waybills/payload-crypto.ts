@@ -4,8 +4,8 @@
  * lives too; this is the hub's node:crypto side of the same format.
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { PRINT_PAYLOAD_ENVELOPE, PrintPayloadSchema } from '../../shared/api/flow.ts';
-import type { PrintPayload } from '../../shared/api/flow.ts';
+import { PRINT_PAYLOAD_ENVELOPE, PrintPayloadSchema } from '../../shared/api/print-payload.ts';
+import type { PrintPayload } from '../../shared/api/print-payload.ts';
 
 const { version, ivBytes, tagBytes, additionalData } = PRINT_PAYLOAD_ENVELOPE;
 const AAD = Buffer.from(additionalData, 'utf8');

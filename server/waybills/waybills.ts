@@ -19,9 +19,10 @@ import type { Courier, OrderState } from '../../shared/domain/types.ts';
 import { isWaybillStale, printability } from '../../shared/domain/rules.ts';
 import { blockReasonText, type BlockReason } from '../../shared/domain/reasons.ts';
 import { maskName, maskPhone } from '../../shared/domain/masking.ts';
-import type { PrintPayload, WaybillResult, WaybillsRequest } from '../../shared/api/flow.ts';
+import type { PrintPayload } from '../../shared/api/print-payload.ts';
+import type { WaybillResult, WaybillsRequest } from '../../shared/api/waybills.ts';
 import type { HubContext } from '../context.ts';
-import type { StationCaller } from '../http/auth.ts';
+import type { StationCaller } from '../callers.ts';
 import {
   itemsOf,
   loadMerchantInfo,
@@ -32,7 +33,8 @@ import {
   type LoadedOrder,
   type WaybillRow,
 } from '../orders/orders.ts';
-import { lockOrders, reserveVersions, writeFeedEntries, writeTx, type Tx } from '../db/tx.ts';
+import { lockOrders, writeTx, type Tx } from '../db/tx.ts';
+import { reserveVersions, writeFeedEntries } from '../stations/feed-versions.ts';
 import type { ElectronicWaybillService, IssuedNumber, SerialSource } from './courier.ts';
 import { routingCodeFor } from './courier.ts';
 import { sealPrintPayload } from './payload-crypto.ts';

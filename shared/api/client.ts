@@ -1,7 +1,6 @@
 /**
- * The one typed client of the hub API, derived from the endpoint tables (CORE_ENDPOINTS,
- * FLOW_ENDPOINTS): the path, method and schemas an endpoint is served with are the ones it is
- * called with. Responses are parsed with the same zod schemas the server validated them with.
+ * The one typed client of the hub API, derived from the endpoint table (ENDPOINTS): the path,
+ * method and schemas an endpoint is served with are the ones it is called with. Responses are parsed with the same zod schemas the server validated them with.
  * It takes a `fetch` so it runs in the station's main process, in the hub's seed CLI, in tests and in
  * the web console. API clients authenticate with a bearer token; the console with its session cookie
  * (sent by the browser) plus the session's CSRF token on every mutating request.
@@ -26,7 +25,7 @@ export type EndpointOutput<D extends EndpointDef> = z.output<D['response'][Succe
 export class HubApiError extends Error {
   readonly status: number;
   readonly code: string;
-  /** The whole error body, e.g. `nextAllowedAt` of STATEMENT_LIMIT or `expected` of MUTATION_GAP. */
+  /** The whole error body, e.g. `nextAllowedAt` of STATEMENT_LIMIT or `lastMutationId` of MUTATION_GAP. */
   readonly body: unknown;
   constructor(status: number, code: string, message: string, body: unknown) {
     super(message);

@@ -25,9 +25,13 @@ export const ErrorBodySchema = z.strictObject({
 });
 export type ErrorBody = z.infer<typeof ErrorBodySchema>;
 
-/** Every code the hub core answers with. Clients switch on the code, never on the message. */
+/**
+ * Every code the hub answers with. Clients switch on the code, never on the message; the hub maps
+ * each one to its HTTP status in one place (server/http/error-status.ts).
+ */
 export const ERROR_CODES = [
   'VALIDATION_ERROR',
+  'BAD_REQUEST',
   'INVALID_JSON',
   'PAYLOAD_TOO_LARGE',
   'UNSUPPORTED_MEDIA_TYPE',
@@ -49,6 +53,18 @@ export const ERROR_CODES = [
   'STATION_NOT_FOUND',
   'TEST_CLOCK_DISABLED',
   'CONFLICT',
+  'RATE_LIMITED',
+  'MUTATION_GAP',
+  'STATEMENT_LIMIT',
+  'STATEMENT_NOT_FOUND',
+  'STATEMENT_NOT_READY',
+  'RETURN_ADDRESS_NOT_FOUND',
+  'NOT_BOUND',
+  'PRICE_CSV_INVALID',
+  'LOGIN_LINK_INVALID',
+  'LOGIN_LINK_USED',
+  'LOGIN_LINK_EXPIRED',
+  'CSRF_FAILED',
   'INTERNAL',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -132,3 +148,12 @@ export const OrderSnListSchema = z.array(OrderSnSchema).min(1).max(MAX_BATCH);
 
 /** `?limit=` on paged lists. */
 export const LimitQuerySchema = z.coerce.number().int().min(1).max(MAX_BATCH);
+
+/** `nextCursor` of a paged list: a row id, as text. */
+export const PageCursorSchema = z
+  .string()
+  .regex(/^\d{1,10}$/, 'cursor: the nextCursor of the previous page')
+  .refine((s) => Number(s) <= 2_147_483_647, 'cursor out of range');
+
+/** `:id` of a binding or a station. */
+export const IdParamsSchema = z.strictObject({ id: ShopIdParamSchema });

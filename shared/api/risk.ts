@@ -5,7 +5,6 @@
  * (intercepted after printing), reprints and takeovers — each with its time and station.
  */
 import { z } from 'zod';
-import type { EndpointDef } from './endpoints.ts';
 import { IsoTimeSchema, ShopIdSchema } from './common.ts';
 
 /** Hours from allocation to the return of the tracking number after which a return counts as late. */
@@ -96,17 +95,3 @@ export type Intercept = z.infer<typeof InterceptSchema>;
 export type Reprint = z.infer<typeof ReprintSchema>;
 export type Takeover = z.infer<typeof TakeoverSchema>;
 export type RiskResponse = z.infer<typeof RiskResponseSchema>;
-
-const def = <T extends EndpointDef>(d: T): T => d;
-
-export const RISK_ENDPOINTS = {
-  merchantRisk: def({
-    method: 'GET',
-    path: '/v1/merchant/risk',
-    auth: 'merchant',
-    summary: '风险 — late returns, intercepts after printing, reprints and takeovers, each with time and station',
-    query: RiskQuerySchema,
-    response: { 200: RiskResponseSchema },
-    rateLimit: 'report',
-  }),
-} as const;

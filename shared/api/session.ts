@@ -4,7 +4,6 @@
  * cookie carry the session's CSRF token in a header. API clients keep using bearer tokens.
  */
 import { z } from 'zod';
-import type { EndpointDef } from './endpoints.ts';
 import { RoleSchema, ShopIdSchema } from './common.ts';
 
 /** A login link is good for one use, within 10 minutes. */
@@ -16,14 +15,6 @@ export const SESSION_COOKIE = 'daifa_session';
 export const CSRF_HEADER = 'x-csrf-token';
 /** The console page that reads the link's token from the URL fragment (never sent to a server or a log). */
 export const LOGIN_PAGE_PATH = '/login';
-
-export const SESSION_ERROR_CODES = [
-  'LOGIN_LINK_INVALID',
-  'LOGIN_LINK_USED',
-  'LOGIN_LINK_EXPIRED',
-  'CSRF_FAILED',
-] as const;
-export type SessionErrorCode = (typeof SESSION_ERROR_CODES)[number];
 
 export const CreateLoginLinkRequestSchema = z.strictObject({ shopId: ShopIdSchema });
 export const CreateLoginLinkResponseSchema = z.strictObject({
@@ -46,39 +37,3 @@ export const SessionResponseSchema = z.strictObject({ session: SessionViewSchema
 
 export type CreateLoginLinkResponse = z.infer<typeof CreateLoginLinkResponseSchema>;
 export type SessionView = z.infer<typeof SessionViewSchema>;
-
-const def = <T extends EndpointDef>(d: T): T => d;
-
-export const SESSION_ENDPOINTS = {
-  createLoginLink: def({
-    method: 'POST',
-    path: '/v1/platform/login-links',
-    auth: 'admin',
-    summary: '登录链接 — a one-time console login link for a shop (10 minutes)',
-    body: CreateLoginLinkRequestSchema,
-    response: { 201: CreateLoginLinkResponseSchema },
-  }),
-  createSession: def({
-    method: 'POST',
-    path: '/v1/session',
-    auth: 'none',
-    summary: 'Exchange a login link token for a session cookie (HttpOnly, SameSite=Strict)',
-    body: CreateSessionRequestSchema,
-    response: { 201: SessionResponseSchema },
-    rateLimit: 'public',
-  }),
-  getSession: def({
-    method: 'GET',
-    path: '/v1/session',
-    auth: 'shop',
-    summary: 'The signed-in shop and the CSRF token of its session',
-    response: { 200: SessionResponseSchema },
-  }),
-  deleteSession: def({
-    method: 'DELETE',
-    path: '/v1/session',
-    auth: 'shop',
-    summary: '退出登录 — end the console session and clear its cookie',
-    response: { 200: z.strictObject({ ok: z.literal(true) }) },
-  }),
-} as const;

@@ -6,8 +6,9 @@
  */
 import { z } from 'zod';
 import { CourierSchema, OrderSnListSchema, OrderSnSchema } from '../api/common.ts';
-import { CheckResponseSchema, FactoryOrderSnapshotSchema, FeedResponseSchema } from '../api/hub.ts';
-import { MutationSchema, MutationsResponseSchema } from '../api/flow.ts';
+import { FactoryOrderSnapshotSchema } from '../api/orders.ts';
+import { CheckResponseSchema, FeedResponseSchema } from '../api/stations.ts';
+import { MutationSchema, MutationsResponseSchema } from '../api/waybills.ts';
 import { StationErrorBodySchema } from './errors.ts';
 import {
   ClaimedBySchema,

@@ -16,7 +16,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { gzipSync } from 'node:zlib';
 import { sql } from 'kysely';
-import type { MerchantOrdersResponse } from '../../shared/api/hub.ts';
+import type { MerchantOrdersResponse } from '../../shared/api/orders.ts';
 import { buildConsole } from '../../scripts/build-console.ts';
 import { launchChromium, signedIn } from '../console/support.ts';
 import {

@@ -14,7 +14,7 @@
  */
 import { sql } from 'kysely';
 import { maskRecipient } from '../../shared/domain/masking.ts';
-import type { FeedResponse } from '../../shared/api/hub.ts';
+import type { FeedResponse } from '../../shared/api/stations.ts';
 import { compactFeeds } from '../../server/stations/feed-compaction.ts';
 import type { HubContext } from '../../server/context.ts';
 import { NO_RATE_LIMITS } from '../../server/config.ts';

@@ -16,7 +16,8 @@
 import os from 'node:os';
 import { pathToFileURL } from 'node:url';
 import Fastify, { type FastifyInstance } from 'fastify';
-import type { AllocateResponse, CheckResponse, FeedResponse } from '../../shared/api/hub.ts';
+import type { AllocateResponse } from '../../shared/api/orders.ts';
+import type { CheckResponse, FeedResponse } from '../../shared/api/stations.ts';
 import {
   bindAndAccept,
   createFactory,

@@ -8,7 +8,8 @@ import { readFile } from 'node:fs/promises';
 import ExcelJS from 'exceljs';
 import type { Browser, BrowserContext, Download, Page, Response } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MerchantOrderDetailResponse, PairStationResponse, PlatformOrderInput } from '../../shared/api/hub.ts';
+import type { MerchantOrderDetailResponse, PlatformOrderInput } from '../../shared/api/orders.ts';
+import type { PairStationResponse } from '../../shared/api/stations.ts';
 import { fenToYuan } from '../../shared/domain/money.ts';
 import { issueAndReturn, issueNumbers, newClientId, push, reprinted, setClock } from '../server/flow-support.ts';
 import {

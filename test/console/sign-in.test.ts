@@ -13,7 +13,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../server/app.ts';
 import { createSettableClock } from '../../server/clock.ts';
-import type { MerchantOrdersResponse } from '../../shared/api/hub.ts';
+import type { MerchantOrdersResponse } from '../../shared/api/orders.ts';
 import {
   bindAndAccept,
   call,

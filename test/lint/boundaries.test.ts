@@ -29,6 +29,13 @@ describe('import boundaries', () => {
     ['shared/domain/probe.ts', "import fs from 'node:fs';\nexport default fs;", /shared\/ is pure TypeScript/],
     ['shared/probe.ts', "import { app } from 'electron';\nexport default app;", /shared\/ is pure TypeScript/],
     ['server/probe.ts', "import '../test/server/support/hub.ts';", /server\/ may not import from test\//],
+    [
+      'server/orders/probe.ts',
+      "import { registerEndpoint } from '../http/route.ts';\nexport { registerEndpoint };",
+      /domain code may not import server\/http\//,
+    ],
+    ['server/db/probe.ts', "export * from '../http/error-status.ts';", /domain code may not import server\/http\//],
+    ['server/config.ts', "import '../server/http/auth.ts';", /domain code may not import server\/http\//],
     ['console/probe.ts', "import { buildApp } from '../server/app.ts';", /console\/ may not import from server\//],
     [
       'console/features/probe.tsx',
@@ -50,6 +57,10 @@ describe('import boundaries', () => {
     ['server/probe.ts', "import { maskName } from '../shared/domain/masking.ts';\nexport { maskName };"],
     ['shared/api/probe.ts', "export * from '../domain/index.ts';"],
     ['server/routes/probe.ts', "export * from '../db/index.ts';"],
+    ['server/orders/routes.ts', "export { registerEndpoint } from '../http/route.ts';"],
+    ['server/statements/download-routes.ts', "export { callerOf } from '../http/route.ts';"],
+    ['server/http/probe.ts', "export * from './route.ts';"],
+    ['server/app.ts', "export * from './http/route.ts';"],
     ['console/app/probe.ts', "export { createHubClient } from '../../shared/api/client.ts';"],
   ])('%s: %s is allowed', async (file, code) => {
     expect(await boundaryErrors(file, code)).toEqual([]);

@@ -14,7 +14,7 @@ import { buildApp } from '../../server/app.ts';
 import { createSettableClock } from '../../server/clock.ts';
 import { openDb } from '../../server/db/open.ts';
 import { MIGRATIONS } from '../../server/db/migrations/index.ts';
-import type { MerchantOrderDetailResponse } from '../../shared/api/hub.ts';
+import type { MerchantOrderDetailResponse } from '../../shared/api/orders.ts';
 import {
   allocate,
   bindAndAccept,

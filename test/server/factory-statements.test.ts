@@ -4,7 +4,7 @@
  * and no consumer data (M10).
  */
 import { expect, it } from 'vitest';
-import type { FactoryStatement, Statement } from '../../shared/api/flow.ts';
+import type { FactoryStatement, Statement } from '../../shared/api/statements.ts';
 import { allocatedOrders, issueAndReturn } from './flow-support.ts';
 import { call, describeEachDb, ok, type TestHub, type TestShop } from './support/hub.ts';
 

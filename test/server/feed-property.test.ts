@@ -7,7 +7,8 @@
  * so commit order really interleaves). Real HTTP throughout; a seeded PRNG (DAIFA_FEED_SEED to replay).
  */
 import { expect, it } from 'vitest';
-import type { CheckResponse, FactoryOrderSnapshot, FactoryOrdersResponse, FeedResponse } from '../../shared/api/hub.ts';
+import type { CheckResponse, FeedResponse } from '../../shared/api/stations.ts';
+import type { FactoryOrderSnapshot, FactoryOrdersResponse } from '../../shared/api/orders.ts';
 import { printability } from '../../shared/domain/rules.ts';
 import { mulberry32, randomRecipient, type Rng } from '../../server/seed.ts';
 import {

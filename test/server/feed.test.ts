@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import type { FactoryOrderSnapshot } from '../../shared/api/hub.ts';
+import type { FactoryOrderSnapshot } from '../../shared/api/orders.ts';
 import {
   allocate,
   bindAndAccept,

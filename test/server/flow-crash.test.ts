@@ -16,7 +16,7 @@ import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { expect, it } from 'vitest';
 import { openDb } from '../../server/db/open.ts';
-import type { MutationResult } from '../../shared/api/flow.ts';
+import type { MutationResult } from '../../shared/api/waybills.ts';
 import { buildApp } from '../../server/app.ts';
 import { createSettableClock } from '../../server/clock.ts';
 import { IN_CI, PG_URL, freshDatabase, platformEvent, type Dialect, type TestHub } from './support/hub.ts';

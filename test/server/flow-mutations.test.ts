@@ -19,7 +19,7 @@ import {
   returned,
   ship,
 } from './flow-support.ts';
-import type { Mutation } from '../../shared/api/flow.ts';
+import type { Mutation } from '../../shared/api/waybills.ts';
 
 describeEachDb('hub-flow: POST /v1/station/mutations (exactly-once)', ({ hub }) => {
   it('applies returns once; the same batch sent twice is ignored and answers with the stored results', async () => {
@@ -262,11 +262,7 @@ describeEachDb('hub-flow: POST /v1/station/mutations (exactly-once)', ({ hub }) 
       { ...returned(1, sns[0]!, no!, '2026-11-27T03:04:05.000Z'), unverified: true, slaveWaybillNos: slaves },
     ]);
     expect(r.body.results[0]!.status).toBe('applied');
-    const w = await h.db
-      .selectFrom('waybills')
-      .selectAll()
-      .where('waybill_no', '=', no!)
-      .executeTakeFirstOrThrow();
+    const w = await h.db.selectFrom('waybills').selectAll().where('waybill_no', '=', no!).executeTakeFirstOrThrow();
     expect(w).toMatchObject({
       unverified: 1,
       printed_at: '2026-11-27T03:04:05.000Z',

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { openPrintPayload } from '../../shared/api/flow.ts';
+import { openPrintPayload } from '../../shared/api/print-payload.ts';
 import { openPrintPayloadSync, sealPrintPayload } from '../../server/waybills/payload-crypto.ts';
 import { SAMPLE_PRINT_PAYLOAD } from '../support/print-payload.ts';
 

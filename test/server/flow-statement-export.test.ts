@@ -1,7 +1,7 @@
 import { PassThrough, Writable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
-import type { StatementRow } from '../../shared/api/flow.ts';
+import type { StatementRow } from '../../shared/api/statements.ts';
 import {
   chinaDateTime,
   csvField,

@@ -1,8 +1,8 @@
 /** Helpers shared by the [hub-flow] suites (test/server/flow-*.test.ts). */
 import { randomBytes } from 'node:crypto';
-import type { Mutation, MutationsResponse, WaybillsResponse } from '../../shared/api/flow.ts';
+import type { Mutation, MutationsResponse, WaybillsResponse } from '../../shared/api/waybills.ts';
 import type { z } from 'zod';
-import type { ShipmentsResponseSchema } from '../../shared/api/flow.ts';
+import type { ShipmentsResponseSchema } from '../../shared/api/shipping.ts';
 import {
   allocate,
   boundPair,

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { expect, it } from 'vitest';
-import { openPrintPayload } from '../../shared/api/flow.ts';
+import { openPrintPayload } from '../../shared/api/print-payload.ts';
 import { isWaybillNoFormat } from '../../server/waybills/courier.ts';
 import {
   call,

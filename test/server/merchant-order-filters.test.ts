@@ -4,7 +4,7 @@
  * paged — and the stage each order shows (shared orderStage()) agrees with the filter.
  */
 import { expect, it } from 'vitest';
-import type { MerchantOrdersResponse } from '../../shared/api/hub.ts';
+import type { MerchantOrdersResponse } from '../../shared/api/orders.ts';
 import { orderStage, type OrderStage } from '../../shared/domain/stages.ts';
 import { issueAndReturn, issueNumbers, returnAddress, ship } from './flow-support.ts';
 import {

@@ -3,7 +3,7 @@
  * export format reads back unchanged; SKUs of allocated orders without a price are listed.
  */
 import { expect, it } from 'vitest';
-import type { MissingPrice, Price } from '../../shared/api/flow.ts';
+import type { MissingPrice, Price } from '../../shared/api/prices.ts';
 import { formatPriceCsv, parsePriceCsv } from '../../shared/domain/price-csv.ts';
 import { allocatedOrders } from './flow-support.ts';
 import { call, createMerchant, describeEachDb, ok, type TestHub, type TestShop } from './support/hub.ts';

@@ -17,7 +17,7 @@ import {
   setRole,
 } from './support/hub.ts';
 import { issueAndReturn, returnAddress, ship } from './flow-support.ts';
-import type { FactoryOrderSnapshot } from '../../shared/api/hub.ts';
+import type { FactoryOrderSnapshot } from '../../shared/api/orders.ts';
 
 describeEachDb('review: feed after shipping an order that an earlier factory also had', ({ hub }) => {
   it('the earlier factory’s incremental view equals its reset view', async () => {

@@ -13,7 +13,7 @@ import {
   ok,
 } from './support/hub.ts';
 import { issueNumbers, newClientId, push, returnAddress, returned, ship } from './flow-support.ts';
-import type { WaybillsResponse } from '../../shared/api/flow.ts';
+import type { WaybillsResponse } from '../../shared/api/waybills.ts';
 
 describeEachDb('review: re-allocation after the first factory issued a number', ({ hub }) => {
   it('the second factory gets a number and can return it; the first one’s old label is intercepted', async () => {

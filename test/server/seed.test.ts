@@ -10,16 +10,16 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { createHubClient } from '../../shared/api/client.ts';
 import { OrderSnSchema } from '../../shared/api/common.ts';
-import { CORE_ENDPOINTS } from '../../shared/api/endpoints.ts';
+import { ENDPOINTS } from '../../shared/api/endpoints.ts';
+import type { BindingListResponse } from '../../shared/api/bindings.ts';
 import type {
-  BindingListResponse,
   FactoryOrderSnapshot,
   FactoryOrdersResponse,
-  MeResponse,
   MerchantOrder,
   MerchantOrdersResponse,
-  PairStationResponse,
-} from '../../shared/api/hub.ts';
+} from '../../shared/api/orders.ts';
+import type { MeResponse } from '../../shared/api/shops.ts';
+import type { PairStationResponse } from '../../shared/api/stations.ts';
 import { maskName } from '../../shared/domain/masking.ts';
 import { buildApp } from '../../server/app.ts';
 import { systemClock } from '../../server/clock.ts';
@@ -272,7 +272,7 @@ describe('hub:seed CLI', () => {
       try {
         // Through the in-process transport the CLI used, with the shared typed client.
         const client = createHubClient({ ...injectHubCall(app), token: merchantToken });
-        const res = await client.call(CORE_ENDPOINTS.merchantOrders, { query: { limit: 100 } });
+        const res = await client.call(ENDPOINTS.merchantOrders, { query: { limit: 100 } });
         expect(res.orders).toHaveLength(25);
       } finally {
         await app.close();

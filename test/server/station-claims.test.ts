@@ -7,8 +7,8 @@
  */
 import { NO_RATE_LIMITS } from '../../server/config.ts';
 import { expect, it } from 'vitest';
-import type { WaybillResult } from '../../shared/api/flow.ts';
-import type { MerchantOrderDetailResponse } from '../../shared/api/hub.ts';
+import type { WaybillResult } from '../../shared/api/waybills.ts';
+import type { MerchantOrderDetailResponse } from '../../shared/api/orders.ts';
 import { issueWaybills, dbSerialSource, STATION_REVOKED_REASON } from '../../server/waybills/waybills.ts';
 import { SimulatedWaybillService, type ElectronicWaybillService } from '../../server/waybills/courier.ts';
 import { createSettableClock } from '../../server/clock.ts';
@@ -415,11 +415,7 @@ describeEachDb('station claims: POST /v1/station/mutations', ({ hub }) => {
         ['taken_over', false],
       ],
     );
-    const row = await h.db
-      .selectFrom('waybills')
-      .selectAll()
-      .where('waybill_no', '=', newNo)
-      .executeTakeFirstOrThrow();
+    const row = await h.db.selectFrom('waybills').selectAll().where('waybill_no', '=', newNo).executeTakeFirstOrThrow();
     expect(row).toMatchObject({ status: 'returned', returned_station_id: b.stationId, station_id: b.stationId });
   });
 

@@ -1,5 +1,5 @@
 /** A print payload as the hub seals it, for tests of sealing and of what the station makes of it. */
-import type { PrintPayload } from '../../shared/api/flow.ts';
+import type { PrintPayload } from '../../shared/api/print-payload.ts';
 
 export const SAMPLE_PRINT_PAYLOAD: PrintPayload = {
   v: 1,

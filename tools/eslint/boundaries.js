@@ -3,6 +3,10 @@
  * ESLint rule: the import boundaries between the process folders (DESIGN.md §2).
  * It resolves each relative import against the importing file and compares top-level folders,
  * so a subfolder that happens to be named like a sibling is never confused with it.
+ *
+ * Inside server/, domain code knows nothing of HTTP: only the HTTP layer itself (server/http/), the
+ * route modules (`routes.ts`, `*-routes.ts`) and the composition roots may import server/http/.
+ * Domain code throws DomainError (server/errors.ts); server/http/error-status.ts maps it to HTTP.
  */
 import path from 'node:path';
 
@@ -17,6 +21,15 @@ export const ALLOWED = {
 const OURS = new Set(['shared', 'main', 'renderer', 'server', 'console', 'test', 'scripts', 'tools', 'assets']);
 /** Node and Electron modules shared/ may not touch: it must run in every process. */
 const IMPURE = /^(node:|electron$|fs$|path$|os$|crypto$|child_process$|net$|http$|https$|better-sqlite3$|pg$)/;
+
+/** The server files that may import server/http/: the layer itself, route modules, composition roots. */
+function mayImportHttp(/** @type {string} */ file) {
+  const parts = file.split(path.sep);
+  const name = parts[parts.length - 1] ?? '';
+  if (parts[1] === 'http') return true;
+  if (name === 'routes.ts' || name.endsWith('-routes.ts')) return true;
+  return parts.length === 2 && ['app.ts', 'main.ts'].includes(name);
+}
 
 /** @type {import('eslint').Rule.RuleModule} */
 export const boundaries = {
@@ -42,6 +55,17 @@ export const boundaries = {
           context.report({
             node,
             message: `${from}/ may not import from ${to}/ (DESIGN.md §2). Move what both need into shared/.`,
+          });
+        } else if (
+          from === 'server' &&
+          target.split(path.sep)[1] === 'http' &&
+          target.split(path.sep)[0] === 'server' &&
+          !mayImportHttp(file)
+        ) {
+          context.report({
+            node,
+            message:
+              'server/ domain code may not import server/http/: throw DomainError (server/errors.ts), which server/http/error-status.ts maps to HTTP; routes belong in a routes.ts.',
           });
         }
       } else if (from === 'shared' && IMPURE.test(source)) {

@@ -1,7 +1,7 @@
 /** The factory's orders (M4): only those allocated to it, the recipient masked, with print and return state. */
 import { useState } from 'react';
-import { CORE_ENDPOINTS } from '../../../shared/api/endpoints.ts';
-import type { FactoryOrderSnapshot } from '../../../shared/api/hub.ts';
+import { ENDPOINTS } from '../../../shared/api/endpoints.ts';
+import type { FactoryOrderSnapshot } from '../../../shared/api/orders.ts';
 import { blockReasonText } from '../../../shared/domain/reasons.ts';
 import { send } from '../../api/hub.ts';
 import { useT } from '../../i18n/index.ts';
@@ -12,7 +12,7 @@ export function FactoryOrdersPage() {
   const [cursors, setCursors] = useState<string[]>([]);
   const cursor = cursors[cursors.length - 1];
   const orders = useLoad(
-    () => send(CORE_ENDPOINTS.factoryOrders, { query: { limit: 200, ...(cursor ? { cursor } : {}) } }),
+    () => send(ENDPOINTS.factoryOrders, { query: { limit: 200, ...(cursor ? { cursor } : {}) } }),
     [cursor],
   );
   const printState = (o: FactoryOrderSnapshot) => {

@@ -1,5 +1,6 @@
 /** 对账单 for the factory (M8): statements generated for it, the same rows, with downloads. */
-import { FLOW_ENDPOINTS, type FactoryStatement } from '../../../shared/api/flow.ts';
+import { ENDPOINTS } from '../../../shared/api/endpoints.ts';
+import { type FactoryStatement } from '../../../shared/api/statements.ts';
 import { send } from '../../api/hub.ts';
 import { useT } from '../../i18n/index.ts';
 import { ErrorBanner, Page, useLoad } from '../../app/ui.tsx';
@@ -7,7 +8,7 @@ import { StatementTable } from '../statements/StatementTable.tsx';
 
 export function FactoryStatementsPage() {
   const { t } = useT();
-  const list = useLoad(() => send(FLOW_ENDPOINTS.listFactoryStatements, {}), []);
+  const list = useLoad(() => send(ENDPOINTS.listFactoryStatements, {}), []);
   return (
     <Page title={t('statementsTitle')}>
       <div className="actions">

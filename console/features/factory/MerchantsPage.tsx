@@ -1,6 +1,6 @@
 /** 合作商家 (M2): binding requests from merchants; accept or reject. */
 import { useState } from 'react';
-import { CORE_ENDPOINTS } from '../../../shared/api/endpoints.ts';
+import { ENDPOINTS } from '../../../shared/api/endpoints.ts';
 import { send, type CallError } from '../../api/hub.ts';
 import { useT } from '../../i18n/index.ts';
 import { chinaTime, ErrorBanner, Page, useLoad } from '../../app/ui.tsx';
@@ -8,10 +8,10 @@ import { bindingStatusText } from '../merchant/FactoriesPage.tsx';
 
 export function MerchantsPage() {
   const { t } = useT();
-  const list = useLoad(() => send(CORE_ENDPOINTS.factoryBindings, {}), []);
+  const list = useLoad(() => send(ENDPOINTS.factoryBindings, {}), []);
   const [error, setError] = useState<CallError | null>(null);
   const decide = async (id: number, accept: boolean) => {
-    const r = await send(accept ? CORE_ENDPOINTS.acceptBinding : CORE_ENDPOINTS.rejectBinding, { params: { id } });
+    const r = await send(accept ? ENDPOINTS.acceptBinding : ENDPOINTS.rejectBinding, { params: { id } });
     setError(r.error);
     list.reload();
   };

@@ -3,8 +3,8 @@
  * import (a bad row is named by its line); a warning for SKUs in allocated orders without a price.
  */
 import { useState, type ChangeEvent, type FormEvent } from 'react';
-import { CORE_ENDPOINTS } from '../../../shared/api/endpoints.ts';
-import { FLOW_ENDPOINTS, type Price } from '../../../shared/api/flow.ts';
+import { ENDPOINTS } from '../../../shared/api/endpoints.ts';
+import { type Price } from '../../../shared/api/prices.ts';
 import { fenToYuan, yuanToFen } from '../../../shared/domain/money.ts';
 import { formatPriceCsv } from '../../../shared/domain/price-csv.ts';
 import { send, type CallError } from '../../api/hub.ts';
@@ -13,9 +13,9 @@ import { chinaTime, ErrorBanner, Notice, Page, useLoad } from '../../app/ui.tsx'
 
 export function PricesPage() {
   const { t } = useT();
-  const prices = useLoad(() => send(FLOW_ENDPOINTS.getPrices, { query: {} }), []);
-  const missing = useLoad(() => send(FLOW_ENDPOINTS.missingPrices, {}), []);
-  const bindings = useLoad(() => send(CORE_ENDPOINTS.factoryBindings, {}), []);
+  const prices = useLoad(() => send(ENDPOINTS.getPrices, { query: {} }), []);
+  const missing = useLoad(() => send(ENDPOINTS.missingPrices, {}), []);
+  const bindings = useLoad(() => send(ENDPOINTS.factoryBindings, {}), []);
   const merchants = (bindings.data?.bindings ?? []).filter((b) => b.status === 'accepted');
   const nameOf = (id: number) => merchants.find((m) => m.merchantShopId === id)?.merchantDisplayName ?? String(id);
   const [error, setError] = useState<CallError | null>(null);
@@ -24,7 +24,7 @@ export function PricesPage() {
   const history = useLoad(
     async () =>
       historyOf
-        ? send(FLOW_ENDPOINTS.getPrices, { query: { merchantShopId: historyOf.merchantShopId, history: '1' } })
+        ? send(ENDPOINTS.getPrices, { query: { merchantShopId: historyOf.merchantShopId, history: '1' } })
         : { data: { prices: [] as Price[] }, error: null },
     [historyOf?.merchantShopId, historyOf?.skuId],
   );
@@ -43,7 +43,7 @@ export function PricesPage() {
       setError({ status: null, code: 'VALIDATION_ERROR', message: t('price'), body: null });
       return;
     }
-    const r = await send(FLOW_ENDPOINTS.putPrices, {
+    const r = await send(ENDPOINTS.putPrices, {
       body: [{ merchantShopId: Number(f.get('merchantShopId')), skuId: String(f.get('skuId')).trim(), priceFen }],
     });
     setError(r.error);
@@ -67,7 +67,7 @@ export function PricesPage() {
     const file = e.target.files?.[0];
     e.target.value = '';
     if (!file) return;
-    const r = await send(FLOW_ENDPOINTS.importPrices, { body: { csv: await file.text() } });
+    const r = await send(ENDPOINTS.importPrices, { body: { csv: await file.text() } });
     setError(r.error);
     setNotice(r.data ? t('imported', { n: r.data.prices.length }) : null);
     if (r.data) refresh();

@@ -1,23 +1,23 @@
 /** 打印站: pair one (a one-time code and its expiry), list them, revoke one. */
 import { useState } from 'react';
-import { CORE_ENDPOINTS } from '../../../shared/api/endpoints.ts';
-import type { PairingCodeResponse } from '../../../shared/api/hub.ts';
+import { ENDPOINTS } from '../../../shared/api/endpoints.ts';
+import type { PairingCodeResponse } from '../../../shared/api/stations.ts';
 import { send, type CallError } from '../../api/hub.ts';
 import { useT } from '../../i18n/index.ts';
 import { chinaTime, ErrorBanner, Page, useLoad } from '../../app/ui.tsx';
 
 export function StationsPage() {
   const { t } = useT();
-  const list = useLoad(() => send(CORE_ENDPOINTS.listStations, {}), []);
+  const list = useLoad(() => send(ENDPOINTS.listStations, {}), []);
   const [code, setCode] = useState<PairingCodeResponse | null>(null);
   const [error, setError] = useState<CallError | null>(null);
   const pair = async () => {
-    const r = await send(CORE_ENDPOINTS.createPairingCode, {});
+    const r = await send(ENDPOINTS.createPairingCode, {});
     setError(r.error);
     setCode(r.data);
   };
   const revoke = async (id: number) => {
-    const r = await send(CORE_ENDPOINTS.revokeStation, { params: { id } });
+    const r = await send(ENDPOINTS.revokeStation, { params: { id } });
     setError(r.error);
     list.reload();
   };

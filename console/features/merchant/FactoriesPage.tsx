@@ -1,7 +1,7 @@
 /** 厂家管理 (M2): bind a factory by its shop ID; the list of bindings with their status. */
 import { useState, type FormEvent } from 'react';
-import { CORE_ENDPOINTS } from '../../../shared/api/endpoints.ts';
-import type { BindingView } from '../../../shared/api/hub.ts';
+import { ENDPOINTS } from '../../../shared/api/endpoints.ts';
+import type { BindingView } from '../../../shared/api/bindings.ts';
 import { send, type CallError } from '../../api/hub.ts';
 import { FACTORY_NOT_FOUND_TEXT } from '../../../shared/domain/reasons.ts';
 import { useT, type T } from '../../i18n/index.ts';
@@ -17,7 +17,7 @@ export function bindingStatusText(t: T, b: BindingView): string {
 
 export function FactoriesPage() {
   const { t } = useT();
-  const list = useLoad(() => send(CORE_ENDPOINTS.merchantBindings, {}), []);
+  const list = useLoad(() => send(ENDPOINTS.merchantBindings, {}), []);
   const [error, setError] = useState<CallError | null>(null);
   const [sent, setSent] = useState(false);
 
@@ -32,7 +32,7 @@ export function FactoriesPage() {
       setError({ status: null, code: 'FACTORY_NOT_FOUND', message: FACTORY_NOT_FOUND_TEXT, body: null });
       return;
     }
-    const r = await send(CORE_ENDPOINTS.createBinding, { body: { factoryShopId: id } });
+    const r = await send(ENDPOINTS.createBinding, { body: { factoryShopId: id } });
     setError(r.error);
     if (!r.error) {
       setSent(true);

@@ -1,5 +1,5 @@
 /** An order's details: its history, waybill, reprints and takeovers (M9). */
-import { CORE_ENDPOINTS } from '../../../shared/api/endpoints.ts';
+import { ENDPOINTS } from '../../../shared/api/endpoints.ts';
 import { send } from '../../api/hub.ts';
 import { useT } from '../../i18n/index.ts';
 import { EVENT_WORDS } from '../../i18n/words.ts';
@@ -15,7 +15,7 @@ export function OrderDetail({
   onClose: () => void;
 }) {
   const { t, lang } = useT();
-  const detail = useLoad(() => send(CORE_ENDPOINTS.merchantOrder, { params: { sn } }), [sn]);
+  const detail = useLoad(() => send(ENDPOINTS.merchantOrder, { params: { sn } }), [sn]);
   const word = (key: string | null) => (key ? (EVENT_WORDS[key]?.[lang === 'zh' ? 0 : 1] ?? key) : '');
   const d = detail.data;
   return (

@@ -3,9 +3,13 @@
  * selection of up to 1,000, 分配 / 批量分配 / 取消分配 with a result per order, and an order's details.
  */
 import { memo, useMemo, useRef, useState, type FormEvent } from 'react';
-import { CORE_ENDPOINTS } from '../../../shared/api/endpoints.ts';
+import { ENDPOINTS } from '../../../shared/api/endpoints.ts';
 import { MAX_BATCH } from '../../../shared/api/common.ts';
-import { CANCEL_ALLOCATION_REFUSALS, type MerchantOrder, type MerchantOrdersQuery } from '../../../shared/api/hub.ts';
+import {
+  CANCEL_ALLOCATION_REFUSALS,
+  type MerchantOrder,
+  type MerchantOrdersQuery,
+} from '../../../shared/api/orders.ts';
 import { allocationRefusalText } from '../../../shared/domain/reasons.ts';
 import { ORDER_STAGES, ORDER_STAGE_KEYS, orderStage, type OrderStage } from '../../../shared/domain/stages.ts';
 import { send } from '../../api/hub.ts';
@@ -51,11 +55,8 @@ export function OrdersPage() {
   const [filters, setFilters] = useState<Filters>(EMPTY);
   const [cursors, setCursors] = useState<string[]>([]);
   const cursor = cursors[cursors.length - 1] ?? null;
-  const orders = useLoad(
-    () => send(CORE_ENDPOINTS.merchantOrders, { query: queryOf(filters, cursor) }),
-    [filters, cursor],
-  );
-  const bindings = useLoad(() => send(CORE_ENDPOINTS.merchantBindings, {}), []);
+  const orders = useLoad(() => send(ENDPOINTS.merchantOrders, { query: queryOf(filters, cursor) }), [filters, cursor]);
+  const bindings = useLoad(() => send(ENDPOINTS.merchantBindings, {}), []);
   const factories = (bindings.data?.bindings ?? []).filter((b) => b.status === 'accepted');
   const [factoryId, setFactoryId] = useState<string>('');
   const [selected, setSelected] = useState<Set<string>>(new Set());
@@ -112,7 +113,7 @@ export function OrdersPage() {
       return;
     }
     await batch.run(
-      () => send(CORE_ENDPOINTS.allocate, { body: { factoryShopId: Number(chosenFactory), orderSns: sns } }),
+      () => send(ENDPOINTS.allocate, { body: { factoryShopId: Number(chosenFactory), orderSns: sns } }),
       (data) =>
         data.results.map((x) => ({
           orderSn: x.orderSn,
@@ -124,7 +125,7 @@ export function OrdersPage() {
 
   const cancel = (sns: string[]) =>
     batch.run(
-      () => send(CORE_ENDPOINTS.cancelAllocation, { body: { orderSns: sns } }),
+      () => send(ENDPOINTS.cancelAllocation, { body: { orderSns: sns } }),
       (data) =>
         data.results.map((x) => ({
           orderSn: x.orderSn,

@@ -1,13 +1,14 @@
 /** 退货地址: add, edit, set the default (the first one is the default). */
 import { useState, type FormEvent } from 'react';
-import { FLOW_ENDPOINTS, type ReturnAddress } from '../../../shared/api/flow.ts';
+import { ENDPOINTS } from '../../../shared/api/endpoints.ts';
+import { type ReturnAddress } from '../../../shared/api/shipping.ts';
 import { send, type CallError } from '../../api/hub.ts';
 import { useT } from '../../i18n/index.ts';
 import { ErrorBanner, Page, useLoad } from '../../app/ui.tsx';
 
 export function ReturnAddressesPage() {
   const { t } = useT();
-  const list = useLoad(() => send(FLOW_ENDPOINTS.listReturnAddresses, {}), []);
+  const list = useLoad(() => send(ENDPOINTS.listReturnAddresses, {}), []);
   const [editing, setEditing] = useState<number | null>(null);
   const [error, setError] = useState<CallError | null>(null);
 
@@ -23,7 +24,7 @@ export function ReturnAddressesPage() {
   const add = async (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
     const form = e.currentTarget;
-    const r = await send(FLOW_ENDPOINTS.createReturnAddress, { body: inputOf(form) });
+    const r = await send(ENDPOINTS.createReturnAddress, { body: inputOf(form) });
     setError(r.error);
     if (!r.error) {
       form.reset();
@@ -34,7 +35,7 @@ export function ReturnAddressesPage() {
     a: ReturnAddress,
     body: { name: string; phone: string; address: string; isDefault: boolean },
   ) => {
-    const r = await send(FLOW_ENDPOINTS.updateReturnAddress, { params: { id: a.id }, body });
+    const r = await send(ENDPOINTS.updateReturnAddress, { params: { id: a.id }, body });
     setError(r.error);
     if (!r.error) {
       setEditing(null);

@@ -1,6 +1,6 @@
 /** 风险 (M9): late returns, intercepts after printing, reprints and takeovers, with time and station. */
 import { useState } from 'react';
-import { RISK_ENDPOINTS } from '../../../shared/api/risk.ts';
+import { ENDPOINTS } from '../../../shared/api/endpoints.ts';
 import { send } from '../../api/hub.ts';
 import { useT } from '../../i18n/index.ts';
 import { EVENT_WORDS } from '../../i18n/words.ts';
@@ -9,7 +9,7 @@ import { chinaTime, DataTable, ErrorBanner, Page, useLoad, type Column } from '.
 export function RiskPage() {
   const { t, lang } = useT();
   const [lateHours, setLateHours] = useState<number | undefined>(undefined);
-  const risk = useLoad(() => send(RISK_ENDPOINTS.merchantRisk, { query: lateHours ? { lateHours } : {} }), [lateHours]);
+  const risk = useLoad(() => send(ENDPOINTS.merchantRisk, { query: lateHours ? { lateHours } : {} }), [lateHours]);
   const r = risk.data;
   const word = (k: string) => EVENT_WORDS[k]?.[lang === 'zh' ? 0 : 1] ?? k;
   return (

@@ -1,7 +1,7 @@
 /** 发货 / 批量发货 (M6): only orders whose number was returned can be chosen; a 退货地址 is required. */
 import { useState } from 'react';
-import { CORE_ENDPOINTS } from '../../../shared/api/endpoints.ts';
-import { FLOW_ENDPOINTS, SHIPMENT_REFUSALS } from '../../../shared/api/flow.ts';
+import { ENDPOINTS } from '../../../shared/api/endpoints.ts';
+import { SHIPMENT_REFUSALS } from '../../../shared/api/shipping.ts';
 import { MAX_BATCH } from '../../../shared/api/common.ts';
 import { send } from '../../api/hub.ts';
 import { useT } from '../../i18n/index.ts';
@@ -10,11 +10,10 @@ import { chinaTime, ErrorBanner, Page, ResultList, useBatchAction, useLoad } fro
 export function ShipPage() {
   const { t } = useT();
   const orders = useLoad(
-    () =>
-      send(CORE_ENDPOINTS.merchantOrders, { query: { stage: 'waybill_returned', order: 'desc', limit: MAX_BATCH } }),
+    () => send(ENDPOINTS.merchantOrders, { query: { stage: 'waybill_returned', order: 'desc', limit: MAX_BATCH } }),
     [],
   );
-  const addresses = useLoad(() => send(FLOW_ENDPOINTS.listReturnAddresses, {}), []);
+  const addresses = useLoad(() => send(ENDPOINTS.listReturnAddresses, {}), []);
   const list = addresses.data?.returnAddresses ?? [];
   const [addressId, setAddressId] = useState<string>('');
   const chosen = addressId || String(list.find((a) => a.isDefault)?.id ?? '');
@@ -32,7 +31,7 @@ export function ShipPage() {
       return;
     }
     await batch.run(
-      () => send(FLOW_ENDPOINTS.ship, { body: { orderSns, returnAddressId: Number(chosen) } }),
+      () => send(ENDPOINTS.ship, { body: { orderSns, returnAddressId: Number(chosen) } }),
       (data) =>
         data.results.map((x) => ({
           orderSn: x.orderSn,

@@ -3,8 +3,7 @@
  * downloads once it is ready. The limit is explained, and a refusal says when the next one is allowed.
  */
 import { useState, type FormEvent } from 'react';
-import { CORE_ENDPOINTS } from '../../../shared/api/endpoints.ts';
-import { FLOW_ENDPOINTS } from '../../../shared/api/flow.ts';
+import { ENDPOINTS } from '../../../shared/api/endpoints.ts';
 import { formatChinaTime } from '../../../shared/domain/statement-limit.ts';
 import { send, type CallError } from '../../api/hub.ts';
 import { useT } from '../../i18n/index.ts';
@@ -13,8 +12,8 @@ import { StatementTable } from '../statements/StatementTable.tsx';
 
 export function StatementsPage() {
   const { t } = useT();
-  const list = useLoad(() => send(FLOW_ENDPOINTS.listStatements, {}), []);
-  const bindings = useLoad(() => send(CORE_ENDPOINTS.merchantBindings, {}), []);
+  const list = useLoad(() => send(ENDPOINTS.listStatements, {}), []);
+  const bindings = useLoad(() => send(ENDPOINTS.merchantBindings, {}), []);
   const factories = (bindings.data?.bindings ?? []).filter((b) => b.status === 'accepted');
   const [error, setError] = useState<CallError | null>(null);
   const [created, setCreated] = useState(false);
@@ -28,7 +27,7 @@ export function StatementsPage() {
     const from = chinaDayStartIso(String(f.get('from')));
     const to = new Date(Date.parse(chinaDayStartIso(String(f.get('to')))) + 86_400_000).toISOString();
     setCreated(false);
-    const r = await send(FLOW_ENDPOINTS.createStatement, {
+    const r = await send(ENDPOINTS.createStatement, {
       body: { factoryShopId: Number(f.get('factoryShopId')), from, to },
     });
     setError(r.error);

@@ -1,6 +1,6 @@
 /** 开通代发 (M1): become a merchant (display name and shipper) or a factory. */
 import { useState, type FormEvent } from 'react';
-import { CORE_ENDPOINTS } from '../../../shared/api/endpoints.ts';
+import { ENDPOINTS } from '../../../shared/api/endpoints.ts';
 import type { SessionView } from '../../../shared/api/session.ts';
 import { send, type CallError } from '../../api/hub.ts';
 import { useT } from '../../i18n/index.ts';
@@ -8,7 +8,7 @@ import { ErrorBanner, Notice, Page, useLoad } from '../../app/ui.tsx';
 
 export function RolePage({ session, onSaved }: { session: SessionView; onSaved: () => void }) {
   const { t } = useT();
-  const me = useLoad(() => send(CORE_ENDPOINTS.me, {}), []);
+  const me = useLoad(() => send(ENDPOINTS.me, {}), []);
   const [choice, setChoice] = useState<'merchant' | 'factory' | null>(session.role);
   const [error, setError] = useState<CallError | null>(null);
   const [saved, setSaved] = useState(false);
@@ -27,7 +27,7 @@ export function RolePage({ session, onSaved }: { session: SessionView; onSaved: 
             shipper: { name: text('shipperName'), phone: text('shipperPhone'), address: text('shipperAddress') },
           }
         : { role: 'factory' as const, ...(text('factoryName') ? { name: text('factoryName') } : {}) };
-    const r = await send(CORE_ENDPOINTS.setRole, { body });
+    const r = await send(ENDPOINTS.setRole, { body });
     setError(r.error);
     setSaved(!r.error);
     if (!r.error) onSaved();

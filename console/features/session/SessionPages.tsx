@@ -4,7 +4,8 @@
  * and exchanges it for the session cookie. A used, expired or unknown link gets a page that says so.
  */
 import { useEffect, useRef, useState } from 'react';
-import { SESSION_ENDPOINTS, type SessionView } from '../../../shared/api/session.ts';
+import { ENDPOINTS } from '../../../shared/api/endpoints.ts';
+import { type SessionView } from '../../../shared/api/session.ts';
 import { send, type CallError } from '../../api/hub.ts';
 import { useT, type WordKey } from '../../i18n/index.ts';
 
@@ -27,7 +28,7 @@ export function LoginPage({ onSignedIn }: { onSignedIn: (s: SessionView) => void
       setError({ status: 404, code: 'LOGIN_LINK_INVALID', message: '', body: null });
       return;
     }
-    void send(SESSION_ENDPOINTS.createSession, { body: { token } }).then((r) => {
+    void send(ENDPOINTS.createSession, { body: { token } }).then((r) => {
       if (r.data) onSignedIn(r.data.session);
       else setError(r.error);
     });

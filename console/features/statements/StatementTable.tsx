@@ -1,5 +1,5 @@
 /** The statement list both sides see (M8): status, figures, and the CSV / XLSX downloads once ready. */
-import type { Statement } from '../../../shared/api/flow.ts';
+import type { Statement } from '../../../shared/api/statements.ts';
 import { fenToYuan } from '../../../shared/domain/money.ts';
 import { useT } from '../../i18n/index.ts';
 import { chinaTime } from '../../app/ui.tsx';

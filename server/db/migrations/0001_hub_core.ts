@@ -1,6 +1,7 @@
 /**
- * The hub core's tables (issue 3). Written once for both SQLite and PostgreSQL: the only
- * difference is how an auto-increment id is declared, which `idColumn` hides.
+ * The first tables: shops, roles, bindings, orders, allocations, the feed, stations and waybills.
+ * Written once for both SQLite and PostgreSQL: the only difference is how an auto-increment id is
+ * declared, which `addId` hides.
  */
 import { sql, type Kysely } from 'kysely';
 import { dialectOf } from '../dialect.ts';

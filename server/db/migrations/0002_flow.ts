@@ -1,5 +1,5 @@
 /**
- * [hub-flow] (issue 4) tables: waybill serials and return details, the station push state
+ * The print-and-ship tables: waybill serials and return details, the station push state
  * (exactly-once), return addresses, shipments, settlement price history and statements.
  * Written once for SQLite and PostgreSQL, like 0001.
  */

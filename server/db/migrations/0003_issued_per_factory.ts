@@ -2,7 +2,7 @@
  * One live (issued) number per order *and factory*, not per order. An order re-allocated to another
  * factory while the first one still held an issued number must get its own number there; with one
  * per order, the second factory's insert hit the unique index every time and it could never print.
- * Each factory's view of an order only ever looks at its own waybills (server/core/orders.ts).
+ * Each factory's view of an order only ever looks at its own waybills (server/orders/orders.ts).
  */
 import { sql, type Kysely } from 'kysely';
 

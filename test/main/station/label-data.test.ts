@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { PrintPayload } from '../../../shared/api/flow.ts';
+import type { PrintPayload } from '../../../shared/api/print-payload.ts';
 import { fieldValue, LabelDataSchema } from '../../../shared/label/index.ts';
 import { labelDataFromPayload } from '../../../main/station/label-data.ts';
 import { SAMPLE_PRINT_PAYLOAD } from '../../support/print-payload.ts';

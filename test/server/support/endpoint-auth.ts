@@ -1,21 +1,13 @@
 /**
  * Who may call each endpoint of the OpenAPI document (`METHOD /path/{param}`), for the tests that sweep
- * every endpoint (authorization matrix, bad input). The shared endpoint tables are the truth; a route
+ * every endpoint (authorization matrix, bad input). The shared endpoint table is the truth; a route
  * registered by hand (the statement download) is classified by its path prefix. An endpoint that fits
  * neither fails the test: someone must say who may call it.
  */
-import { CORE_ENDPOINTS, type EndpointAuth } from '../../../shared/api/endpoints.ts';
-import { FLOW_ENDPOINTS } from '../../../shared/api/flow.ts';
-import { SESSION_ENDPOINTS } from '../../../shared/api/session.ts';
-import { RISK_ENDPOINTS } from '../../../shared/api/risk.ts';
+import { ENDPOINTS, type EndpointAuth } from '../../../shared/api/endpoints.ts';
 
 const AUTH_BY_ENDPOINT = new Map<string, EndpointAuth>(
-  [
-    ...Object.values(CORE_ENDPOINTS),
-    ...Object.values(FLOW_ENDPOINTS),
-    ...Object.values(SESSION_ENDPOINTS),
-    ...Object.values(RISK_ENDPOINTS),
-  ].map((d) => [`${d.method} ${d.path.replace(/:(\w+)/g, '{$1}')}`, d.auth]),
+  Object.values(ENDPOINTS).map((d) => [`${d.method} ${d.path.replace(/:(\w+)/g, '{$1}')}`, d.auth]),
 );
 
 export function authOf(method: string, path: string): EndpointAuth {

@@ -20,20 +20,20 @@ import { openDb, type HubDb } from '../../../server/db/open.ts';
 import { NO_RATE_LIMITS, type RateLimits } from '../../../server/config.ts';
 import type {
   AllocateResponse,
-  BindingResponse,
   CancelAllocationResponse,
-  CheckResponse,
   CreatePlatformOrdersResponse,
-  CreateShopResponse,
-  FeedResponse,
-  MeResponse,
-  PairingCodeResponse,
-  PairStationResponse,
   PlatformOrderEventRequest,
   PlatformOrderEventResponse,
   PlatformOrderInput,
-  SetRoleRequest,
-} from '../../../shared/api/hub.ts';
+} from '../../../shared/api/orders.ts';
+import type { BindingResponse } from '../../../shared/api/bindings.ts';
+import type {
+  CheckResponse,
+  FeedResponse,
+  PairingCodeResponse,
+  PairStationResponse,
+} from '../../../shared/api/stations.ts';
+import type { CreateShopResponse, MeResponse, SetRoleRequest } from '../../../shared/api/shops.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
 

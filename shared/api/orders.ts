@@ -1,7 +1,6 @@
 /**
- * Request and response schemas of the hub core (issue 3): platform, roles, binding,
- * merchant orders and allocation, factory stations, station feed and guard check.
- * The server validates with these and clients parse with them.
+ * Orders: the platform creating them and its events on them, the merchant's lists and allocation
+ * (分配 / 取消分配, M3), and the masked snapshot a factory and its stations see (M4).
  */
 import { z } from 'zod';
 import {
@@ -10,7 +9,6 @@ import {
   AllocationRefusalSchema,
   AllocationViewSchema,
   AuditStateSchema,
-  BindingStatusSchema,
   BlockReasonSchema,
   IsoTimeSchema,
   LimitQuerySchema,
@@ -20,6 +18,7 @@ import {
   OrderSnListSchema,
   OrderSnSchema,
   OrderStatusSchema,
+  PageCursorSchema,
   RecipientSchema,
   ShipperSchema,
   ShopIdParamSchema,
@@ -27,17 +26,6 @@ import {
   WaybillViewSchema,
 } from './common.ts';
 import { ORDER_STAGE_KEYS } from '../domain/stages.ts';
-
-/** `nextCursor` of a paged list: a row id, as text. */
-export const PageCursorSchema = z
-  .string()
-  .regex(/^\d{1,10}$/, 'cursor: the nextCursor of the previous page')
-  .refine((s) => Number(s) <= 2_147_483_647, 'cursor out of range');
-
-// ───────────────────────── platform (admin token) ─────────────────────────
-
-export const CreateShopRequestSchema = z.strictObject({ name: z.string().min(1).max(64) });
-export const CreateShopResponseSchema = z.strictObject({ shopId: ShopIdSchema, token: z.string() });
 
 export const PlatformOrderInputSchema = z.strictObject({
   sn: OrderSnSchema,
@@ -78,54 +66,6 @@ export const PlatformOrderEventRequestSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('cancelled') }),
 ]);
 export const OrderSnParamsSchema = z.strictObject({ sn: OrderSnSchema });
-
-export const PlatformClockRequestSchema = z.strictObject({ now: IsoTimeSchema });
-export const PlatformClockResponseSchema = z.strictObject({ now: z.string() });
-
-// ───────────────────────── roles (M1) ─────────────────────────
-
-export const MerchantProfileSchema = z.strictObject({
-  role: z.literal('merchant'),
-  displayName: z.string().min(1).max(64),
-  shipper: ShipperSchema,
-});
-export const FactoryProfileSchema = z.strictObject({
-  role: z.literal('factory'),
-  /** The factory's name; defaults to the shop's name. */
-  name: z.string().min(1).max(64).optional(),
-});
-export const SetRoleRequestSchema = z.discriminatedUnion('role', [MerchantProfileSchema, FactoryProfileSchema]);
-
-export const MeResponseSchema = z.strictObject({
-  shopId: ShopIdSchema,
-  name: z.string(),
-  profile: z
-    .discriminatedUnion('role', [
-      MerchantProfileSchema,
-      z.strictObject({ role: z.literal('factory'), name: z.string() }),
-    ])
-    .nullable(),
-});
-
-// ───────────────────────── binding (M2) ─────────────────────────
-
-export const BindingViewSchema = z.strictObject({
-  id: z.number().int(),
-  merchantShopId: ShopIdSchema,
-  factoryShopId: ShopIdSchema,
-  /** The merchant's display name (what the factory sees) */
-  merchantDisplayName: z.string(),
-  factoryName: z.string(),
-  status: BindingStatusSchema,
-  requestedAt: z.string(),
-  decidedAt: z.string().nullable(),
-});
-export const CreateBindingRequestSchema = z.strictObject({ factoryShopId: ShopIdSchema });
-export const BindingResponseSchema = z.strictObject({ binding: BindingViewSchema });
-export const BindingListResponseSchema = z.strictObject({ bindings: z.array(BindingViewSchema) });
-export const IdParamsSchema = z.strictObject({ id: ShopIdParamSchema });
-
-// ───────────────────────── merchant orders and allocation (M3) ─────────────────────────
 
 export const OrderEventViewSchema = z.strictObject({
   type: z.string(),
@@ -249,7 +189,7 @@ export const PlatformOrderEventResponseSchema = z.strictObject({
   autoUnallocated: AllocationCancelReasonSchema.nullable(),
 });
 
-// ───────────────────────── what a factory and its stations see (M4) ─────────────────────────
+// What a factory and its stations see of an order (M4).
 
 /**
  * A full masked snapshot of one order as one factory sees it. The recipient is masked; the
@@ -283,83 +223,12 @@ export const FactoryOrdersResponseSchema = z.strictObject({
   nextCursor: z.string().nullable(),
 });
 
-// ───────────────────────── stations (pairing, list, revoke) ─────────────────────────
-
-export const PairingCodeResponseSchema = z.strictObject({ code: z.string(), expiresAt: z.string() });
-export const StationViewSchema = z.strictObject({
-  stationId: z.number().int(),
-  name: z.string(),
-  pairedAt: z.string(),
-  revokedAt: z.string().nullable(),
-});
-export const StationListResponseSchema = z.strictObject({ stations: z.array(StationViewSchema) });
-export const StationResponseSchema = z.strictObject({ station: StationViewSchema });
-
-export const PairStationRequestSchema = z.strictObject({
-  code: z.string().min(1).max(32),
-  name: z.string().min(1).max(64),
-});
-export const PairStationResponseSchema = z.strictObject({
-  stationId: z.number().int(),
-  factoryShopId: ShopIdSchema,
-  token: z.string(),
-  /** base64 of 32 random bytes: the key print payloads for this station are sealed with. */
-  payloadKey: z.string(),
-});
-export const StationMeResponseSchema = z.strictObject({
-  stationId: z.number().int(),
-  name: z.string(),
-  factoryShopId: ShopIdSchema,
-  factoryName: z.string(),
-});
-
-// ───────────────────────── feed (D1) and guard check (D4) ─────────────────────────
-
-export const FEED_DEFAULT_LIMIT = 500;
-export const FeedQuerySchema = z.strictObject({
-  /** Opaque; absent on the first pull. An unknown or too-old cursor gets a reset. */
-  cursor: z.string().max(128).optional(),
-  limit: LimitQuerySchema.default(FEED_DEFAULT_LIMIT),
-});
-export const FeedResponseSchema = z.strictObject({
-  /** true: drop every cached order first, then apply `changes` (this and the following pages). */
-  reset: z.boolean(),
-  changes: z.array(FactoryOrderSnapshotSchema),
-  cursor: z.string(),
-  hasMore: z.boolean(),
-});
-
-export const CheckRequestSchema = z.strictObject({ orderSns: OrderSnListSchema });
-export const CheckResultSchema = z.strictObject({
-  orderSn: z.string(),
-  printable: z.boolean(),
-  reason: BlockReasonSchema.nullable(),
-  /** The factory feed version of the order's latest snapshot (0 when not allocated to this factory). */
-  version: z.number().int(),
-  /** The order's current address version; a waybill issued at a lower one is stale (M7). */
-  addressVersion: z.number().int(),
-  /** The live station holding the order's number, so every station can show who prints it (D10). */
-  claim: z.strictObject({ stationId: z.number().int(), stationName: z.string() }).nullable(),
-});
-export const CheckResponseSchema = z.strictObject({ results: z.array(CheckResultSchema) });
-
-// ───────────────────────── inferred types ─────────────────────────
-
-export type CreateShopRequest = z.infer<typeof CreateShopRequestSchema>;
-export type CreateShopResponse = z.infer<typeof CreateShopResponseSchema>;
 export type PlatformOrderInput = z.input<typeof PlatformOrderInputSchema>;
 export type CreatePlatformOrdersRequest = z.input<typeof CreatePlatformOrdersRequestSchema>;
 export type CreatePlatformOrdersResponse = z.infer<typeof CreatePlatformOrdersResponseSchema>;
 export type PlatformEventType = z.infer<typeof PlatformEventTypeSchema>;
 export type PlatformOrderEventRequest = z.infer<typeof PlatformOrderEventRequestSchema>;
 export type PlatformOrderEventResponse = z.infer<typeof PlatformOrderEventResponseSchema>;
-export type PlatformClockRequest = z.infer<typeof PlatformClockRequestSchema>;
-export type SetRoleRequest = z.infer<typeof SetRoleRequestSchema>;
-export type MeResponse = z.infer<typeof MeResponseSchema>;
-export type BindingView = z.infer<typeof BindingViewSchema>;
-export type CreateBindingRequest = z.infer<typeof CreateBindingRequestSchema>;
-export type BindingResponse = z.infer<typeof BindingResponseSchema>;
-export type BindingListResponse = z.infer<typeof BindingListResponseSchema>;
 export type OrderEventView = z.infer<typeof OrderEventViewSchema>;
 export type MerchantOrder = z.infer<typeof MerchantOrderSchema>;
 export type MerchantOrdersQuery = z.input<typeof MerchantOrdersQuerySchema>;
@@ -375,14 +244,3 @@ export type CancelAllocationResult = z.infer<typeof CancelAllocationResultSchema
 export type CancelAllocationResponse = z.infer<typeof CancelAllocationResponseSchema>;
 export type FactoryOrderSnapshot = z.infer<typeof FactoryOrderSnapshotSchema>;
 export type FactoryOrdersResponse = z.infer<typeof FactoryOrdersResponseSchema>;
-export type PairingCodeResponse = z.infer<typeof PairingCodeResponseSchema>;
-export type StationView = z.infer<typeof StationViewSchema>;
-export type StationListResponse = z.infer<typeof StationListResponseSchema>;
-export type PairStationRequest = z.infer<typeof PairStationRequestSchema>;
-export type PairStationResponse = z.infer<typeof PairStationResponseSchema>;
-export type StationMeResponse = z.infer<typeof StationMeResponseSchema>;
-export type FeedQuery = z.input<typeof FeedQuerySchema>;
-export type FeedResponse = z.infer<typeof FeedResponseSchema>;
-export type CheckRequest = z.infer<typeof CheckRequestSchema>;
-export type CheckResult = z.infer<typeof CheckResultSchema>;
-export type CheckResponse = z.infer<typeof CheckResponseSchema>;

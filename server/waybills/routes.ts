@@ -1,0 +1,16 @@
+/** Waybill numbers issued to a station (取号, M5, D10) and its exactly-once push of returns (回传运单号). */
+import type { FastifyInstance } from 'fastify';
+import { ENDPOINTS as E } from '../../shared/api/endpoints.ts';
+import type { HubContext } from '../context.ts';
+import { registerEndpoint } from '../http/route.ts';
+import { SimulatedWaybillService } from './courier.ts';
+import { dbSerialSource, issueWaybills } from './waybills.ts';
+import { applyMutations } from './mutations.ts';
+
+export function waybillRoutes(app: FastifyInstance, ctx: HubContext): void {
+  const courier = new SimulatedWaybillService(dbSerialSource(ctx));
+  registerEndpoint(app, ctx, E.issueWaybills, async ({ caller, body }) => ({
+    results: await issueWaybills(ctx, courier, caller, body),
+  }));
+  registerEndpoint(app, ctx, E.pushMutations, async ({ caller, body }) => applyMutations(ctx, courier, caller, body));
+}
