@@ -1,5 +1,5 @@
 /**
- * [hub-flow] benchmarks (`node test/bench/hub-flow.bench.ts`, part of `npm run bench:hub`):
+ * Print-and-ship benchmarks (`node test/bench/hub-flow.bench.ts`, part of `npm run bench:hub`):
  *
  * 1. Returns per second through POST /v1/station/mutations, 100 per request (goal ≥ 2,000/s on
  *    SQLite), against two baselines in the same run: replaying the same batches (ids ≤ last: the
@@ -28,7 +28,7 @@ import {
   ok,
   pairStation,
 } from '../server/support/hub.ts';
-import { issueNumbers, newClientId, returned } from '../server/flow-support.ts';
+import { issueNumbers, newClientId, returned } from '../server/support/scenarios.ts';
 import { fmtMs, fmtRate, fmtRatio, markdownTable } from './stats.ts';
 
 function arg(name: string, dflt: number): number {

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MerchantOrderDetailResponse, PlatformOrderInput } from '../../shared/api/orders.ts';
 import type { PairStationResponse } from '../../shared/api/stations.ts';
 import { fenToYuan } from '../../shared/domain/money.ts';
-import { issueAndReturn, issueNumbers, newClientId, push, reprinted, setClock } from '../server/flow-support.ts';
+import { issueAndReturn, issueNumbers, newClientId, push, reprinted, setClock } from '../server/support/scenarios.ts';
 import {
   IN_CI,
   PG_URL,

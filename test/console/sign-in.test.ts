@@ -24,7 +24,7 @@ import {
   startTestHub,
   type TestHub,
 } from '../server/support/hub.ts';
-import { setClock } from '../server/flow-support.ts';
+import { setClock } from '../server/support/scenarios.ts';
 import { launchChromium, loginLink, screenshot, signedIn } from './support.ts';
 
 describe('console sign-in', () => {

@@ -1,0 +1,97 @@
+/**
+ * The station feed does not grow forever: finished orders below the horizon (the factory's version
+ * a retention period ago) leave it, `min_version` rises to the horizon, and a station whose cursor
+ * is older gets a reset with only the orders that still matter.
+ */
+import { expect, it } from 'vitest';
+import { compactFeeds } from '../../../server/stations/feed-compaction.ts';
+import type { HubContext } from '../../../server/context.ts';
+import { NO_RATE_LIMITS } from '../../../server/config.ts';
+import {
+  allocate,
+  cancelAllocation,
+  describeEachDb,
+  ok,
+  pairStation,
+  platformEvent,
+  pullAll,
+  type TestHub,
+} from '../support/hub.ts';
+import { allocatedOrders, issueAndReturn, issueNumbers, returnAddress, ship } from '../support/scenarios.ts';
+
+const DAY = 86_400_000;
+const RETENTION = 30 * DAY;
+
+function ctxOf(h: TestHub): HubContext {
+  return {
+    db: h.db,
+    dialect: h.dialect,
+    clock: h.clock,
+    adminToken: null,
+    testClock: false,
+    rateLimits: NO_RATE_LIMITS,
+    log: h.app.log,
+  };
+}
+
+async function feedRows(h: TestHub, factoryShopId: number) {
+  const rows = await h.db
+    .selectFrom('feed_entries')
+    .innerJoin('orders', 'orders.id', 'feed_entries.order_id')
+    .select('orders.sn')
+    .where('feed_entries.factory_shop_id', '=', factoryShopId)
+    .orderBy('orders.sn')
+    .execute();
+  return rows.map((r) => r.sn);
+}
+
+describeEachDb('feed compaction', ({ hub }) => {
+  it('orders finished before the horizon leave the feed; a station behind it is reset to what still matters', async () => {
+    const h = hub();
+    h.clock.set(new Date('2026-01-01T00:00:00Z'));
+    // shipped, cancelled by the merchant, still allocated, number issued and not returned, shipped later.
+    const { merchant, factory, station, sns } = await allocatedOrders(h, 5);
+    const [shipped, unallocated, live, printing, late] = sns as [string, string, string, string, string];
+    const addr = await returnAddress(h, merchant);
+    const { cursor: oldCursor } = await pullAll(h, station);
+    await issueAndReturn(h, station, [shipped, late]);
+    await ship(h, merchant, [shipped], addr);
+    await cancelAllocation(h, merchant, [unallocated]);
+    await issueNumbers(h, station, [printing]);
+
+    expect(await compactFeeds(ctxOf(h), RETENTION)).toEqual({ factories: 0, removed: 0 }); // a checkpoint, no horizon yet
+    h.clock.set(new Date('2026-02-05T00:00:00Z'));
+    await ship(h, merchant, [late], addr); // after the checkpoint: above the horizon
+    const { cursor: recentCursor } = await pullAll(h, station, oldCursor);
+    const before = await feedRows(h, factory.shopId);
+    expect(before).toHaveLength(5);
+
+    const result = await compactFeeds(ctxOf(h), RETENTION);
+    expect(result.removed).toBeGreaterThanOrEqual(2);
+    expect(await feedRows(h, factory.shopId)).toEqual([late, live, printing].sort());
+
+    // Behind the horizon: a reset, then only the orders still in the feed.
+    const behind = await pullAll(h, station, oldCursor);
+    expect(behind.pages[0]!.reset).toBe(true);
+    expect(behind.pages.flatMap((p) => p.changes.map((c) => c.orderSn)).sort()).toEqual([late, live, printing].sort());
+    // Up to date: nothing to pull, no reset.
+    const current = await pullAll(h, station, recentCursor);
+    expect(current.pages.map((p) => [p.reset, p.changes.length])).toEqual([[false, 0]]);
+    // The factory's own order list still has every order it ever had.
+    const listed = await ok(h, 'GET', '/v1/factory/orders', { token: factory.token });
+    expect(listed.orders.map((o: { orderSn: string }) => o.orderSn).sort()).toEqual([...sns].sort());
+
+    // An order that comes back is in the feed again, for every station.
+    await allocate(h, merchant, factory.shopId, [unallocated]);
+    const again = await pullAll(h, station, recentCursor);
+    expect(again.pages.flatMap((p) => p.changes.map((c) => [c.orderSn, c.printable]))).toEqual([[unallocated, true]]);
+    // A later after-sale on the compacted shipped order is recorded without reaching the feed.
+    await platformEvent(h, shipped, { type: 'after_sale_opened' });
+    const fresh = await pairStation(h, factory, '新打印站');
+    const all = (await pullAll(h, fresh)).pages.flatMap((p) => p.changes.map((c) => c.orderSn));
+    expect(all.sort()).toEqual([late, live, printing, unallocated].sort());
+
+    // Compacting again moves nothing until another retention period has passed.
+    expect(await compactFeeds(ctxOf(h), RETENTION)).toEqual({ factories: 0, removed: 0 });
+  });
+});
