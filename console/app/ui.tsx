@@ -1,6 +1,6 @@
 /** Small pieces every console page uses: loading data, showing an error, per-order results, times. */
 import { useCallback, useEffect, useState, type ReactNode } from 'react';
-import { formatChinaTime } from '../../shared/domain/statement-limit.ts';
+import { chinaMinute } from '../../shared/domain/china-time.ts';
 import type { CallError, CallResult } from '../api/hub.ts';
 import { useT } from '../i18n/index.ts';
 
@@ -131,8 +131,7 @@ export function ResultList({ results }: { results: OrderResult[] | null }) {
 /** An instant as China time, how merchants and factories read times. */
 export function chinaTime(iso: string | null | undefined): string {
   if (!iso) return '';
-  const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? iso : formatChinaTime(d);
+  return chinaMinute(iso);
 }
 
 /** `2026-11-27` (a China calendar day) → the instant it starts. */
@@ -140,10 +139,7 @@ export function chinaDayStartIso(day: string): string {
   return new Date(`${day}T00:00:00+08:00`).toISOString();
 }
 
-/** The China calendar day of an instant, as `YYYY-MM-DD`. */
-export function chinaDay(at: Date): string {
-  return new Date(at.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
-}
+export { chinaDay } from '../../shared/domain/china-time.ts';
 
 export interface Column<T> {
   header: string;

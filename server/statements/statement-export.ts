@@ -4,6 +4,7 @@
  * accumulated on the way and written as the last lines. A row without a settlement price is flagged
  * in its own remark column and in the totals; its amount is left empty, never written as zero.
  */
+import { chinaDateTime } from '../../shared/domain/china-time.ts';
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import type { StatementRow } from '../../shared/api/statements.ts';
@@ -63,14 +64,6 @@ export class TotalsAccumulator {
     if (r.amountFen === null) t.missingPriceRows++;
     else t.totalFen += r.amountFen;
   }
-}
-
-/** ISO instant → `2026-11-27 09:05:00` China time, how merchants read times on a statement. */
-export function chinaDateTime(iso: string): string {
-  const t = Date.parse(iso);
-  if (Number.isNaN(t)) return iso;
-  const c = new Date(t + 8 * 3600_000).toISOString();
-  return `${c.slice(0, 10)} ${c.slice(11, 19)}`;
 }
 
 function titleLine(meta: StatementExportMeta): string {

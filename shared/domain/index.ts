@@ -3,6 +3,7 @@ export * from './reasons.ts';
 export * from './rules.ts';
 export * from './masking.ts';
 export * from './statement-limit.ts';
+export * from './china-time.ts';
 export * from './couriers.ts';
 export * from './money.ts';
 export * from './csv.ts';

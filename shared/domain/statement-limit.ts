@@ -3,23 +3,17 @@
  * calendar day (UTC+8, no daylight saving), and at least 10 minutes between two of them.
  * Pure: the caller passes the pair's earlier creation times and the (injectable) clock's now.
  */
+import { chinaDayStart, chinaMinute } from './china-time.ts';
 
 export const STATEMENTS_PER_CHINA_DAY = 3;
 export const STATEMENT_MIN_GAP_MS = 10 * 60 * 1000;
 
-const CHINA_OFFSET_MS = 8 * 60 * 60 * 1000;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 export type StatementLimitReason = 'daily_limit' | 'too_soon';
 
 export type StatementAllowance =
   { allowed: true } | { allowed: false; reason: StatementLimitReason; nextAllowedAt: Date };
-
-/** The UTC instant at which the China calendar day containing `t` began (00:00 UTC+8). */
-export function chinaDayStart(t: Date): Date {
-  const local = t.getTime() + CHINA_OFFSET_MS;
-  return new Date(Math.floor(local / DAY_MS) * DAY_MS - CHINA_OFFSET_MS);
-}
 
 export function statementAllowance(previousCreatedAtForPair: readonly Date[], now: Date): StatementAllowance {
   const dayStart = chinaDayStart(now).getTime();
@@ -40,15 +34,9 @@ export function statementAllowance(previousCreatedAtForPair: readonly Date[], no
   return { allowed: true };
 }
 
-/** `2026-11-27 08:05` in China time, as the refusal message shows it. */
-export function formatChinaTime(t: Date): string {
-  const c = new Date(t.getTime() + CHINA_OFFSET_MS).toISOString();
-  return `${c.slice(0, 10)} ${c.slice(11, 16)}`;
-}
-
 /** The Chinese words of a refusal (the hub sends them as the 429 message). */
 export function statementLimitMessage(reason: StatementLimitReason, nextAllowedAt: Date): string {
-  const when = formatChinaTime(nextAllowedAt);
+  const when = chinaMinute(nextAllowedAt);
   return reason === 'daily_limit'
     ? `同一厂家每天最多生成 ${STATEMENTS_PER_CHINA_DAY} 次对账单，请于 ${when}（北京时间）后再试`
     : `两次生成对账单需间隔至少 10 分钟，请于 ${when}（北京时间）后再试`;

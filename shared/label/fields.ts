@@ -1,14 +1,11 @@
 /** Resolves a template's {placeholders} from LabelData, and summarises the goods so they fit. */
 import type { LabelData, LabelGoodsItem } from './schema.ts';
 import type { FieldKey } from './template.ts';
+import { chinaMinute } from '../domain/china-time.ts';
 
 /** printedAt is shown in China time whatever the station's clock zone, so labels read the same everywhere. */
 export function formatPrintedAt(iso: string): string {
-  const t = Date.parse(iso);
-  if (Number.isNaN(t)) return iso;
-  const d = new Date(t + 8 * 3600_000);
-  const p = (n: number) => String(n).padStart(2, '0');
-  return `${d.getUTCFullYear()}-${p(d.getUTCMonth() + 1)}-${p(d.getUTCDate())} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}`;
+  return chinaMinute(iso);
 }
 
 /** Line breaks and tabs inside a field become spaces: the engine wraps by itself. */

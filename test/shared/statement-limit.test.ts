@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import {
   chinaDayStart,
-  formatChinaTime,
+  chinaDateTime,
+  chinaDay,
+  chinaMinute,
   statementAllowance,
   statementLimitMessage,
 } from '../../shared/domain/index.ts';
@@ -93,7 +95,9 @@ describe('statementAllowance (M8: 3 per China day, 10 minutes apart)', () => {
   });
 
   it('says in Chinese when the next statement is allowed, in China time', () => {
-    expect(formatChinaTime(new Date('2026-11-27T16:05:00Z'))).toBe('2026-11-28 00:05');
+    expect(chinaMinute(new Date('2026-11-27T16:05:00Z'))).toBe('2026-11-28 00:05');
+    expect(chinaDay('2026-11-27T16:05:00Z')).toBe('2026-11-28');
+    expect(chinaDateTime('not a time')).toBe('not a time');
     expect(statementLimitMessage('daily_limit', new Date('2026-11-27T16:00:00Z'))).toContain('2026-11-28 00:00');
     expect(statementLimitMessage('daily_limit', new Date('2026-11-27T16:00:00Z'))).toContain('每天最多生成 3 次对账单');
     expect(statementLimitMessage('too_soon', new Date('2026-11-27T01:10:00Z'))).toContain('10 分钟');

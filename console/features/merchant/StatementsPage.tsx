@@ -4,7 +4,7 @@
  */
 import { useState, type FormEvent } from 'react';
 import { ENDPOINTS } from '../../../shared/api/endpoints.ts';
-import { formatChinaTime } from '../../../shared/domain/statement-limit.ts';
+import { chinaMinute } from '../../../shared/domain/china-time.ts';
 import { send, type CallError } from '../../api/hub.ts';
 import { useT } from '../../i18n/index.ts';
 import { chinaDay, chinaDayStartIso, ErrorBanner, Notice, Page, useLoad } from '../../app/ui.tsx';
@@ -66,7 +66,7 @@ export function StatementsPage() {
         <button type="submit">{t('generate')}</button>
       </form>
       <ErrorBanner error={error} />
-      {next ? <Notice>{t('nextAllowed', { when: formatChinaTime(new Date(next)) })}</Notice> : null}
+      {next ? <Notice>{t('nextAllowed', { when: chinaMinute(next) })}</Notice> : null}
       {created ? <Notice>{t('statementCreated')}</Notice> : null}
       <div className="actions">
         <button type="button" onClick={list.reload}>

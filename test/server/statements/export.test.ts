@@ -2,8 +2,8 @@ import { PassThrough, Writable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import type { StatementRow } from '../../../shared/api/statements.ts';
+import { chinaDateTime } from '../../../shared/domain/china-time.ts';
 import {
-  chinaDateTime,
   csvField,
   fenToYuan,
   writeStatementCsv,
