@@ -265,6 +265,28 @@ export async function createStationServices(opts: StationServicesOptions): Promi
         for (const a of running.acks.values()) a.reject(new StationError('aborted'));
       };
       ctx.signal.addEventListener('abort', stop, { once: true });
+      /** Sends an announcement (by `send`) and waits for the renderer to ack it, or gives the label up. */
+      const awaitAck = (itemId: number, send: () => void) =>
+        new Promise<void>((resolve, reject) => {
+          if (running.aborted) return reject(new StationError('aborted'));
+          const timer = setTimeout(() => {
+            running.acks.delete(itemId);
+            reject(new StationError('aborted', { detail: 'no ack from the renderer' }));
+          }, ackTimeoutMs);
+          running.acks.set(itemId, {
+            resolve: () => {
+              clearTimeout(timer);
+              running.acks.delete(itemId);
+              resolve();
+            },
+            reject: (e) => {
+              clearTimeout(timer);
+              running.acks.delete(itemId);
+              reject(e);
+            },
+          });
+          send();
+        });
       try {
         return await printers.exclusive(args.printerId, () =>
           printChunk(
@@ -282,28 +304,10 @@ export async function createStationServices(opts: StationServicesOptions): Promi
             },
             args,
             {
-              announce: (a: LabelAnnounced) =>
-                new Promise<void>((resolve, reject) => {
-                  if (running.aborted) return reject(new StationError('aborted'));
-                  const timer = setTimeout(() => {
-                    running.acks.delete(a.itemId);
-                    reject(new StationError('aborted', { detail: 'no ack from the renderer' }));
-                  }, ackTimeoutMs);
-                  running.acks.set(a.itemId, {
-                    resolve: () => {
-                      clearTimeout(timer);
-                      running.acks.delete(a.itemId);
-                      resolve();
-                    },
-                    reject: (e) => {
-                      clearTimeout(timer);
-                      running.acks.delete(a.itemId);
-                      reject(e);
-                    },
-                  });
-                  ctx.emit('labelAnnounced', a);
-                }),
+              announce: (a: LabelAnnounced) => awaitAck(a.itemId, () => ctx.emit('labelAnnounced', a)),
               emit: (outcome) => ctx.emit('label', { chunkId: args.chunkId, outcome }),
+              emitWithNext: (outcome, next) =>
+                awaitAck(next.itemId, () => ctx.emit('label', { chunkId: args.chunkId, outcome, next })),
               aborted: () => running.aborted || ctx.signal.aborted,
             },
           ),
@@ -331,6 +335,7 @@ export async function createStationServices(opts: StationServicesOptions): Promi
       const running = chunks.get(args.chunkId);
       if (running && running.connectionId === ctx.connectionId) {
         running.aborted = true;
+        for (const a of running.acks.values()) a.reject(new StationError('aborted'));
       }
       return { ok: true as const };
     },

@@ -234,11 +234,21 @@ function PrinterCard({
           </label>
           <label>
             {t('gap', lang)}
-            <input type="number" min={0} max={20} step={0.5} value={edit.gapMm ?? 2} onChange={(e) => setEdit({ ...edit, gapMm: num(e.target.value) })} />
+            <input
+              type="number"
+              min={0}
+              max={20}
+              step={0.5}
+              value={edit.gapMm ?? 2}
+              onChange={(e) => setEdit({ ...edit, gapMm: num(e.target.value) })}
+            />
           </label>
           <label>
             {t('direction', lang)}
-            <select value={edit.direction ?? 1} onChange={(e) => setEdit({ ...edit, direction: Number(e.target.value) as 0 | 1 })}>
+            <select
+              value={edit.direction ?? 1}
+              onChange={(e) => setEdit({ ...edit, direction: Number(e.target.value) as 0 | 1 })}
+            >
               <option value={1}>{t('directionTopFirst', lang)}</option>
               <option value={0}>{t('directionTurned', lang)}</option>
             </select>
@@ -281,10 +291,13 @@ function PrinterCard({
             </button>
             <button
               type="button"
-              onClick={act(async () => {
-                const r = await api.testPrinter({ id: printer.id });
-                if (r.warning) setWarning(lang === 'zh' ? r.warning.zh : r.warning.en);
-              }, t('testPage', lang) + ' ✔')}
+              onClick={act(
+                async () => {
+                  const r = await api.testPrinter({ id: printer.id });
+                  if (r.warning) setWarning(lang === 'zh' ? r.warning.zh : r.warning.en);
+                },
+                t('testPage', lang) + ' ✔',
+              )}
             >
               {t('testPage', lang)}
             </button>
