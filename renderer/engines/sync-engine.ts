@@ -162,6 +162,7 @@ export class SyncEngine {
   private async pullOnce(): Promise<void> {
     const cursor = ((await this.db.meta.get(META.cursor))?.value as string | undefined) ?? null;
     let next = this.client.api.pullFeed({ cursor, limit: this.pageLimit });
+    let afterReset = false;
     for (;;) {
       const page = await next;
       let prefetch: typeof next | null = null;
@@ -170,7 +171,8 @@ export class SyncEngine {
         prefetch.catch(() => undefined);
       }
       const at = this.now().toISOString();
-      await applyFeedPage(this.db, page, at);
+      await applyFeedPage(this.db, page, at, afterReset);
+      afterReset ||= page.reset;
       this.set({ lastSyncAt: at });
       if (!prefetch) return;
       next = prefetch;
