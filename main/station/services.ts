@@ -59,6 +59,8 @@ export interface StationServicesOptions {
   /** The address of the printer a fresh install starts with (default: a virtual printer in dataDir/prints). */
   defaultPrinterUrl?: string;
   stationName?: string;
+  /** The hub an unpaired station offers to pair with (the pairing screen starts with it). */
+  hubUrl?: string;
   /** How long main waits for the renderer to commit `sending` before giving a label up. */
   ackTimeoutMs?: number;
   hubTimeoutMs?: number;
@@ -86,8 +88,15 @@ export async function createStationServices(opts: StationServicesOptions): Promi
   const log = opts.log ?? (() => undefined);
   await fsp.mkdir(opts.dataDir, { recursive: true });
   const settings: SettingsStore = await openSettingsStore(path.join(opts.dataDir, 'settings.json'), log);
-  if (opts.stationName && !settings.get().identity) {
-    await settings.update((s) => ({ ...s, settings: { ...s.settings, stationName: opts.stationName! } }));
+  if (!settings.get().identity && (opts.stationName || opts.hubUrl)) {
+    await settings.update((s) => ({
+      ...s,
+      settings: {
+        ...s.settings,
+        ...(opts.stationName ? { stationName: opts.stationName } : {}),
+        ...(opts.hubUrl ? { hubUrl: opts.hubUrl.replace(/\/+$/, '') } : {}),
+      },
+    }));
   }
   const printers: PrinterPool = createPrinterPool(settings, now);
   if (settings.get().settings.printers.length === 0) {
