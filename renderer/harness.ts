@@ -8,9 +8,11 @@ import { createStationRuntime, type StationRuntime } from './engines/runtime.ts'
 
 declare global {
   interface Window {
-    daifaHarness?: { runtime: StationRuntime; printableSns(limit?: number): Promise<string[]> };
+    daifaHarness?: { runtime: StationRuntime; startedAt: number; printableSns(limit?: number): Promise<string[]> };
   }
 }
+
+const startedAt = performance.now();
 
 const bridge = hostBridge();
 await bridge.ready();
@@ -18,6 +20,7 @@ const runtime = await createStationRuntime(bridge, { sync: { pullIntervalMs: 100
 await runtime.refresh();
 window.daifaHarness = {
   runtime,
+  startedAt,
   async printableSns(limit = 1_000_000) {
     return (await runtime.db.orders.where('view').equals('printable').limit(limit).primaryKeys()) as string[];
   },

@@ -19,7 +19,6 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
@@ -33,6 +32,7 @@ import { openBrowser } from '../main/host/open-browser.ts';
 import { fileSecretStore } from '../main/station/secret-store.ts';
 import { createStationServices } from '../main/station/services.ts';
 import { demoLoginLinks, formatDemoLoginLinks, httpHubCall, seedDemo } from '../server/seed.ts';
+import { buildTarget, isStale } from './build.ts';
 
 const root = path.resolve(fileURLToPath(new URL('.', import.meta.url)), '..');
 const { values: args } = parseArgs({
@@ -166,28 +166,12 @@ async function waitForHub(): Promise<void> {
   }
 }
 
-/** The station UI is built once (and again when the build is missing), not on every start. */
+/** The station UI and the console are built when missing or older than their sources. */
 async function ensureBuilt(): Promise<void> {
-  if (existsSync(path.join(root, 'dist', 'renderer', 'index.html'))) return;
-  console.log('首次启动：构建界面 (npm run build)…');
-  await new Promise<void>((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      [
-        path.join(root, 'node_modules/vite/bin/vite.js'),
-        'build',
-        '--config',
-        'renderer/vite.config.ts',
-        '--logLevel',
-        'warn',
-      ],
-      {
-        cwd: root,
-        stdio: 'inherit',
-      },
-    );
-    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`界面构建失败 (exit ${code})`))));
-  });
+  for (const target of ['renderer', 'console'] as const) {
+    if (isStale(target)) console.log(`构建界面 (${target})…`);
+    await buildTarget(target, { ifStale: true, quiet: true });
+  }
 }
 
 /** A port number, or a free one for 0. */

@@ -35,7 +35,8 @@ function keychainCodec(): SecretCodec {
 
 async function start() {
   await app.whenReady();
-  const dataDir = app.getPath('userData');
+  // DAIFA_STATION_DATA lets a second copy (or a test) keep its own station data.
+  const dataDir = process.env.DAIFA_STATION_DATA ?? app.getPath('userData');
   const log = rotatingLog(path.join(dataDir, 'station.log'));
   process.on('uncaughtException', (e) => log(`uncaught: ${e.stack ?? e.message}`));
   const services = await createStationServices({

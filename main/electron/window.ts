@@ -5,20 +5,9 @@
  */
 import type { BrowserWindow as BrowserWindowT, BrowserWindowConstructorOptions, Session } from 'electron';
 import { pathToFileURL } from 'node:url';
+import { stationCsp } from '../host/csp.ts';
 
-export const STATION_CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob:",
-  "media-src 'self' data: blob:",
-  "connect-src 'self'",
-  "frame-src 'self' blob:",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
+export const STATION_CSP = stationCsp();
 
 export function windowOptions(preloadPath: string): BrowserWindowConstructorOptions {
   return {

@@ -25,6 +25,7 @@ import {
   type ServerFrame,
 } from '../../shared/ipc/index.ts';
 import type { StationServices } from '../station/services.ts';
+import { stationCsp } from './csp.ts';
 import { dispatch } from './dispatch.ts';
 
 export interface BrowserHostOptions {
@@ -59,23 +60,6 @@ const TYPES: Record<string, string> = {
   '.wav': 'audio/wav',
 };
 
-function csp(origin: string): string {
-  const ws = origin.replace(/^http/, 'ws');
-  return [
-    "default-src 'self'",
-    "script-src 'self'",
-    "style-src 'self' 'unsafe-inline'",
-    "img-src 'self' data: blob:",
-    "media-src 'self' data: blob:",
-    `connect-src 'self' ${ws}`,
-    "frame-src 'self' blob:",
-    "object-src 'none'",
-    "base-uri 'none'",
-    "form-action 'none'",
-    "frame-ancestors 'none'",
-  ].join('; ');
-}
-
 export async function startBrowserHost(opts: BrowserHostOptions): Promise<BrowserHost> {
   const log = opts.log ?? (() => undefined);
   const secret = opts.secret ?? randomBytes(24).toString('base64url');
@@ -93,7 +77,7 @@ export async function startBrowserHost(opts: BrowserHostOptions): Promise<Browse
 
   server.on('request', async (req, res) => {
     const headers = {
-      'content-security-policy': csp(origin),
+      'content-security-policy': stationCsp([origin.replace(/^http/, 'ws')]),
       'x-content-type-options': 'nosniff',
       'referrer-policy': 'no-referrer',
       'x-frame-options': 'DENY',

@@ -1,11 +1,11 @@
 /**
  * `npm run station`: the station in browser mode, alone, against any hub.
  *
- *   npm run station -- [--hub URL --code PAIRING_CODE] [--port N] [--data DIR] [--name NAME] [--no-open]
+ *   npm run station -- [--hub URL [--code PAIRING_CODE]] [--port N] [--data DIR] [--name NAME] [--no-open]
  *
  * It hosts main's services in this Node process, serves the built UI on 127.0.0.1 and prints the page's
- * address (its fragment carries this launch's secret). `--hub` with `--code` pairs before the UI opens;
- * otherwise pair from the UI's 配对 screen. With `--json`, the first stdout line is a JSON object with
+ * address (its fragment carries this launch's secret). `--hub` alone fills in the hub on the UI's 配对
+ * screen; with `--code` it pairs before the UI opens. With `--json`, the first stdout line is a JSON object with
  * the URL, for programs that start a station.
  */
 import path from 'node:path';
@@ -40,8 +40,8 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
   console.error(`--port 应为 0–65535 的整数 (got ${args.port})`);
   process.exit(2);
 }
-if ((args.hub && !args.code) || (!args.hub && args.code)) {
-  console.error('--hub 与 --code 需同时给出（配对） / give --hub and --code together to pair');
+if (args.code && !args.hub) {
+  console.error('--code 需与 --hub 同时给出（配对） / give --hub with --code to pair');
   process.exit(2);
 }
 exitWithParent();
@@ -55,6 +55,7 @@ const services = await createStationServices({
   log,
   ...(args.printer ? { defaultPrinterUrl: args.printer } : {}),
   ...(args.name ? { stationName: args.name } : {}),
+  ...(args.hub ? { hubUrl: args.hub } : {}),
   ...(args['hub-probe-ms'] ? { hubProbeMs: Number(args['hub-probe-ms']) } : {}),
 });
 

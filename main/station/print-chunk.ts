@@ -29,6 +29,7 @@ import { SAMPLE_LABEL } from '../../shared/label/index.ts';
 import type { HubLink } from './hub-link.ts';
 import { chinaTimestamp, labelDataFromPayload } from './label-data.ts';
 import type { PrintJournal } from './print-journal.ts';
+import type { LabelReport } from '../print/backend.ts';
 import type { PrinterPool } from './printers.ts';
 import { verifyFreshness, verifySnapshot } from './seals.ts';
 
@@ -51,6 +52,8 @@ export interface ChunkChannel {
   /** Announces a label and resolves once the renderer has committed `sending` and acked. */
   announce(a: LabelAnnounced): Promise<void>;
   emit(outcome: LabelOutcome): void;
+  /** Reports a label sent and announces the next one in the same event; resolves when the next is acked. */
+  emitWithNext(outcome: LabelOutcome, next: LabelAnnounced): Promise<void>;
   /** True once the renderer asked to stop, or went away. */
   aborted(): boolean;
 }
@@ -62,6 +65,15 @@ interface Ready {
   /** The address version the label must carry (the hub's now, or the sealed snapshot's offline). */
   addressVersion: number;
   unverified: boolean;
+}
+
+/** A label ready to go: payload opened and checked, bytes rendered, its announcement built. */
+interface Labelled {
+  r: Ready;
+  bytes: Uint8Array;
+  report: LabelReport | null;
+  printedAt: string;
+  announcement: LabelAnnounced;
 }
 
 function blocked(
@@ -257,32 +269,37 @@ export async function printChunk(
   const seen = new Set<string>();
   let stopped: StationError | undefined;
   let first = true;
-  for (const r of ready) {
+  const prepare = async (r: Ready): Promise<Labelled | null> => {
     const { item } = r;
-    if (stopped || channel.aborted()) {
-      settle(deferred(item, 'stopped'));
-      continue;
-    }
     const override = item.override?.kind;
     if (seen.has(r.waybillNo) || (deps.journal.has(r.waybillNo) && override === undefined)) {
       settle(blocked(item, 'already_printed'));
-      continue;
+      return null;
     }
     seen.add(r.waybillNo);
-
-    let payload: PrintPayload;
-    let bytes: Uint8Array;
-    let report;
     const printedAt = chinaTimestamp(deps.now());
     try {
-      payload = await openPayload(deps.payloadKey, r);
+      const payload = await openPayload(deps.payloadKey, r);
       if (payload.addressVersion !== r.addressVersion) {
         settle(blocked(item, 'address_changed'));
-        continue;
+        return null;
       }
       const rendered = await printer.backend.render([labelDataFromPayload(payload, printedAt)], printer.options);
-      bytes = rendered.bytes;
-      report = rendered.reports[0] ?? null;
+      return {
+        r,
+        bytes: rendered.bytes,
+        report: rendered.reports[0] ?? null,
+        printedAt,
+        announcement: {
+          chunkId: args.chunkId,
+          itemId: item.itemId,
+          orderSn: item.orderSn,
+          waybillNo: r.waybillNo,
+          courier: payload.courier,
+          envelope: r.envelope,
+          unverified: r.unverified,
+        },
+      };
     } catch (e) {
       settle(
         failed(
@@ -292,27 +309,40 @@ export async function printChunk(
             : new StationError('label_invalid', { message: (e as Error).message, messageEn: (e as Error).message }),
         ),
       );
-      continue;
+      return null;
     }
+  };
+  let next = 0;
+  /** The next label that can go, rendered one ahead while the previous one is on its way. */
+  const nextLabel = async (): Promise<Labelled | null> => {
+    while (next < ready.length && !stopped && !channel.aborted()) {
+      const l = await prepare(ready[next++]!);
+      if (l) return l;
+    }
+    return null;
+  };
+  const announced = (e: unknown) => {
+    // The renderer went away or never acked: it holds no `sending` for this label, so nothing is in doubt.
+    stopped = e instanceof StationError ? e : new StationError('aborted');
+  };
 
+  let current = await nextLabel();
+  if (current) {
     try {
-      await channel.announce({
-        chunkId: args.chunkId,
-        itemId: item.itemId,
-        orderSn: item.orderSn,
-        waybillNo: r.waybillNo,
-        courier: payload.courier,
-        envelope: r.envelope,
-        unverified: r.unverified,
-      });
+      await channel.announce(current.announcement);
     } catch (e) {
-      // The renderer went away or never acked: it holds no `sending` for this label, so nothing is in doubt.
-      stopped = e instanceof StationError ? e : new StationError('aborted');
-      settle(deferred(item, 'stopped'));
-      continue;
+      announced(e);
+      settle(deferred(current.r.item, 'stopped'));
+      current = null;
     }
+  }
+  let journaled = false;
+  let prefetched: Promise<Labelled | null> | null = null;
+  while (current) {
+    const { r, bytes, report, printedAt } = current;
     try {
-      await deps.journal.record(r.waybillNo, item.orderSn, printedAt);
+      if (!journaled) await deps.journal.record(r.waybillNo, r.item.orderSn, printedAt);
+      journaled = false;
       try {
         await deps.printers.send(printer, bytes, first);
       } catch (e) {
@@ -321,21 +351,50 @@ export async function printChunk(
         throw e;
       }
       first = false;
-      settle({
-        itemId: item.itemId,
-        orderSn: item.orderSn,
-        state: 'sent',
-        waybillNo: r.waybillNo,
-        printedAt,
-        unverified: r.unverified,
-        report,
-      });
     } catch (e) {
       const err = e instanceof StationError ? e : new StationError('internal', { detail: (e as Error).message });
-      settle(failed(item, err));
+      settle(failed(r.item, err));
       stopped = err;
+      break;
+    }
+    const sent: LabelOutcome = {
+      itemId: r.item.itemId,
+      orderSn: r.item.orderSn,
+      state: 'sent',
+      waybillNo: r.waybillNo,
+      printedAt,
+      unverified: r.unverified,
+      report,
+    };
+    const following = await (prefetched ?? nextLabel());
+    prefetched = null;
+    if (!following) {
+      settle(sent);
+      break;
+    }
+    // `sent` for this label and `sending` for the next travel together, so the renderer makes both
+    // durable in one commit: after a crash either both hold or neither, and still at most one label is
+    // in doubt.
+    outcomes.set(sent.itemId, sent);
+    // The next number goes into the journal while the renderer commits (both must hold before its bytes).
+    const journal = deps.journal.record(following.r.waybillNo, following.r.item.orderSn, following.printedAt);
+    const acked = Promise.all([channel.emitWithNext(sent, following.announcement), journal]);
+    // Render the label after next while the renderer commits: it is CPU work that would otherwise wait.
+    prefetched = nextLabel();
+    try {
+      await acked;
+      journaled = true;
+      current = following;
+    } catch (e) {
+      // Not acked: nothing of that label was written, so its number must not count as printed.
+      await journal.then(() => deps.journal.void(following.r.waybillNo)).catch(() => undefined);
+      announced(e);
+      settle(deferred(following.r.item, 'stopped'));
+      current = null;
     }
   }
+  await prefetched;
+  for (const r of ready) if (!outcomes.has(r.item.itemId)) settle(deferred(r.item, 'stopped'));
 
   return {
     outcomes: items.map((i) => outcomes.get(i.itemId) ?? deferred(i, 'stopped')),

@@ -58,6 +58,8 @@ export interface StationServicesOptions {
   /** The address of the printer a fresh install starts with (default: a virtual printer in dataDir/prints). */
   defaultPrinterUrl?: string;
   stationName?: string;
+  /** The hub an unpaired station offers to pair with (the pairing screen starts with it). */
+  hubUrl?: string;
   /** How long main waits for the renderer to commit `sending` before giving a label up. */
   ackTimeoutMs?: number;
   hubTimeoutMs?: number;
@@ -85,8 +87,15 @@ export async function createStationServices(opts: StationServicesOptions): Promi
   const log = opts.log ?? (() => undefined);
   await fsp.mkdir(opts.dataDir, { recursive: true });
   const settings: SettingsStore = await openSettingsStore(path.join(opts.dataDir, 'settings.json'), log);
-  if (opts.stationName && !settings.get().identity) {
-    await settings.update((s) => ({ ...s, settings: { ...s.settings, stationName: opts.stationName! } }));
+  if (!settings.get().identity && (opts.stationName || opts.hubUrl)) {
+    await settings.update((s) => ({
+      ...s,
+      settings: {
+        ...s.settings,
+        ...(opts.stationName ? { stationName: opts.stationName } : {}),
+        ...(opts.hubUrl ? { hubUrl: opts.hubUrl.replace(/\/+$/, '') } : {}),
+      },
+    }));
   }
   const printers: PrinterPool = createPrinterPool(settings, now);
   if (settings.get().settings.printers.length === 0) {
@@ -264,6 +273,28 @@ export async function createStationServices(opts: StationServicesOptions): Promi
         for (const a of running.acks.values()) a.reject(new StationError('aborted'));
       };
       ctx.signal.addEventListener('abort', stop, { once: true });
+      /** Sends an announcement (by `send`) and waits for the renderer to ack it, or gives the label up. */
+      const awaitAck = (itemId: number, send: () => void) =>
+        new Promise<void>((resolve, reject) => {
+          if (running.aborted) return reject(new StationError('aborted'));
+          const timer = setTimeout(() => {
+            running.acks.delete(itemId);
+            reject(new StationError('aborted', { detail: 'no ack from the renderer' }));
+          }, ackTimeoutMs);
+          running.acks.set(itemId, {
+            resolve: () => {
+              clearTimeout(timer);
+              running.acks.delete(itemId);
+              resolve();
+            },
+            reject: (e) => {
+              clearTimeout(timer);
+              running.acks.delete(itemId);
+              reject(e);
+            },
+          });
+          send();
+        });
       try {
         return await printers.exclusive(args.printerId, () =>
           printChunk(
@@ -281,28 +312,10 @@ export async function createStationServices(opts: StationServicesOptions): Promi
             },
             args,
             {
-              announce: (a: LabelAnnounced) =>
-                new Promise<void>((resolve, reject) => {
-                  if (running.aborted) return reject(new StationError('aborted'));
-                  const timer = setTimeout(() => {
-                    running.acks.delete(a.itemId);
-                    reject(new StationError('aborted', { detail: 'no ack from the renderer' }));
-                  }, ackTimeoutMs);
-                  running.acks.set(a.itemId, {
-                    resolve: () => {
-                      clearTimeout(timer);
-                      running.acks.delete(a.itemId);
-                      resolve();
-                    },
-                    reject: (e) => {
-                      clearTimeout(timer);
-                      running.acks.delete(a.itemId);
-                      reject(e);
-                    },
-                  });
-                  ctx.emit('labelAnnounced', a);
-                }),
+              announce: (a: LabelAnnounced) => awaitAck(a.itemId, () => ctx.emit('labelAnnounced', a)),
               emit: (outcome) => ctx.emit('label', { chunkId: args.chunkId, outcome }),
+              emitWithNext: (outcome, next) =>
+                awaitAck(next.itemId, () => ctx.emit('label', { chunkId: args.chunkId, outcome, next })),
               aborted: () => running.aborted || ctx.signal.aborted,
             },
           ),
@@ -330,6 +343,7 @@ export async function createStationServices(opts: StationServicesOptions): Promi
       const running = chunks.get(args.chunkId);
       if (running && running.connectionId === ctx.connectionId) {
         running.aborted = true;
+        for (const a of running.acks.values()) a.reject(new StationError('aborted'));
       }
       return { ok: true as const };
     },

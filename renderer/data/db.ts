@@ -188,7 +188,7 @@ export class StationDb extends Dexie {
     // a cache; the cursor goes with it, so the next pull is a full one) and create it again in version 3.
     this.version(2).stores({ orders: null, sync: null });
     this.version(3).stores({
-      orders: 'orderSn, version, view, merchantShopId, *skuIds, singleSku, waybillNo, seq',
+      orders: 'orderSn, view, singleSku, waybillNo, seq',
       meta: 'key',
       waybills: 'orderSn, waybillNo',
       batches: '++id, createdAt, state, printerId',

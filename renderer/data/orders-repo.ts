@@ -53,8 +53,12 @@ export function rowOf(s: SealedSnapshot, syncedAt: string, printedAt: string | n
 
 const RESET_MARKS = 'feed.resetMarks';
 
-/** Applies one pulled page (and its freshness) in one transaction. */
-export async function applyFeedPage(db: StationDb, page: PulledPage, now: string): Promise<number> {
+/**
+ * Applies one pulled page (and its freshness) in one transaction. `afterReset`: an earlier page of this
+ * same pull was a reset, so the cache holds only rows of this pull, which are older than this page's:
+ * nothing to compare against (what makes a full sync of 50,000 orders about twice as fast).
+ */
+export async function applyFeedPage(db: StationDb, page: PulledPage, now: string, afterReset = false): Promise<number> {
   return db.transaction('rw', db.orders, db.meta, async () => {
     // The local print marks outlive a reset (they are this station's knowledge, not the hub's), also
     // across the reset's later pages.
@@ -67,7 +71,7 @@ export async function applyFeedPage(db: StationDb, page: PulledPage, now: string
     }
     let written = 0;
     if (page.changes.length > 0) {
-      const existing = page.reset ? [] : await db.orders.bulkGet(page.changes.map((c) => c.orderSn));
+      const existing = page.reset || afterReset ? [] : await db.orders.bulkGet(page.changes.map((c) => c.orderSn));
       const fresh = page.changes.filter((c, i) => !existing[i] || existing[i]!.version < c.version);
       const first = await nextOrderSeqs(db, fresh.length);
       const olds = new Map(existing.flatMap((o) => (o ? [[o.orderSn, o]] : [])));

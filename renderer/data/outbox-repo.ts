@@ -24,15 +24,29 @@ export async function clientIdOf(db: StationDb): Promise<string> {
   });
 }
 
+/** The id the next queued mutation gets; read inside the transaction that queues it. */
+export async function nextMutationId(db: StationDb): Promise<number> {
+  return ((await db.meta.get(META.nextMutationId))?.value as number | undefined) ?? 1;
+}
+
+/**
+ * Queues mutations with ids from `first` (read by nextMutationId in the same transaction, which must
+ * include `outbox` and `meta`): the writes are issued together, without a read between them.
+ */
+export async function enqueueFrom(db: StationDb, first: number, mutations: NewMutation[], now: string): Promise<number[]> {
+  const ids = mutations.map((_, i) => first + i);
+  await Promise.all([
+    db.outbox.bulkAdd(
+      mutations.map((m, i) => ({ id: ids[i]!, mutation: { ...m, id: ids[i]! } as Mutation, createdAt: now, attempts: 0, lastError: null })),
+    ),
+    db.meta.put({ key: META.nextMutationId, value: first + mutations.length }),
+  ]);
+  return ids;
+}
+
 /** Queues mutations; must run inside a transaction that includes `outbox` and `meta`. */
 export async function enqueue(db: StationDb, mutations: NewMutation[], now: string): Promise<number[]> {
-  const next = ((await db.meta.get(META.nextMutationId))?.value as number | undefined) ?? 1;
-  const ids = mutations.map((_, i) => next + i);
-  await db.outbox.bulkAdd(
-    mutations.map((m, i) => ({ id: ids[i]!, mutation: { ...m, id: ids[i]! } as Mutation, createdAt: now, attempts: 0, lastError: null })),
-  );
-  await db.meta.put({ key: META.nextMutationId, value: next + mutations.length });
-  return ids;
+  return enqueueFrom(db, await nextMutationId(db), mutations, now);
 }
 
 export type { NewMutation };

@@ -23,7 +23,7 @@ import {
 import { META, nextOrderSeqs, type BatchRow, type JobItemRow, type JobItemState, type StationDb } from '../data/db.ts';
 import { viewOf } from '../data/orders-repo.ts';
 import { chinaTime } from '../i18n/index.ts';
-import { enqueue } from '../data/outbox-repo.ts';
+import { enqueueFrom, nextMutationId } from '../data/outbox-repo.ts';
 import type { SyncEngine } from './sync-engine.ts';
 
 export interface BatchProgress {
@@ -81,6 +81,7 @@ export class BatchRunner {
   private readonly sentTimes = new Map<number, number[]>();
   private readonly listeners = new Set<(p: BatchProgress) => void>();
   private unsub: Array<() => void> = [];
+  private marks: Promise<void> = Promise.resolve();
 
   constructor(db: StationDb, client: StationClient, sync: SyncEngine, opts: BatchRunnerOptions = {}) {
     this.db = db;
@@ -361,6 +362,7 @@ export class BatchRunner {
   /** A worker's answer for a label left in doubt by a crash. */
   async resolveInDoubt(itemId: number, decision: 'printed' | 'not_printed'): Promise<void> {
     const at = this.iso();
+    let confirmed: { item: JobItemRow; sent: { waybillNo: string; printedAt: string } } | null = null;
     await this.db.transaction(
       'rw',
       [this.db.jobItems, this.db.batches, this.db.outbox, this.db.meta, this.db.printLog, this.db.orders],
@@ -381,14 +383,15 @@ export class BatchRunner {
           return;
         }
         const batch = await this.db.batches.get(item.batchId);
-        await this.commitSent(
-          batch!,
-          item,
-          { waybillNo: item.waybillNo!, printedAt: item.updatedAt, unverified: item.unverified },
-          'in_doubt_confirmed',
-        );
+        const sent = { waybillNo: item.waybillNo!, printedAt: item.updatedAt, unverified: item.unverified };
+        await Promise.all(this.sentWrites(batch!, item, sent, 'in_doubt_confirmed', await nextMutationId(this.db), at));
+        confirmed = { item, sent };
       },
     );
+    if (confirmed) {
+      const c: { item: JobItemRow; sent: { waybillNo: string; printedAt: string } } = confirmed;
+      this.markPrinted(c.item, c.sent);
+    }
     this.sync.kick();
     const item = await this.db.jobItems.get(itemId);
     if (item) await this.emitProgress(item.batchId);
@@ -565,33 +568,49 @@ export class BatchRunner {
     });
   }
 
+  /** Whether an announced label may go: it must be this chunk's, and still queued (not cancelled meanwhile). */
+  private mayPrint(ctx: ChunkContext, item: JobItemRow | undefined): item is JobItemRow {
+    return item !== undefined && item.batchId === ctx.batchId && item.state === 'queued';
+  }
+
+  /** Phase one of a label, inside the caller's transaction: `sending`, with the payload it prints from. */
+  private sendingWrites(item: JobItemRow, a: LabelAnnounced, at: string): Array<Promise<unknown>> {
+    return [
+      this.db.jobItems.put({
+        ...item,
+        state: 'sending',
+        waybillNo: a.waybillNo,
+        courier: a.courier,
+        unverified: a.unverified,
+        updatedAt: at,
+      }),
+      this.db.waybills.put({
+        orderSn: a.orderSn,
+        waybillNo: a.waybillNo,
+        courier: a.courier,
+        envelope: a.envelope,
+        preparedAt: at,
+      }),
+    ];
+  }
+
+  /** Only with `sending` on disk may main write the label; a label we cannot take stops the chunk. */
+  private async answer(a: LabelAnnounced, ok: boolean) {
+    if (ok) await this.client.api.ackLabel({ chunkId: a.chunkId, itemId: a.itemId });
+    else await this.client.api.abortChunk({ chunkId: a.chunkId });
+  }
+
   private onAnnounced(a: LabelAnnounced) {
     const ctx = this.chunks.get(a.chunkId);
     if (!ctx) return; // not ours (another window's chunk) or already over: never ack
     ctx.chain = ctx.chain.then(async () => {
-      const at = this.iso();
       const ok = await this.db.transaction('rw', this.db.jobItems, this.db.waybills, async () => {
         const item = await this.db.jobItems.get(a.itemId);
-        if (!item || item.batchId !== ctx.batchId || item.state !== 'queued') return false;
-        await this.db.jobItems.update(a.itemId, {
-          state: 'sending',
-          waybillNo: a.waybillNo,
-          courier: a.courier,
-          unverified: a.unverified,
-          updatedAt: at,
-        });
-        await this.db.waybills.put({
-          orderSn: a.orderSn,
-          waybillNo: a.waybillNo,
-          courier: a.courier,
-          envelope: a.envelope,
-          preparedAt: at,
-        });
+        if (!this.mayPrint(ctx, item)) return false;
+        await Promise.all(this.sendingWrites(item, a, this.iso()));
         return true;
       });
-      // Only now, with `sending` on disk, may main write the label.
-      if (ok) await this.client.api.ackLabel({ chunkId: a.chunkId, itemId: a.itemId });
-      else await this.client.api.abortChunk({ chunkId: a.chunkId });
+      await this.answer(a, ok);
     });
     ctx.chain.catch(() => undefined);
   }
@@ -608,15 +627,33 @@ export class BatchRunner {
     const at = this.iso();
     if (o.state === 'deferred') return;
     if (o.state === 'sent') {
-      await this.db.transaction(
+      // This label's `sent` (with its return queued) and the next label's `sending`: one durable commit,
+      // its reads issued together and then its writes, so the label waits for one flush, not a dozen trips.
+      const next = e.next;
+      let marked: JobItemRow | null = null;
+      const ok = await this.db.transaction(
         'rw',
-        [this.db.jobItems, this.db.batches, this.db.outbox, this.db.meta, this.db.printLog, this.db.orders],
+        [this.db.jobItems, this.db.outbox, this.db.meta, this.db.printLog, this.db.waybills],
         async () => {
-          const item = await this.db.jobItems.get(o.itemId);
-          if (!item || item.state !== 'sending') return;
-          await this.commitSent(ctx.batch, item, o, ctx.batch.kind === 'reprint' ? 'reprint' : 'print');
+          const [[item, nextItem], firstId] = await Promise.all([
+            this.db.jobItems.bulkGet(next ? [o.itemId, next.itemId] : [o.itemId]),
+            nextMutationId(this.db),
+          ]);
+          const writes: Array<Promise<unknown>> = [];
+          if (item?.state === 'sending') {
+            writes.push(
+              ...this.sentWrites(ctx.batch, item, o, ctx.batch.kind === 'reprint' ? 'reprint' : 'print', firstId, at),
+            );
+            marked = item;
+          }
+          const go = next !== undefined && this.mayPrint(ctx, nextItem);
+          if (go) writes.push(...this.sendingWrites(nextItem!, next, at));
+          await Promise.all(writes);
+          return go;
         },
       );
+      if (next) await this.answer(next, ok);
+      if (marked) this.markPrinted(marked, o);
       const times = this.sentTimes.get(ctx.batchId) ?? [];
       times.push(Date.now());
       if (times.length > 200) times.splice(0, times.length - 200);
@@ -635,68 +672,90 @@ export class BatchRunner {
     });
   }
 
-  /** `sent`, the return in the outbox, the print log and the order's mark: one transaction (caller's). */
-  private async commitSent(
+  /**
+   * `sent`, the return in the outbox and the print log, written inside the caller's transaction (which
+   * includes jobItems, outbox, meta and printLog), with the mutation id read there.
+   */
+  private sentWrites(
     batch: BatchRow,
     item: JobItemRow,
     sent: { waybillNo: string; printedAt: string; unverified: boolean },
     kind: 'print' | 'reprint' | 'in_doubt_confirmed',
-  ) {
-    const at = this.iso();
-    await this.db.jobItems.update(item.id!, {
-      state: 'sent',
-      waybillNo: sent.waybillNo,
-      printedAt: sent.printedAt,
-      unverified: sent.unverified,
-      updatedAt: at,
-    });
+    firstMutationId: number,
+    at: string,
+  ): Array<Promise<unknown>> {
     const reprint = item.override?.kind === 'reprint' ? item.override : null;
-    await enqueue(
-      this.db,
-      [
-        reprint
-          ? {
-              type: 'label_reprinted',
-              orderSn: item.orderSn,
-              waybillNo: sent.waybillNo,
-              reason: reprint.reason,
-              printedAt: sent.printedAt,
-            }
-          : {
-              type: 'waybill_returned',
-              orderSn: item.orderSn,
-              waybillNo: sent.waybillNo,
-              printedAt: sent.printedAt,
-              ...(sent.unverified ? { unverified: true } : {}),
-            },
-      ],
-      at,
-    );
-    await this.db.printLog.add({
-      at: sent.printedAt,
-      orderSn: item.orderSn,
-      waybillNo: sent.waybillNo,
-      courier: item.courier ?? batch.courier,
-      printerId: batch.printerId,
-      printerName: this.printerName(batch.printerId),
-      stationName: this.stationName(),
-      batchId: batch.id!,
-      kind: reprint ? 'reprint' : kind,
-      reason: reprint?.reason ?? null,
-      unverified: sent.unverified,
-      returnState: reprint ? 'none' : 'pending',
-      returnMessage: null,
-    });
-    const order = await this.db.orders.get(item.orderSn);
-    if (order && !reprint) {
-      const next = {
-        ...order,
-        seq: await nextOrderSeqs(this.db, 1),
-        printedAt: sent.printedAt,
+    return [
+      this.db.jobItems.put({
+        ...item,
+        state: 'sent',
         waybillNo: sent.waybillNo,
-        waybillStatus: order.waybillStatus === 'returned' ? ('returned' as const) : ('issued' as const),
-      };
-      await this.db.orders.put({ ...next, view: viewOf(next) });
-    }
+        printedAt: sent.printedAt,
+        unverified: sent.unverified,
+        updatedAt: at,
+      }),
+      enqueueFrom(
+        this.db,
+        firstMutationId,
+        [
+          reprint
+            ? {
+                type: 'label_reprinted',
+                orderSn: item.orderSn,
+                waybillNo: sent.waybillNo,
+                reason: reprint.reason,
+                printedAt: sent.printedAt,
+              }
+            : {
+                type: 'waybill_returned',
+                orderSn: item.orderSn,
+                waybillNo: sent.waybillNo,
+                printedAt: sent.printedAt,
+                ...(sent.unverified ? { unverified: true } : {}),
+              },
+        ],
+        at,
+      ),
+      this.db.printLog.add({
+        at: sent.printedAt,
+        orderSn: item.orderSn,
+        waybillNo: sent.waybillNo,
+        courier: item.courier ?? batch.courier,
+        printerId: batch.printerId,
+        printerName: this.printerName(batch.printerId),
+        stationName: this.stationName(),
+        batchId: batch.id!,
+        kind: reprint ? 'reprint' : kind,
+        reason: reprint?.reason ?? null,
+        unverified: sent.unverified,
+        returnState: reprint ? 'none' : 'pending',
+        returnMessage: null,
+      }),
+    ];
+  }
+
+  /**
+   * The order list's "已打印" mark, written after the label's own commit and off its critical path: it
+   * is a view of the print log, not a safety record (a crash before it only delays the mark until the feed
+   * reports the return).
+   */
+  private markPrinted(item: JobItemRow, sent: { waybillNo: string; printedAt: string }) {
+    if (item.override?.kind === 'reprint') return;
+    this.marks = this.marks
+      .then(() =>
+        this.db.transaction('rw', this.db.orders, this.db.meta, async () => {
+          const order = await this.db.orders.get(item.orderSn);
+          if (!order) return;
+          const next = {
+            ...order,
+            seq: await nextOrderSeqs(this.db, 1),
+            printedAt: sent.printedAt,
+            waybillNo: sent.waybillNo,
+            waybillStatus: order.waybillStatus === 'returned' ? ('returned' as const) : ('issued' as const),
+          };
+          await this.db.orders.put({ ...next, view: viewOf(next) });
+        }),
+      )
+      .catch(() => undefined);
   }
 }

@@ -30,6 +30,7 @@ export interface SyncEngineOptions {
 }
 
 const PUSH_BATCH = 200;
+const KICK_DELAY_MS = 250;
 
 export class SyncEngine {
   private readonly db: StationDb;
@@ -39,6 +40,7 @@ export class SyncEngine {
   private readonly maxBackoffMs: number;
   private readonly now: () => Date;
   private timer: ReturnType<typeof setInterval> | null = null;
+  private kickTimer: ReturnType<typeof setTimeout> | null = null;
   private unsub: Array<() => void> = [];
   private pullRun: Promise<void> | null = null;
   private pullAgain = false;
@@ -109,7 +111,9 @@ export class SyncEngine {
 
   stop(): void {
     if (this.timer) clearInterval(this.timer);
+    if (this.kickTimer) clearTimeout(this.kickTimer);
     this.timer = null;
+    this.kickTimer = null;
     for (const u of this.unsub) u();
     this.unsub = [];
   }
@@ -158,6 +162,7 @@ export class SyncEngine {
   private async pullOnce(): Promise<void> {
     const cursor = ((await this.db.meta.get(META.cursor))?.value as string | undefined) ?? null;
     let next = this.client.api.pullFeed({ cursor, limit: this.pageLimit });
+    let afterReset = false;
     for (;;) {
       const page = await next;
       let prefetch: typeof next | null = null;
@@ -166,7 +171,8 @@ export class SyncEngine {
         prefetch.catch(() => undefined);
       }
       const at = this.now().toISOString();
-      await applyFeedPage(this.db, page, at);
+      await applyFeedPage(this.db, page, at, afterReset);
+      afterReset ||= page.reset;
       this.set({ lastSyncAt: at });
       if (!prefetch) return;
       next = prefetch;
@@ -257,10 +263,17 @@ export class SyncEngine {
     });
   }
 
-  /** Ask for a push soon (after a label was sent). */
+  /**
+   * Ask for a push soon (after a label was sent). Labels come every few tens of milliseconds: their returns
+   * go together, a moment later, rather than one request per label.
+   */
   kick(): void {
-    this.nextPushAt = 0;
     this.status = { ...this.status, pendingReturns: Math.max(1, this.status.pendingReturns) };
-    void this.push().catch(() => undefined);
+    if (this.kickTimer) return;
+    this.kickTimer = setTimeout(() => {
+      this.kickTimer = null;
+      this.nextPushAt = 0;
+      void this.push().catch(() => undefined);
+    }, KICK_DELAY_MS);
   }
 }

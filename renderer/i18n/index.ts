@@ -84,6 +84,7 @@ const WORDS = {
   createdAt: { zh: '下单时间', en: 'Ordered' },
   batchCreatedAt: { zh: '创建时间', en: 'Created' },
   noOrders: { zh: '没有符合条件的订单', en: 'No orders match' },
+  loadingOrders: { zh: '正在载入全部订单…', en: 'Loading all orders…' },
   syncNow: { zh: '立即同步', en: 'Sync now' },
   printingElsewhere: { zh: '其他打印站正在打印', en: 'Printing elsewhere' },
   // batch print

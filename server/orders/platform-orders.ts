@@ -170,7 +170,7 @@ function contains(column: string, text: string) {
 
 type OrdersQuery = SelectQueryBuilder<Database, 'orders', Selectable<OrdersTable>>;
 
-/** The stages of the seed's flow (shared/api/hub.ts ORDER_STAGES), as conditions on one order row. */
+/** The stages of the seed's flow (`orderStage()` in shared/domain/stages.ts), as conditions on one order row. */
 function whereStage(query: OrdersQuery, stage: OrderStage): OrdersQuery {
   const live = (eb: ExpressionBuilder<Database, 'orders'>) =>
     eb

@@ -22,7 +22,7 @@ export interface RoutingAddress {
   detail: string;
 }
 
-/** 三段码, 大头笔 and 集包地, as the print payload carries them (one schema: shared/api/flow.ts). */
+/** 三段码, 大头笔 and 集包地, as the print payload carries them (one schema: shared/api/print-payload.ts). */
 export type { RoutingCode };
 
 export interface WaybillRequest {

@@ -1,6 +1,6 @@
 /**
  * AES-256-GCM sealing of print payloads under a station's key (M4/M5). The envelope's layout is
- * defined once in shared/api/flow.ts (PRINT_PAYLOAD_ENVELOPE), where the station's WebCrypto opener
+ * defined once in shared/api/print-payload.ts (PRINT_PAYLOAD_ENVELOPE), where the station's WebCrypto opener
  * lives too; this is the hub's node:crypto side of the same format.
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';

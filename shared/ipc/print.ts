@@ -168,5 +168,13 @@ export const LabelAnnouncedSchema = z.strictObject({
 });
 export type LabelAnnounced = z.infer<typeof LabelAnnouncedSchema>;
 
-export const LabelEventSchema = z.strictObject({ chunkId: z.string(), outcome: LabelOutcomeSchema });
+export const LabelEventSchema = z.strictObject({
+  chunkId: z.string(),
+  outcome: LabelOutcomeSchema,
+  /**
+   * With a `sent` outcome: the next label's announcement, so the renderer commits this label's `sent` and
+   * the next one's `sending` durably in one transaction (one disk flush per label), then acks the next.
+   */
+  next: LabelAnnouncedSchema.optional(),
+});
 export type LabelEvent = z.infer<typeof LabelEventSchema>;

@@ -17,7 +17,7 @@ import { performance } from 'node:perf_hooks';
 import { gzipSync } from 'node:zlib';
 import { sql } from 'kysely';
 import type { MerchantOrdersResponse } from '../../shared/api/orders.ts';
-import { buildConsole } from '../../scripts/build-console.ts';
+import { buildTarget } from '../../scripts/build.ts';
 import { launchChromium, signedIn } from '../console/support.ts';
 import {
   bindAndAccept,
@@ -239,7 +239,7 @@ export function bundleSize(): Row[] {
 const HEADER = ['measure', 'result', 'baseline (same run)', 'ratio'];
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  await buildConsole({ ifStale: true, quiet: true });
+  await buildTarget('console', { ifStale: true, quiet: true });
   console.log(`# Console bench — ${os.cpus().length} cores, Node ${process.version}\n`);
   console.log(`## Bundle\n\n${markdownTable(HEADER, bundleSize())}\n`);
   const dialects: Dialect[] = PG_URL ? ['sqlite', 'postgres'] : ['sqlite'];

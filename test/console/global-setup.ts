@@ -1,6 +1,6 @@
 /** Builds the console before its suites run, unless dist/console is newer than every source. */
-import { buildConsole } from '../../scripts/build-console.ts';
+import { buildTarget } from '../../scripts/build.ts';
 
 export default async function setup(): Promise<void> {
-  await buildConsole({ ifStale: true, quiet: true });
+  await buildTarget('console', { ifStale: true, quiet: true });
 }

@@ -6,13 +6,13 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
-import { readdir } from 'node:fs/promises';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { buildTarget } from '../../scripts/build.ts';
 import type { TestHub } from '../server/support/hub.ts';
 import { freshDatabase, type Dialect } from '../server/support/hub.ts';
 
@@ -290,42 +290,9 @@ async function waitGroupGone(pid: number): Promise<void> {
 
 // ───────────────────────── the built renderer ─────────────────────────
 
-async function newestMtime(dir: string): Promise<number> {
-  let newest = 0;
-  for (const e of await readdir(dir, { withFileTypes: true, recursive: true })) {
-    if (!e.isFile()) continue;
-    newest = Math.max(newest, statSync(path.join(e.parentPath, e.name)).mtimeMs);
-  }
-  return newest;
-}
-
-/** Builds the renderer when dist/ is missing or older than its sources. */
+/** Builds the renderer when dist/ is missing or older than its sources (a production build, as shipped). */
 export async function ensureRendererBuilt(): Promise<void> {
-  const out = path.join(ROOT, 'dist/renderer/index.html');
-  const built = existsSync(out) ? statSync(out).mtimeMs : 0;
-  const sources = Math.max(
-    await newestMtime(path.join(ROOT, 'renderer')),
-    await newestMtime(path.join(ROOT, 'shared')),
-  );
-  if (built > sources) return;
-  await new Promise<void>((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      [
-        path.join(ROOT, 'node_modules/vite/bin/vite.js'),
-        'build',
-        '--config',
-        'renderer/vite.config.ts',
-        '--logLevel',
-        'warn',
-      ],
-      {
-        cwd: ROOT,
-        stdio: 'inherit',
-      },
-    );
-    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`vite build failed (${code})`))));
-  });
+  await buildTarget('renderer', { ifStale: true, quiet: true });
 }
 
 // ───────────────────────── the headless engines page ─────────────────────────

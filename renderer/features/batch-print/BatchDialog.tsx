@@ -4,13 +4,14 @@
  * before and will not print again. Takeover of orders another station holds needs a reason.
  */
 import { useEffect, useMemo, useState } from 'react';
-import { COURIERS, COURIER_NAMES, type Courier } from '../../../shared/domain/index.ts';
+import type { Courier } from '../../../shared/domain/index.ts';
 import type { PrinterConfig } from '../../../shared/ipc/index.ts';
 import { useUi } from '../../app/store.ts';
 import { useIsLeader, useOrderEntries, useStation } from '../../app/runtime-context.tsx';
 import { reasonText, t } from '../../i18n/index.ts';
 import { Dialog } from '../../ui/Dialog.tsx';
 import { ErrorLine } from '../../ui/ErrorLine.tsx';
+import { CourierSelect } from '../../ui/CourierSelect.tsx';
 
 export function BatchDialog() {
   const { lang, batchDialog, openBatchDialog, selection, clearSelection, openBatch, go } = useUi();
@@ -105,13 +106,7 @@ export function BatchDialog() {
         </p>
         <label>
           {t('courier', lang)}
-          <select value={courier} onChange={(e) => setCourier(e.target.value as Courier)}>
-            {COURIERS.map((c) => (
-              <option key={c} value={c}>
-                {COURIER_NAMES[c]}
-              </option>
-            ))}
-          </select>
+          <CourierSelect value={courier} onChange={setCourier} />
         </label>
         <label className="check">
           <input type="checkbox" checked={sortBySku} onChange={(e) => setSortBySku(e.target.checked)} />

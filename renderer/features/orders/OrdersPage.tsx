@@ -5,8 +5,8 @@
  */
 import { useMemo, useRef, useState, type KeyboardEvent, type MouseEvent } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { COURIERS, COURIER_NAMES, type Courier } from '../../../shared/domain/index.ts';
 import { useUi } from '../../app/store.ts';
+import { CourierSelect } from '../../ui/CourierSelect.tsx';
 import { useOrderEntries, useStation } from '../../app/runtime-context.tsx';
 import { chinaTime, reasonText, t } from '../../i18n/index.ts';
 import type { OrderView } from '../../data/db.ts';
@@ -135,17 +135,11 @@ export function OrdersPage() {
         </label>
         <label>
           {t('courier', lang)}
-          <select
-            value={filter.courier ?? ''}
-            onChange={(e) => setFilter({ courier: (e.target.value || null) as Courier | null })}
-          >
-            <option value="">{t('allCouriers', lang)}</option>
-            {COURIERS.map((c) => (
-              <option key={c} value={c}>
-                {COURIER_NAMES[c]}
-              </option>
-            ))}
-          </select>
+          <CourierSelect
+            value={filter.courier}
+            onChange={(courier) => setFilter({ courier })}
+            any={t('allCouriers', lang)}
+          />
         </label>
         <label>
           {t('dateFrom', lang)}
@@ -180,6 +174,7 @@ export function OrdersPage() {
         <button type="button" onClick={clearSelection} disabled={selection.size === 0}>
           {t('clearSelection', lang)}
         </button>
+        {!loaded ? <span className="loading">{t('loadingOrders', lang)}</span> : null}
         <span role="status" aria-live="polite">
           {t('selected', lang)} <b data-testid="selected-count">{selection.size}</b>
           {selectedInView !== selection.size ? ` (${selectedInView})` : ''}

@@ -101,6 +101,10 @@ export function countByView(all: readonly OrderEntry[], f: OrderFilter): Record<
   return counts;
 }
 
+const FIRST_PAINT_ROWS = 500;
+
+const newestFirst = (a: OrderEntry, b: OrderEntry) => b.createdMs - a.createdMs || (a.orderSn < b.orderSn ? 1 : -1);
+
 /**
  * Keeps `entries` (sorted newest first) current. `refresh()` reads the rows changed since the last call
  * (or everything after a reset of the cache); listeners hear of every change.
@@ -151,6 +155,13 @@ export class OrderIndex {
       this.bySn = new Map();
       this.seq = 0;
       this.epoch = epoch;
+    }
+    if (!this.loaded) {
+      // First paint: the most recently changed orders at once, the whole set right after.
+      const newest = await this.db.orders.where('seq').above(0).reverse().limit(FIRST_PAINT_ROWS).toArray();
+      this.entries = newest.map(entryOf).sort(newestFirst);
+      this.version++;
+      for (const l of this.listeners) l();
     }
     // Read in slices so a first load of 50,000 rows does not hold one long transaction.
     let any = false;

@@ -8,7 +8,7 @@ import { ErrorLine } from '../../ui/ErrorLine.tsx';
 export function PairPage({ onPaired }: { onPaired: () => Promise<void> }) {
   const lang = useUi((s) => s.lang);
   const { runtime } = useStation();
-  const [hubUrl, setHubUrl] = useState('http://127.0.0.1:8787');
+  const [hubUrl, setHubUrl] = useState(runtime.info()?.hubUrl ?? 'http://127.0.0.1:8787');
   const [code, setCode] = useState('');
   const [name, setName] = useState('打印站 1');
   const [error, setError] = useState<unknown>(null);

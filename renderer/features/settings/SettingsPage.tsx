@@ -1,10 +1,10 @@
 import { useEffect, useState } from 'react';
-import { COURIERS, COURIER_NAMES, type Courier } from '../../../shared/domain/index.ts';
 import type { StationInfo, StationSettings } from '../../../shared/ipc/index.ts';
 import { useUi } from '../../app/store.ts';
 import { useStation } from '../../app/runtime-context.tsx';
 import { t } from '../../i18n/index.ts';
 import { ErrorLine } from '../../ui/ErrorLine.tsx';
+import { CourierSelect } from '../../ui/CourierSelect.tsx';
 
 /** 设置: the station's name and hub, offline policy, reprint PIN, language and default courier. */
 export function SettingsPage({ info }: { info: StationInfo }) {
@@ -92,13 +92,7 @@ export function SettingsPage({ info }: { info: StationInfo }) {
       </label>
       <label>
         {t('defaultCourier', lang)}
-        <select value={s.defaultCourier} onChange={(e) => void save({ defaultCourier: e.target.value as Courier })}>
-          {COURIERS.map((c) => (
-            <option key={c} value={c}>
-              {COURIER_NAMES[c]}
-            </option>
-          ))}
-        </select>
+        <CourierSelect value={s.defaultCourier} onChange={(c) => void save({ defaultCourier: c })} />
       </label>
       <fieldset>
         <legend>{s.reprintLocked ? t('reprintLocked', lang) : t('setPin', lang)}</legend>

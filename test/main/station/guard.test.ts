@@ -46,11 +46,12 @@ async function station(dir: string, hub: TestHub, code: string, printer: RawList
     signal: new AbortController().signal,
     emit: (name, payload) => {
       events.push({ name, payload });
-      if (name === 'labelAnnounced') {
-        const a = payload as { chunkId: string; itemId: number };
-        // The renderer would commit `sending` first; here the ack follows at once.
-        void services.handlers.ackLabel(a, ctx);
-      }
+      // The renderer would commit `sending` first; here the ack follows at once.
+      const a =
+        name === 'labelAnnounced'
+          ? (payload as { chunkId: string; itemId: number })
+          : ((payload as { next?: { chunkId: string; itemId: number } }).next ?? null);
+      if (a) void services.handlers.ackLabel({ chunkId: a.chunkId, itemId: a.itemId }, ctx);
     },
   };
   await services.handlers.pair({ hubUrl: hub.url, code, name: '打印站 G' }, ctx);
