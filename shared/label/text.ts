@@ -155,16 +155,6 @@ export function wrapPrepared(p: PreparedText, sizePt: number, maxWidthPt: number
   return lines;
 }
 
-export function wrapText(
-  text: string,
-  sizePt: number,
-  bold: boolean,
-  maxWidthPt: number,
-  measure: TextMeasure,
-): string[] {
-  return wrapPrepared(prepareText(text, bold, measure), sizePt, maxWidthPt, measure);
-}
-
 /**
  * Cuts `line` so that line + … fits maxWidthPt. The ellipsis is always shown, so a reader
  * sees that text is missing.

@@ -39,7 +39,7 @@ import { call, describeEachDb, ok, pullAll, type TestHub } from '../support/hub.
 
 const run = promisify(execFile);
 const NODE = process.execPath;
-const SEED_CLI = join(import.meta.dirname, '../../server/seed.ts');
+const SEED_CLI = join(import.meta.dirname, '../../../server/seed.ts');
 
 describe('demo order generator', () => {
   const orders = demoOrders(200, mulberry32(42), 12345, new Date('2026-11-27T08:00:00Z'));
