@@ -104,16 +104,13 @@ describe('working a batch', () => {
 
   it('only one window runs the engines; when it closes, another takes over', async () => {
     const second = await openHarness(stack.chrome, stack.station);
-    const leaders = async () =>
-      Promise.all(
-        [stack.page, second].map((p) => p.evaluate(() => (window as any).daifaHarness.runtime.leadership.isLeader())), // eslint-disable-line @typescript-eslint/no-explicit-any
-      );
+    const leaders = () => Promise.all([H.isLeader(stack.page), H.isLeader(second)]);
     expect(await leaders()).toEqual([true, false]);
     await stack.page.close();
     await H.until(
-      () => second.evaluate(() => (window as any).daifaHarness.runtime.leadership.isLeader()),
+      () => H.isLeader(second),
       (l) => l,
       'the second window to lead',
-    ); // eslint-disable-line @typescript-eslint/no-explicit-any
+    );
   });
 });
