@@ -546,6 +546,16 @@ export class BatchRunner {
         ...(pin ? { pin } : {}),
       });
       await ctx.chain;
+      // main's answer is the truth: a label it reports as not tried was not written, even if this window
+      // had already committed `sending` for it (a pause raced with its acknowledgement).
+      const untried = result.outcomes.filter((o) => o.state === 'deferred').map((o) => o.itemId);
+      if (untried.length > 0) {
+        await this.db.transaction('rw', this.db.jobItems, async () => {
+          for (const it of await this.db.jobItems.bulkGet(untried)) {
+            if (it?.state === 'sending') await this.db.jobItems.update(it.id!, { state: 'queued', updatedAt: this.iso() });
+          }
+        });
+      }
       return result;
     } catch (e) {
       await ctx.chain.catch(() => undefined);
@@ -596,8 +606,24 @@ export class BatchRunner {
 
   /** Only with `sending` on disk may main write the label; a label we cannot take stops the chunk. */
   private async answer(a: LabelAnnounced, ok: boolean) {
-    if (ok) await this.client.api.ackLabel({ chunkId: a.chunkId, itemId: a.itemId });
-    else await this.client.api.abortChunk({ chunkId: a.chunkId });
+    if (!ok) {
+      await this.client.api.abortChunk({ chunkId: a.chunkId });
+      return;
+    }
+    try {
+      await this.client.api.ackLabel({ chunkId: a.chunkId, itemId: a.itemId });
+    } catch (e) {
+      // main says no label is waiting (the chunk was stopped first): it will not write this one, so it goes
+      // back to the queue. Any other failure (the connection) leaves it `sending`: in doubt, for a worker.
+      if (e instanceof StationError && e.code === 'invalid_args') {
+        await this.db.transaction('rw', this.db.jobItems, async () => {
+          const it = await this.db.jobItems.get(a.itemId);
+          if (it?.state === 'sending') await this.db.jobItems.update(a.itemId, { state: 'queued', updatedAt: this.iso() });
+        });
+      } else {
+        throw e;
+      }
+    }
   }
 
   private onAnnounced(a: LabelAnnounced) {
@@ -612,14 +638,18 @@ export class BatchRunner {
       });
       await this.answer(a, ok);
     });
-    ctx.chain.catch(() => undefined);
+    ctx.chain = ctx.chain.catch((err) => this.chainFailed(err));
+  }
+
+  /** A label event this window could not apply: the chunk's end decides (in doubt if main went away). */
+  private chainFailed(err: unknown) {
+    console.error('station: a label event could not be applied', err);
   }
 
   private onLabel(e: LabelEvent) {
     const ctx = this.chunks.get(e.chunkId);
     if (!ctx) return;
-    ctx.chain = ctx.chain.then(() => this.applyOutcome(ctx, e));
-    ctx.chain.catch(() => undefined);
+    ctx.chain = ctx.chain.then(() => this.applyOutcome(ctx, e)).catch((err) => this.chainFailed(err));
   }
 
   private async applyOutcome(ctx: ChunkContext, e: LabelEvent) {

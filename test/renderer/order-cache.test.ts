@@ -121,3 +121,40 @@ describe('order cache', () => {
     expect((await db.meta.get(META.ordersEpoch))?.value).toBe(1);
   });
 });
+
+describe('picking rows', () => {
+  it('totals a batch by SKU, leaving out blocked and cancelled labels', async () => {
+    const { pickingRows } = await import('../../renderer/features/batch-print/picking.ts');
+    open();
+    const two = (sn: string, v: number) =>
+      snap(sn, v, {
+        items: [
+          { goodsId: 'G1', skuId: 'SKU-1', goodsName: '纯棉T恤', spec: '白色 XL', quantity: 2 },
+          { goodsId: 'G2', skuId: 'SKU-2', goodsName: '短裤', spec: 'L', quantity: 1 },
+        ],
+      });
+    await applyFeedPage(db, page([two('A', 1), two('B', 2), snap('C', 3)], 'c'), now);
+    const base = {
+      batchId: 1,
+      waybillNo: null,
+      courier: null,
+      reason: null,
+      message: null,
+      claimedBy: null,
+      error: null,
+      unverified: false,
+      printedAt: null,
+      override: null,
+      updatedAt: now,
+    };
+    await db.jobItems.bulkAdd([
+      { ...base, seq: 0, orderSn: 'A', state: 'sent' },
+      { ...base, seq: 1, orderSn: 'B', state: 'queued' },
+      { ...base, seq: 2, orderSn: 'C', state: 'blocked' },
+    ]);
+    expect(await pickingRows(db, 1)).toEqual([
+      { skuId: 'SKU-1', goodsName: '纯棉T恤', spec: '白色 XL', quantity: 4, orderCount: 2 },
+      { skuId: 'SKU-2', goodsName: '短裤', spec: 'L', quantity: 2, orderCount: 2 },
+    ]);
+  });
+});

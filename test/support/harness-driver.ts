@@ -140,3 +140,8 @@ export async function printLog(
 ): Promise<Array<{ waybillNo: string; orderSn: string; returnState: string; kind: string }>> {
   return page.evaluate(() => (window as any).daifaHarness.runtime.db.printLog.toArray());
 }
+
+/** Whether this page's window runs the station's engines (Web Locks leadership). */
+export async function isLeader(page: Page): Promise<boolean> {
+  return page.evaluate(() => (window as any).daifaHarness.runtime.leadership.isLeader());
+}
