@@ -5,7 +5,7 @@
 import http from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHubLink } from '../../../main/station/hub-link.ts';
-import { CORE_ENDPOINTS } from '../../../shared/api/index.ts';
+import { ENDPOINTS } from '../../../shared/api/index.ts';
 import type { HubStatus } from '../../../shared/ipc/index.ts';
 
 interface Fake {
@@ -54,7 +54,7 @@ describe('hub link', () => {
     link.configure(fake.url, 'dft_token');
     await new Promise((r) => setTimeout(r, 100)); // the first probe
     fake.failNext(2);
-    const res = await link.call(CORE_ENDPOINTS.check, { body: { orderSns: ['A1'] } }, { idempotent: true });
+    const res = await link.call(ENDPOINTS.check, { body: { orderSns: ['A1'] } }, { idempotent: true });
     expect(res).toEqual({ results: [] });
     expect(fake.hits.filter((h) => h.startsWith('POST /v1/station/check'))).toHaveLength(3);
     expect(link.status.online).toBe(true);
@@ -67,7 +67,7 @@ describe('hub link', () => {
     link.configure(fake.url, 'dft_token');
     await new Promise((r) => setTimeout(r, 100)); // the first probe
     fake.failNext(1);
-    await expect(link.call(CORE_ENDPOINTS.check, { body: { orderSns: ['A1'] } })).rejects.toMatchObject({
+    await expect(link.call(ENDPOINTS.check, { body: { orderSns: ['A1'] } })).rejects.toMatchObject({
       code: 'hub_unreachable',
     });
     expect(fake.hits.filter((h) => h.startsWith('POST /v1/station/check'))).toHaveLength(1);
@@ -88,7 +88,7 @@ describe('hub link', () => {
     await new Promise((r) => setTimeout(r, 100));
     fake.failNext(1000);
     await expect(
-      link.call(CORE_ENDPOINTS.check, { body: { orderSns: ['A1'] } }, { idempotent: true }),
+      link.call(ENDPOINTS.check, { body: { orderSns: ['A1'] } }, { idempotent: true }),
     ).rejects.toMatchObject({
       code: 'hub_unreachable',
     });
