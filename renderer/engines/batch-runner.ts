@@ -552,7 +552,8 @@ export class BatchRunner {
       if (untried.length > 0) {
         await this.db.transaction('rw', this.db.jobItems, async () => {
           for (const it of await this.db.jobItems.bulkGet(untried)) {
-            if (it?.state === 'sending') await this.db.jobItems.update(it.id!, { state: 'queued', updatedAt: this.iso() });
+            if (it?.state === 'sending')
+              await this.db.jobItems.update(it.id!, { state: 'queued', updatedAt: this.iso() });
           }
         });
       }
@@ -618,7 +619,8 @@ export class BatchRunner {
       if (e instanceof StationError && e.code === 'invalid_args') {
         await this.db.transaction('rw', this.db.jobItems, async () => {
           const it = await this.db.jobItems.get(a.itemId);
-          if (it?.state === 'sending') await this.db.jobItems.update(a.itemId, { state: 'queued', updatedAt: this.iso() });
+          if (it?.state === 'sending')
+            await this.db.jobItems.update(a.itemId, { state: 'queued', updatedAt: this.iso() });
         });
       } else {
         throw e;
