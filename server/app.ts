@@ -23,6 +23,8 @@ import { DEFAULT_RATE_LIMITS, DEFAULT_TIMEOUTS, type HttpTimeouts, type RateLimi
 import { ROUTE_REGISTRARS } from './routes.ts';
 import { FeedCompactor } from './stations/feed-compaction.ts';
 import { CONSOLE_CSP, registerConsoleWeb } from './http/console-web.ts';
+import { installProfileHooks } from './http/profile-hooks.ts';
+import type { DbProfiler } from './db/profile.ts';
 
 /** 2 MiB: a batch of 1,000 platform orders fits; anything larger is refused with 413. */
 export const BODY_LIMIT = 2 * 1024 * 1024;
@@ -50,6 +52,8 @@ export interface BuildAppOptions {
   consoleDir?: string;
   /** Hours after allocation at which a missing or late return is a risk (M9); default 24. */
   lateReturnHours?: number;
+  /** Account each request's database time under its endpoint (the same profiler the pool reports to). */
+  profiler?: DbProfiler | null;
 }
 
 export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> {
@@ -78,6 +82,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
       void (reply as FastifyReply).status(tooLong ? 414 : 400).send({ error: { code: 'BAD_REQUEST', message } });
     },
   }).withTypeProvider<ZodTypeProvider>();
+  if (opts.profiler) installProfileHooks(app, opts.profiler);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installJsonBodyParser(app);

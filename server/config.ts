@@ -42,6 +42,9 @@ export const DEFAULT_RATE_LIMITS: RateLimits = {
   bulk: { max: 120, windowMs: 60_000 },
 };
 
+/** PostgreSQL connections per hub process (ARCHITECTURE.md, "The hub at scale", says how it was chosen). */
+export const DEFAULT_DB_POOL_SIZE = 10;
+
 export const NO_RATE_LIMITS: RateLimits = { public: null, station: null, report: null, bulk: null };
 
 export interface HubConfig {
@@ -64,6 +67,10 @@ export interface HubConfig {
   /** Hours after allocation at which a missing or late return is a risk (M9). */
   lateReturnHours: number;
   logLevel: string;
+  /** PostgreSQL connections per hub process. */
+  dbPoolSize: number;
+  /** Where to write the database profile (db/profile.ts) on SIGUSR2; null: not profiled. */
+  profileFile: string | null;
 }
 
 export class ConfigError extends Error {}
@@ -105,6 +112,8 @@ export function readConfig(env: Env = process.env): HubConfig {
           },
     lateReturnHours: int(env, 'HUB_LATE_RETURN_HOURS', DEFAULT_LATE_RETURN_HOURS, 1),
     logLevel: env.LOG_LEVEL || 'info',
+    dbPoolSize: int(env, 'HUB_DB_POOL_SIZE', DEFAULT_DB_POOL_SIZE, 1, 1000),
+    profileFile: env.HUB_PROFILE_FILE || null,
   };
 }
 

@@ -7,12 +7,14 @@
  * requests in progress finish for HUB_SHUTDOWN_GRACE_MS, then cut what is left: a client holding a
  * keep-alive or half-sent request cannot keep the hub alive.
  */
+import { writeFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import pino from 'pino';
 import { buildApp } from './app.ts';
 import { createSettableClock, systemClock } from './clock.ts';
 import { ConfigError, readConfig, type HubConfig } from './config.ts';
 import { openDb, type HubDb } from './db/open.ts';
+import { DbProfiler } from './db/profile.ts';
 
 const log = pino({ name: 'daifa-hub' });
 
@@ -40,7 +42,8 @@ try {
 }
 warnAboutExposure(config);
 
-const db: HubDb = await openDb(config.databaseUrl);
+const profiler = config.profileFile ? new DbProfiler() : null;
+const db: HubDb = await openDb(config.databaseUrl, { poolSize: config.dbPoolSize, profiler: profiler ?? undefined });
 const app = await buildApp({
   db,
   clock: config.testClock ? createSettableClock() : systemClock,
@@ -53,7 +56,14 @@ const app = await buildApp({
   trustProxy: config.trustProxy,
   feedCompaction: config.feedCompaction,
   lateReturnHours: config.lateReturnHours,
+  profiler,
 });
+if (profiler && config.profileFile) {
+  const file = config.profileFile;
+  // Each signal writes what was counted since the previous one (a benchmark sends one before and one
+  // after the window it measures).
+  process.on('SIGUSR2', () => writeFileSync(file, JSON.stringify(profiler.takeSummary(), null, 1)));
+}
 
 let stopping = false;
 stop = (reason) => {

@@ -10,6 +10,7 @@ import pg from 'pg';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import type { Database } from './schema.ts';
 import { migrate } from './migrate.ts';
+import type { DbProfiler } from './profile.ts';
 
 export type HubDb = Kysely<Database>;
 
@@ -21,6 +22,8 @@ export interface OpenDbOptions {
   migrate?: boolean;
   /** PostgreSQL pool size (default 10). */
   poolSize?: number;
+  /** Count where requests' database time goes (PostgreSQL). */
+  profiler?: DbProfiler;
 }
 
 export async function openDb(url: string, opts: OpenDbOptions = {}): Promise<HubDb> {
@@ -52,7 +55,9 @@ function dialectFor(url: string, opts: OpenDbOptions) {
     return new SqliteDialect({ database: retainingDatabase(sqlite) });
   }
   if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
-    return new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max: opts.poolSize ?? 10 }) });
+    const pool = new pg.Pool({ connectionString: url, max: opts.poolSize ?? 10 });
+    opts.profiler?.instrument(pool);
+    return new PostgresDialect({ pool });
   }
   throw new Error(`DATABASE_URL must start with sqlite: or postgres:// (got ${url.split(':')[0]}:…)`);
 }

@@ -5,6 +5,7 @@ export * from './session.ts';
 export * from './bindings.ts';
 export * from './orders.ts';
 export * from './stations.ts';
+export * from './station-events.ts';
 export * from './print-payload.ts';
 export * from './waybills.ts';
 export * from './shipping.ts';

@@ -79,6 +79,8 @@ export interface HubProcess {
   adminToken: string;
   databaseUrl: string;
   dialect: Dialect;
+  /** The running process's id (null while stopped). */
+  readonly pid: number | null;
   /** The shape the hub test helpers (createShop, allocate…) take. */
   asTestHub(): TestHub;
   stop(signal?: NodeJS.Signals): Promise<void>;
@@ -86,11 +88,22 @@ export interface HubProcess {
   close(): Promise<void>;
 }
 
-export async function startHubProcess(opts: { dialect?: Dialect } = {}): Promise<HubProcess> {
+export interface HubProcessOptions {
+  dialect?: Dialect;
+  /** Run on this database (another node of a cluster); closing the hub then leaves the database alone. */
+  databaseUrl?: string;
+  adminToken?: string;
+  /** More environment for the hub (HUB_* settings). */
+  env?: Record<string, string>;
+}
+
+export async function startHubProcess(opts: HubProcessOptions = {}): Promise<HubProcess> {
   const dialect = opts.dialect ?? 'sqlite';
-  const { url: databaseUrl, drop } = await freshDatabase(dialect);
+  const { url: databaseUrl, drop } = opts.databaseUrl
+    ? { url: opts.databaseUrl, drop: async () => undefined }
+    : await freshDatabase(dialect);
   const port = await freePort();
-  const adminToken = `admin-${randomBytes(12).toString('hex')}`;
+  const adminToken = opts.adminToken ?? `admin-${randomBytes(12).toString('hex')}`;
   let child: ChildProcess | null = null;
   const hub: HubProcess = {
     url: `http://127.0.0.1:${port}`,
@@ -98,9 +111,12 @@ export async function startHubProcess(opts: { dialect?: Dialect } = {}): Promise
     adminToken,
     databaseUrl,
     dialect,
+    get pid() {
+      return child?.pid ?? null;
+    },
     asTestHub: () => ({ url: hub.url, adminToken, dialect, databaseUrl }) as unknown as TestHub,
     async start() {
-      child = spawn(process.execPath, [path.join(ROOT, 'server/main.ts')], {
+      const c = spawn(process.execPath, [path.join(ROOT, 'server/main.ts')], {
         env: {
           ...process.env,
           PORT: String(port),
@@ -110,19 +126,25 @@ export async function startHubProcess(opts: { dialect?: Dialect } = {}): Promise
           HUB_TEST_CLOCK: '1',
           LOG_LEVEL: 'warn',
           HUB_STATEMENT_WORKER: 'off',
+          ...opts.env,
         },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
-      child.stderr?.on('data', () => undefined);
+      child = c;
+      let log = '';
+      c.stderr?.on('data', (d: Buffer) => {
+        log = (log + d.toString()).slice(-4000);
+      });
+      c.stdout?.on('data', () => undefined);
       const deadline = Date.now() + 30_000;
       for (;;) {
         try {
-          if ((await fetch(`${hub.url}/v1/openapi.json`)).ok) return;
+          if ((await fetch(`${hub.url}/v1/health`)).ok) return;
         } catch {
           // not yet
         }
-        if (child.exitCode !== null) throw new Error(`hub exited with ${child.exitCode}`);
-        if (Date.now() > deadline) throw new Error('hub did not start');
+        if (c.exitCode !== null) throw new Error(`hub exited with ${c.exitCode}: ${log}`);
+        if (Date.now() > deadline) throw new Error(`hub did not start: ${log}`);
         await new Promise((r) => setTimeout(r, 100));
       }
     },
