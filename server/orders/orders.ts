@@ -3,7 +3,7 @@
  * into the domain's OrderState and the API's views. Rules are never re-derived here: they come
  * from shared/domain (printability, masking).
  */
-import type { Kysely, Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable, type SqlBool } from 'kysely';
 import type {
   Allocation,
   MaskedRecipient,
@@ -39,10 +39,10 @@ export interface LoadedOrder {
   waybill: WaybillRow | null;
   /** The station holding that waybill's claim, live or revoked; null when there is none. */
   holder: ClaimHolder | null;
-}
-
-export function unloadedOrder(row: OrderRow): LoadedOrder {
-  return { row, allocation: null, waybill: null, holder: null };
+  /** The version of the order's entry in the factory's feed (0: none), when loaded `withFeedVersion`. */
+  feedVersion?: number;
+  /** The merchant's name and shipper, when loaded `withMerchant`. */
+  merchant?: MerchantInfo;
 }
 
 export function itemsOf(row: OrderRow): OrderItem[] {
@@ -99,95 +99,151 @@ export function orderStateOf(o: LoadedOrder): OrderState {
   };
 }
 
+/** Columns of the rows an order is loaded with, each read under a prefix (`a__id`, `w__status`…). */
+const ALLOCATION_COLUMNS = [
+  'id',
+  'order_id',
+  'merchant_shop_id',
+  'factory_shop_id',
+  'status',
+  'allocated_at',
+  'cancelled_at',
+  'cancel_reason',
+] as const satisfies readonly (keyof AllocationRow)[];
+const WAYBILL_COLUMNS = [
+  'id',
+  'order_id',
+  'order_sn',
+  'factory_shop_id',
+  'waybill_no',
+  'courier',
+  'address_version',
+  'status',
+  'issued_at',
+  'returned_at',
+  'cancelled_at',
+  'station_id',
+  'claimed_at',
+  'printed_at',
+  'unverified',
+  'slave_waybill_nos',
+  'returned_station_id',
+  'cancel_reason',
+] as const satisfies readonly (keyof WaybillRow)[];
+
+export interface LoadOptions {
+  /** Only this factory's allocations and waybills count (its own view of the order). */
+  factoryShopId?: number;
+  /** Only this merchant's orders. */
+  merchantShopId?: number;
+  /** Also the version of each order's entry in the factory's feed (needs factoryShopId). */
+  withFeedVersion?: boolean;
+  /** Also the merchant's display name and shipper (what a factory's snapshot shows). */
+  withMerchant?: boolean;
+}
+
 /**
- * Load orders by id with their latest allocation and current waybill. With `factoryShopId`,
- * only that factory's allocations and waybills count (its own view of the order).
+ * Orders with their latest allocation (of the factory, when given), the current waybill of that
+ * allocation's factory (the newest one not cancelled) and the station holding its claim, in ONE
+ * statement: on PostgreSQL every statement is a round trip, and a single statement also reads one
+ * consistent snapshot without a transaction. Inside a write transaction, lock the orders first
+ * (lockOrders) and load them after: a statement that waited for a row lock still reads the other
+ * tables as they were when it started.
  */
+async function loadOrders(
+  db: Db,
+  where: { column: 'id'; values: number[] } | { column: 'sn'; values: string[] },
+  opts: LoadOptions,
+): Promise<LoadedOrder[]> {
+  const out: LoadedOrder[] = [];
+  for (const part of chunks<string | number>([...new Set<string | number>(where.values)], 1000)) {
+    const F = opts.factoryShopId;
+    let q = db
+      .selectFrom('orders as o')
+      .leftJoin('allocations as a', (j) =>
+        j.on(
+          sql<SqlBool>`a.id = (select max(a2.id) from allocations a2 where a2.order_id = o.id${
+            F === undefined ? sql`` : sql` and a2.factory_shop_id = ${F}`
+          })`,
+        ),
+      )
+      .leftJoin('waybills as w', (j) =>
+        j.on(
+          sql<SqlBool>`w.id = (select max(w2.id) from waybills w2 where w2.order_id = o.id
+                         and w2.factory_shop_id = a.factory_shop_id and w2.status <> 'cancelled')`,
+        ),
+      )
+      .leftJoin('stations as s', 's.id', 'w.station_id')
+      .selectAll('o')
+      .select([
+        ...ALLOCATION_COLUMNS.map((c) => sql.ref(`a.${c}`).as(`a__${c}`)),
+        ...WAYBILL_COLUMNS.map((c) => sql.ref(`w.${c}`).as(`w__${c}`)),
+        sql.ref('s.name').as('s__name'),
+        sql.ref('s.revoked_at').as('s__revoked_at'),
+      ])
+      .where(inList(db, `o.${where.column}`, part));
+    if (opts.merchantShopId !== undefined) q = q.where('o.merchant_shop_id', '=', opts.merchantShopId);
+    if (opts.withFeedVersion && F !== undefined) {
+      q = q
+        .leftJoin('feed_entries as fe', (j) => j.onRef('fe.order_id', '=', 'o.id').on('fe.factory_shop_id', '=', F))
+        .select(sql.ref('fe.version').as('s__feed_version'));
+    }
+    if (opts.withMerchant) {
+      q = q
+        .innerJoin('shops as m', 'm.id', 'o.merchant_shop_id')
+        .leftJoin('merchant_profiles as mp', 'mp.shop_id', 'o.merchant_shop_id')
+        .select([
+          sql.ref('m.name').as('s__shop_name'),
+          sql.ref('mp.display_name').as('s__display_name'),
+          sql.ref('mp.shipper_name').as('s__shipper_name'),
+          sql.ref('mp.shipper_phone').as('s__shipper_phone'),
+          sql.ref('mp.shipper_address').as('s__shipper_address'),
+        ]);
+    }
+    for (const r of (await q.execute()) as Array<Record<string, unknown>>) {
+      const row = {} as Record<string, unknown>;
+      const a = {} as Record<string, unknown>;
+      const w = {} as Record<string, unknown>;
+      for (const [k, v] of Object.entries(r)) {
+        if (k.startsWith('a__')) a[k.slice(3)] = v;
+        else if (k.startsWith('w__')) w[k.slice(3)] = v;
+        else if (!k.startsWith('s__')) row[k] = v;
+      }
+      const waybill = w.id == null ? null : (w as unknown as WaybillRow);
+      out.push({
+        ...(opts.withFeedVersion ? { feedVersion: (r.s__feed_version as number | null) ?? 0 } : {}),
+        ...(opts.withMerchant ? { merchant: merchantInfoOf(r) } : {}),
+        row: row as OrderRow,
+        allocation: a.id == null ? null : (a as unknown as AllocationRow),
+        waybill,
+        holder:
+          waybill?.station_id != null && r.s__name != null
+            ? { id: waybill.station_id, name: r.s__name as string, revokedAt: (r.s__revoked_at as string | null) ?? null }
+            : null,
+      });
+    }
+  }
+  return out;
+}
+
+/** Load orders by id with their latest allocation and current waybill (see loadOrders). */
 export async function loadOrdersById(
   db: Db,
   orderIds: number[],
-  opts: { factoryShopId?: number } = {},
+  opts: LoadOptions = {},
 ): Promise<Map<number, LoadedOrder>> {
-  const out = new Map<number, LoadedOrder>();
-  const ids = [...new Set(orderIds)];
-  for (const part of chunks(ids, 1000)) {
-    const rows = await db
-      .selectFrom('orders')
-      .selectAll()
-      .where(inList(db, 'id', part))
-      .execute();
-    for (const row of rows) out.set(row.id, unloadedOrder(row));
-  }
-  await attachAllocationsAndWaybills(db, out, opts);
-  return out;
+  const loaded = await loadOrders(db, { column: 'id', values: orderIds }, opts);
+  return new Map(loaded.map((o) => [o.row.id, o]));
 }
 
-/** Same, by sn; sns not found are absent from the map. `merchantShopId` restricts to one merchant's orders. */
+/** Same, by sn; sns not found are absent from the map. */
 export async function loadOrdersBySn(
   db: Db,
   sns: string[],
-  opts: { factoryShopId?: number; merchantShopId?: number } = {},
+  opts: LoadOptions = {},
 ): Promise<Map<string, LoadedOrder>> {
-  const byId = new Map<number, LoadedOrder>();
-  for (const part of chunks([...new Set(sns)], 1000)) {
-    let q = db
-      .selectFrom('orders')
-      .selectAll()
-      .where(inList(db, 'sn', part));
-    if (opts.merchantShopId !== undefined) q = q.where('merchant_shop_id', '=', opts.merchantShopId);
-    for (const row of await q.execute()) byId.set(row.id, unloadedOrder(row));
-  }
-  await attachAllocationsAndWaybills(db, byId, opts);
-  const out = new Map<string, LoadedOrder>();
-  for (const o of byId.values()) out.set(o.row.sn, o);
-  return out;
-}
-
-export async function attachAllocationsAndWaybills(
-  db: Db,
-  orders: Map<number, LoadedOrder>,
-  opts: { factoryShopId?: number },
-): Promise<void> {
-  const ids = [...orders.keys()];
-  for (const part of chunks(ids, 1000)) {
-    let aq = db
-      .selectFrom('allocations')
-      .selectAll()
-      .where(inList(db, 'order_id', part));
-    if (opts.factoryShopId !== undefined) aq = aq.where('factory_shop_id', '=', opts.factoryShopId);
-    // Ascending id: the last one seen per order is its latest.
-    for (const a of await aq.orderBy('id').execute()) orders.get(a.order_id)!.allocation = a;
-
-    let wq = db
-      .selectFrom('waybills')
-      .selectAll()
-      .where(inList(db, 'order_id', part))
-      .where('status', '!=', 'cancelled');
-    if (opts.factoryShopId !== undefined) wq = wq.where('factory_shop_id', '=', opts.factoryShopId);
-    for (const w of await wq.orderBy('id').execute()) {
-      const o = orders.get(w.order_id)!;
-      // Only the waybill of the factory the order is (or was last) allocated to describes it.
-      if (o.allocation && o.allocation.factory_shop_id === w.factory_shop_id) o.waybill = w;
-    }
-  }
-  const holders = await loadClaimHolders(
-    db,
-    [...orders.values()].flatMap((o) => (o.waybill?.station_id != null ? [o.waybill.station_id] : [])),
-  );
-  for (const o of orders.values()) o.holder = holders.get(o.waybill?.station_id ?? -1) ?? null;
-}
-
-export async function loadClaimHolders(db: Db, stationIds: number[]): Promise<Map<number, ClaimHolder>> {
-  const out = new Map<number, ClaimHolder>();
-  for (const part of chunks([...new Set(stationIds)], 1000)) {
-    const rows = await db
-      .selectFrom('stations')
-      .select(['id', 'name', 'revoked_at'])
-      .where(inList(db, 'id', part))
-      .execute();
-    for (const r of rows) out.set(r.id, { id: r.id, name: r.name, revokedAt: r.revoked_at });
-  }
-  return out;
+  const loaded = await loadOrders(db, { column: 'sn', values: sns }, opts);
+  return new Map(loaded.map((o) => [o.row.sn, o]));
 }
 
 export function merchantOrderView(o: LoadedOrder): MerchantOrder {
@@ -216,28 +272,31 @@ export async function loadMerchantInfo(db: Db, merchantIds: number[]): Promise<M
   const ids = [...new Set(merchantIds)];
   if (ids.length === 0) return out;
   const rows = await db
-    .selectFrom('shops')
-    .leftJoin('merchant_profiles', 'merchant_profiles.shop_id', 'shops.id')
+    .selectFrom('shops as m')
+    .leftJoin('merchant_profiles as mp', 'mp.shop_id', 'm.id')
     .select([
-      'shops.id',
-      'shops.name',
-      'merchant_profiles.display_name',
-      'merchant_profiles.shipper_name',
-      'merchant_profiles.shipper_phone',
-      'merchant_profiles.shipper_address',
+      'm.id',
+      sql.ref('m.name').as('s__shop_name'),
+      sql.ref('mp.display_name').as('s__display_name'),
+      sql.ref('mp.shipper_name').as('s__shipper_name'),
+      sql.ref('mp.shipper_phone').as('s__shipper_phone'),
+      sql.ref('mp.shipper_address').as('s__shipper_address'),
     ])
-    .where('shops.id', 'in', ids)
+    .where(inList(db, 'm.id', ids))
     .execute();
-  for (const r of rows) {
-    out.set(r.id, {
-      displayName: r.display_name ?? r.name,
-      shipper:
-        r.shipper_name !== null && r.shipper_phone !== null && r.shipper_address !== null
-          ? { name: r.shipper_name, phone: r.shipper_phone, address: r.shipper_address }
-          : null,
-    });
-  }
+  for (const r of rows) out.set(r.id, merchantInfoOf(r as Record<string, unknown>));
   return out;
+}
+
+/** The merchant's name and shipper from a row of shops ⟕ merchant_profiles (columns prefixed `s__`). */
+function merchantInfoOf(r: Record<string, unknown>): MerchantInfo {
+  const name = r.s__shipper_name as string | null;
+  const phone = r.s__shipper_phone as string | null;
+  const address = r.s__shipper_address as string | null;
+  return {
+    displayName: (r.s__display_name as string | null) ?? (r.s__shop_name as string),
+    shipper: name !== null && phone !== null && address !== null ? { name, phone, address } : null,
+  };
 }
 
 /**

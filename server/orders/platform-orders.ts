@@ -15,13 +15,7 @@ import type { HubContext } from '../context.ts';
 import { nowIso } from '../context.ts';
 import { DomainError } from '../errors.ts';
 import { insertEvents } from './allocation.ts';
-import {
-  attachAllocationsAndWaybills,
-  loadOrdersBySn,
-  merchantOrderView,
-  unloadedOrder,
-  type LoadedOrder,
-} from './orders.ts';
+import { loadOrdersById, loadOrdersBySn, merchantOrderView } from './orders.ts';
 import { chunks, writeTx } from '../db/tx.ts';
 import { inList } from '../db/sql.ts';
 
@@ -156,8 +150,10 @@ export async function listMerchantOrders(
     .limit(q.limit + 1)
     .execute();
   const page = rows.slice(0, q.limit);
-  const loaded = new Map<number, LoadedOrder>(page.map((row) => [row.id, unloadedOrder(row)]));
-  await attachAllocationsAndWaybills(ctx.db, loaded, {});
+  const loaded = await loadOrdersById(
+    ctx.db,
+    page.map((r) => r.id),
+  );
   const orders = page.map((r) => merchantOrderView(loaded.get(r.id)!));
   return { orders, nextCursor: rows.length > q.limit ? String(page[page.length - 1]!.id) : null };
 }

@@ -6,8 +6,6 @@ import { printability } from '../../shared/domain/rules.ts';
 import type { CheckResult } from '../../shared/api/stations.ts';
 import type { HubContext } from '../context.ts';
 import { loadOrdersBySn, orderStateOf } from '../orders/orders.ts';
-import { chunks, readTx } from '../db/tx.ts';
-import { inList } from '../db/sql.ts';
 
 /**
  * The guard's check: printability from shared `printability()` for this factory and the asking
@@ -21,35 +19,23 @@ export async function checkOrders(
   orderSns: string[],
 ): Promise<CheckResult[]> {
   const { factoryShopId, stationId } = station;
-  return readTx(ctx, async (trx) => {
-    const orders = await loadOrdersBySn(trx, orderSns, { factoryShopId });
-    const versions = new Map<number, number>();
-    const ids = [...orders.values()].filter((o) => o.allocation !== null).map((o) => o.row.id);
-    for (const part of chunks(ids, 1000)) {
-      const rows = await trx
-        .selectFrom('feed_entries')
-        .select(['order_id', 'version'])
-        .where('factory_shop_id', '=', factoryShopId)
-        .where(inList(trx, 'order_id', part))
-        .execute();
-      for (const r of rows) versions.set(r.order_id, r.version);
+  // One statement: one snapshot of each order, its waybill and its feed version, with no transaction.
+  const orders = await loadOrdersBySn(ctx.db, orderSns, { factoryShopId, withFeedVersion: true });
+  return orderSns.map((sn): CheckResult => {
+    const o = orders.get(sn);
+    if (!o || !o.allocation) {
+      return { orderSn: sn, printable: false, reason: 'not_allocated', version: 0, addressVersion: 0, claim: null };
     }
-    return orderSns.map((sn): CheckResult => {
-      const o = orders.get(sn);
-      if (!o || !o.allocation) {
-        return { orderSn: sn, printable: false, reason: 'not_allocated', version: 0, addressVersion: 0, claim: null };
-      }
-      const state = orderStateOf(o);
-      const p = printability(state, { factoryShopId, stationId });
-      const claim = state.waybill?.claim ?? null;
-      return {
-        orderSn: sn,
-        printable: p.printable,
-        reason: p.printable ? null : p.reason,
-        version: versions.get(o.row.id) ?? 0,
-        addressVersion: o.row.address_version,
-        claim: claim && { stationId: claim.stationId, stationName: claim.stationName },
-      };
-    });
+    const state = orderStateOf(o);
+    const p = printability(state, { factoryShopId, stationId });
+    const claim = state.waybill?.claim ?? null;
+    return {
+      orderSn: sn,
+      printable: p.printable,
+      reason: p.printable ? null : p.reason,
+      version: o.feedVersion ?? 0,
+      addressVersion: o.row.address_version,
+      claim: claim && { stationId: claim.stationId, stationName: claim.stationName },
+    };
   });
 }

@@ -7,9 +7,11 @@
 import type { FeedResponse } from '../../shared/api/stations.ts';
 import type { FactoryOrderSnapshot } from '../../shared/api/orders.ts';
 import type { HubContext } from '../context.ts';
-import { factorySnapshot, loadMerchantInfo, loadOrdersById } from '../orders/orders.ts';
-import { readTx, type Tx } from '../db/tx.ts';
+import { sql } from 'kysely';
+import { factorySnapshot, loadOrdersById } from '../orders/orders.ts';
+import { readTx } from '../db/tx.ts';
 import { inList } from '../db/sql.ts';
+import type { HubDb } from '../db/open.ts';
 
 /** Cursor text: "f<factory>.v<version>". Opaque to clients. */
 export function formatCursor(factoryShopId: number, version: number): string {
@@ -21,63 +23,71 @@ export function parseCursor(cursor: string | undefined): { factoryShopId: number
   return m ? { factoryShopId: Number(m[1]), version: Number(m[2]) } : null;
 }
 
+/**
+ * One page of the feed, in two statements and no transaction (each statement reads its own snapshot):
+ * first the head and the entries after the cursor, then the orders. That order is what makes it safe:
+ * writers of a factory commit in version order (db/tx.ts), so the entries read cannot have a gap
+ * that a later commit fills; and the orders, read after, are at least as new as their entries (an
+ * order changed meanwhile shows its newer state at the older version, and comes again at the newer).
+ */
 export async function feedPage(
   ctx: HubContext,
   factoryShopId: number,
   cursor: string | undefined,
   limit: number,
 ): Promise<FeedResponse> {
-  return readTx(ctx, async (trx) => {
-    const fv = await trx
-      .selectFrom('factory_versions')
-      .select(['version', 'min_version'])
-      .where('factory_shop_id', '=', factoryShopId)
-      .executeTakeFirst();
-    const head = fv?.version ?? 0;
-    const c = parseCursor(cursor);
-    // A cursor we cannot serve incrementally: another factory's, from the future (a restored hub),
-    // below the retained floor, or garbage. The station clears its cache and takes everything.
-    const reset =
-      c === null || c.factoryShopId !== factoryShopId || c.version > head || c.version < (fv?.min_version ?? 0);
-    const from = reset ? 0 : c.version;
-
-    const entries = await trx
-      .selectFrom('feed_entries')
-      .select(['order_id', 'version'])
-      .where('factory_shop_id', '=', factoryShopId)
-      .where('version', '>', from)
-      .orderBy('version')
-      .limit(limit + 1)
-      .execute();
-    const page = entries.slice(0, limit);
-    const changes = await snapshots(trx, factoryShopId, page);
-    const last = page[page.length - 1];
-    return {
-      reset,
-      changes,
-      cursor: formatCursor(factoryShopId, last ? last.version : from),
-      hasMore: entries.length > limit,
-    };
-  });
+  const c = parseCursor(cursor);
+  // -1 never lies within [min_version, version]: another factory's cursor, or none, reads from 0.
+  const asked = c !== null && c.factoryShopId === factoryShopId ? c.version : -1;
+  const rows = await ctx.db
+    .selectFrom('factory_versions as fv')
+    .leftJoin('feed_entries as fe', (j) =>
+      j
+        .onRef('fe.factory_shop_id', '=', 'fv.factory_shop_id')
+        .on(
+          'fe.version',
+          '>',
+          sql<number>`case when ${asked} >= fv.min_version and ${asked} <= fv.version then ${asked} else 0 end`,
+        ),
+    )
+    .select(['fv.version as head', 'fv.min_version', 'fe.order_id', 'fe.version'])
+    .where('fv.factory_shop_id', '=', factoryShopId)
+    .orderBy('fe.version')
+    .limit(limit + 1)
+    .execute();
+  const head = rows[0]?.head ?? 0;
+  // A cursor we cannot serve incrementally: another factory's, from the future (a restored hub),
+  // below the retained floor, or garbage. The station clears its cache and takes everything.
+  const reset = asked < 0 || asked > head || asked < (rows[0]?.min_version ?? 0);
+  const from = reset ? 0 : asked;
+  const entries = rows.flatMap((r) =>
+    r.order_id !== null && r.version !== null ? [{ order_id: r.order_id, version: r.version }] : [],
+  );
+  const page = entries.slice(0, limit);
+  const changes = await snapshots(ctx.db, factoryShopId, page);
+  const last = page[page.length - 1];
+  return {
+    reset,
+    changes,
+    cursor: formatCursor(factoryShopId, last ? last.version : from),
+    hasMore: entries.length > limit,
+  };
 }
 
 async function snapshots(
-  trx: Tx,
+  db: HubDb,
   factoryShopId: number,
   entries: { order_id: number; version: number }[],
 ): Promise<FactoryOrderSnapshot[]> {
+  if (entries.length === 0) return [];
   const orders = await loadOrdersById(
-    trx,
+    db,
     entries.map((e) => e.order_id),
-    { factoryShopId },
-  );
-  const merchants = await loadMerchantInfo(
-    trx,
-    [...orders.values()].map((o) => o.row.merchant_shop_id),
+    { factoryShopId, withMerchant: true },
   );
   return entries.map((e) => {
     const o = orders.get(e.order_id)!;
-    return factorySnapshot(o, factoryShopId, e.version, merchants.get(o.row.merchant_shop_id));
+    return factorySnapshot(o, factoryShopId, e.version, o.merchant);
   });
 }
 
