@@ -26,8 +26,12 @@ export interface OpenDbOptions {
   profiler?: DbProfiler;
 }
 
+/** How each PostgreSQL database was opened, for the hub's own extra connections (see openSidePool). */
+const opened = new WeakMap<HubDb, { url: string; profiler?: DbProfiler }>();
+
 export async function openDb(url: string, opts: OpenDbOptions = {}): Promise<HubDb> {
   const db = new Kysely<Database>({ dialect: dialectFor(url, opts) });
+  if (!url.startsWith('sqlite:')) opened.set(db, { url, profiler: opts.profiler });
   if (opts.migrate !== false) {
     try {
       await migrate(db);
@@ -60,6 +64,30 @@ function dialectFor(url: string, opts: OpenDbOptions) {
     return new PostgresDialect({ pool });
   }
   throw new Error(`DATABASE_URL must start with sqlite: or postgres:// (got ${url.split(':')[0]}:…)`);
+}
+
+/**
+ * A small pool of its own next to a PostgreSQL database's main one, for work that must not queue
+ * behind requests for a connection (or hold one of theirs), with settings of its own. Null on SQLite.
+ * `asyncCommit`: a commit returns before its WAL reaches the disk (synchronous_commit = off): a crash
+ * of the database may lose the last fraction of a second of such commits, never their order or
+ * atomicity, and other connections see them at once as usual. Only for data that may be lost.
+ */
+export function openSidePool(db: HubDb, opts: { max: number; asyncCommit?: boolean }): HubDb | null {
+  const o = opened.get(db);
+  if (!o) return null;
+  const pool = new pg.Pool({
+    connectionString: o.url,
+    max: opts.max,
+    ...(opts.asyncCommit ? { options: '-c synchronous_commit=off' } : {}),
+  });
+  o.profiler?.instrument(pool);
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+}
+
+/** The connection string of a PostgreSQL database (for a connection outside any pool: LISTEN). */
+export function postgresUrlOf(db: HubDb): string | null {
+  return opened.get(db)?.url ?? null;
 }
 
 /**

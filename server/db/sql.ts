@@ -17,3 +17,43 @@ export function inList(
   if (dialectOf(db) === 'postgres') return sql<SqlBool>`${sql.ref(column)} = any(${[...values]})`;
   return sql<SqlBool>`${sql.ref(column)} in (select value from json_each(${JSON.stringify(values)}))`;
 }
+
+export type ColumnType = 'integer' | 'text';
+
+/**
+ * Updates many rows, each with values of its own, in ONE statement: the rows travel as one JSON
+ * parameter and are joined by `key` (UPDATE … FROM):
+ *   PostgreSQL  … from jsonb_to_recordset(?::jsonb) as v(id integer, status text, …)
+ *   SQLite      … from (select json_extract(value, '$.id') as id, … from json_each(?)) as v
+ * Every column of `columns` but the key is set from the row. A round trip per row would otherwise
+ * hold a PostgreSQL transaction (and its locks) open for as many round trips.
+ */
+export async function updateRows(
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  db: Kysely<any>,
+  table: string,
+  key: string,
+  columns: Record<string, ColumnType>,
+  rows: ReadonlyArray<Record<string, string | number | null>>,
+): Promise<void> {
+  if (rows.length === 0) return;
+  const names = Object.keys(columns);
+  const json = JSON.stringify(rows.map((r) => Object.fromEntries(names.map((n) => [n, r[n] ?? null]))));
+  const sets = sql.join(
+    names.filter((n) => n !== key).map((n) => sql`${sql.ref(n)} = ${sql.ref(`v.${n}`)}`),
+    sql`, `,
+  );
+  const source =
+    dialectOf(db) === 'postgres'
+      ? sql`jsonb_to_recordset(${json}::jsonb) as v(${sql.join(
+          names.map((n) => sql`${sql.ref(n)} ${sql.raw(columns[n]!)}`),
+          sql`, `,
+        )})`
+      : sql`(select ${sql.join(
+          names.map((n) => sql`json_extract(value, ${`$.${n}`}) as ${sql.ref(n)}`),
+          sql`, `,
+        )} from json_each(${json})) as v`;
+  await sql`update ${sql.table(table)} as t set ${sets} from ${source} where ${sql.ref(`t.${key}`)} = ${sql.ref(`v.${key}`)}`.execute(
+    db,
+  );
+}

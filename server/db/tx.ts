@@ -59,6 +59,19 @@ export async function lockOrders(trx: Tx, ctx: Pick<HubContext, 'dialect'>, orde
   }
 }
 
+/** Lock the orders with these sns (PostgreSQL), in ascending id order like lockOrders; a no-op on SQLite. */
+export async function lockOrdersBySn(trx: Tx, ctx: Pick<HubContext, 'dialect'>, sns: string[]): Promise<void> {
+  if (ctx.dialect !== 'postgres' || sns.length === 0) return;
+  // One statement (one bound list): the rows are locked in the order of the sort, whatever the list's.
+  await trx
+    .selectFrom('orders')
+    .select('id')
+    .where(inList(trx, 'sn', sns))
+    .orderBy('id')
+    .forUpdate()
+    .execute();
+}
+
 export function chunks<T>(xs: T[], size: number): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < xs.length; i += size) out.push(xs.slice(i, i + size));

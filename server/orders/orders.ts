@@ -218,7 +218,11 @@ async function loadOrders(
         waybill,
         holder:
           waybill?.station_id != null && r.s__name != null
-            ? { id: waybill.station_id, name: r.s__name as string, revokedAt: (r.s__revoked_at as string | null) ?? null }
+            ? {
+                id: waybill.station_id,
+                name: r.s__name as string,
+                revokedAt: (r.s__revoked_at as string | null) ?? null,
+              }
             : null,
       });
     }
@@ -237,11 +241,7 @@ export async function loadOrdersById(
 }
 
 /** Same, by sn; sns not found are absent from the map. */
-export async function loadOrdersBySn(
-  db: Db,
-  sns: string[],
-  opts: LoadOptions = {},
-): Promise<Map<string, LoadedOrder>> {
+export async function loadOrdersBySn(db: Db, sns: string[], opts: LoadOptions = {}): Promise<Map<string, LoadedOrder>> {
   const loaded = await loadOrders(db, { column: 'sn', values: sns }, opts);
   return new Map(loaded.map((o) => [o.row.sn, o]));
 }

@@ -10,7 +10,7 @@
  *   number was taken over is told `taken_over`, and a return of it is intercepted (its parcel
  *   carries a dead label). A reprint (label_reprinted) is recorded for the merchant (M9).
  */
-import type { WaybillsTable } from '../db/schema.ts';
+import type { LabelReprintsTable, WaybillsTable } from '../db/schema.ts';
 import type { BlockReason } from '../../shared/domain/reasons.ts';
 import { mutationRejectionText } from '../../shared/domain/reasons.ts';
 import { printability } from '../../shared/domain/rules.ts';
@@ -21,10 +21,11 @@ import { DomainError } from '../errors.ts';
 import type { StationCaller } from '../callers.ts';
 import { insertEvents } from '../orders/allocation.ts';
 import { loadOrdersBySn, orderStateOf, type LoadedOrder } from '../orders/orders.ts';
-import { chunks, lockOrders, writeTx, type Tx } from '../db/tx.ts';
+import { chunks, lockOrdersBySn, writeTx, type Tx } from '../db/tx.ts';
+import { inList, updateRows, type ColumnType } from '../db/sql.ts';
 import { reserveVersions, writeFeedEntries } from '../stations/feed-versions.ts';
 import type { ElectronicWaybillService } from './courier.ts';
-import type { Selectable } from 'kysely';
+import type { Insertable, Selectable } from 'kysely';
 
 type WaybillRow = Selectable<WaybillsTable>;
 
@@ -68,8 +69,9 @@ export async function applyMutations(
     cancelled.length = 0;
     const t = trx;
     const now = ctx.clock.now().toISOString();
-    // The client row first (it is locked on PostgreSQL): pushes of one client are serialised.
-    await t
+    // The client row first, created if new and locked in the same statement (an upsert that updates
+    // locks the row on PostgreSQL): pushes of one client are serialised.
+    const client = await t
       .insertInto('station_clients')
       .values({
         client_id: req.clientId,
@@ -78,11 +80,9 @@ export async function applyMutations(
         last_mutation_id: 0,
         updated_at: now,
       })
-      .onConflict((oc) => oc.column('client_id').doNothing())
-      .execute();
-    let q = t.selectFrom('station_clients').selectAll().where('client_id', '=', req.clientId);
-    if (ctx.dialect === 'postgres') q = q.forUpdate();
-    const client = await q.executeTakeFirstOrThrow();
+      .onConflict((oc) => oc.column('client_id').doUpdateSet((eb) => ({ client_id: eb.ref('excluded.client_id') })))
+      .returningAll()
+      .executeTakeFirstOrThrow();
     if (client.factory_shop_id !== F) {
       throw new DomainError('FORBIDDEN', '该 clientId 属于其他厂家的打印站');
     }
@@ -111,7 +111,7 @@ export async function applyMutations(
     const fresh = ms.filter((m) => m.id > last);
     if (fresh.length > 0) {
       const first = (await reserveVersions(trx, new Map([[F, fresh.length]]))).get(F)!;
-      const changedOrders = await applyFresh(ctx, t, trx, F, station.stationId, fresh, now, results, cancelled);
+      const changedOrders = await applyFresh(ctx, t, F, station.stationId, fresh, now, results, cancelled);
       await writeFeedEntries(trx, F, changedOrders, first);
       for (const part of chunks(fresh, 200)) {
         await t
@@ -142,11 +142,29 @@ export async function applyMutations(
   return outcome;
 }
 
-/** Applies the new mutations in id order; returns the ids of orders whose factory view changed. */
+/** The columns a mutation may change on a waybill, written back in one statement per push. */
+const WAYBILL_CHANGES: Record<string, ColumnType> = {
+  id: 'integer',
+  status: 'text',
+  returned_at: 'text',
+  printed_at: 'text',
+  unverified: 'integer',
+  slave_waybill_nos: 'text',
+  returned_station_id: 'integer',
+  station_id: 'integer',
+  claimed_at: 'text',
+  cancelled_at: 'text',
+  cancel_reason: 'text',
+};
+
+/**
+ * Applies the new mutations in id order; returns the ids of orders whose factory view changed. Each
+ * mutation is decided against the state the earlier ones left (in memory); the waybills they change
+ * are then written once each, in one statement, as are the reprints.
+ */
 async function applyFresh(
   ctx: HubContext,
   t: Tx,
-  trx: Parameters<typeof lockOrders>[0],
   F: number,
   stationId: number,
   fresh: Mutation[],
@@ -155,21 +173,23 @@ async function applyFresh(
   cancelled: Array<{ courier: WaybillRow['courier']; waybillNo: string }>,
 ): Promise<number[]> {
   const sns = [...new Set(fresh.map((m) => m.orderSn))];
-  const ids = await t.selectFrom('orders').select('id').where('sn', 'in', sns).execute();
-  await lockOrders(
-    trx,
-    ctx,
-    ids.map((r) => r.id),
-  );
-  const orders = await loadOrdersBySn(trx, sns, { factoryShopId: F });
+  await lockOrdersBySn(t, ctx, sns);
+  const orders = await loadOrdersBySn(t, sns, { factoryShopId: F });
   const numbers = [...new Set(fresh.map((m) => m.waybillNo))];
   const waybills = new Map<string, WaybillRow>();
-  for (const part of chunks(numbers, 500)) {
-    for (const w of await t.selectFrom('waybills').selectAll().where('waybill_no', 'in', part).execute()) {
+  for (const part of chunks(numbers, 1000)) {
+    for (const w of await t
+      .selectFrom('waybills')
+      .selectAll()
+      .where(inList(t, 'waybill_no', part))
+      .execute()) {
       waybills.set(w.waybill_no, w);
     }
   }
   const changed = new Set<number>();
+  const written = new Map<number, WaybillRow>();
+  const reprints: Insertable<LabelReprintsTable>[] = [];
+  const cancelledReturns: Array<{ orderId: number; reason: string }> = [];
 
   for (const m of fresh) {
     const o = orders.get(m.orderSn);
@@ -178,7 +198,7 @@ async function applyFresh(
     results.set(m.id, result);
     if (result.status !== 'applied' || !o || !w) continue;
     if (m.type === 'waybill_returned' && w.status === 'issued') {
-      const set = {
+      Object.assign(w, {
         status: 'returned' as const,
         returned_at: now,
         printed_at: m.printedAt,
@@ -188,35 +208,34 @@ async function applyFresh(
         // A number issued before claims existed belongs to the station that returns it.
         station_id: stationId,
         claimed_at: w.claimed_at ?? now,
-      };
-      await t.updateTable('waybills').set(set).where('id', '=', w.id).execute();
-      Object.assign(w, set);
+      });
+      written.set(w.id, w);
       changed.add(o.row.id);
     } else if (m.type === 'waybill_cancelled' && w.status !== 'cancelled') {
-      const set = { status: 'cancelled' as const, cancelled_at: now, cancel_reason: m.reason || 'station' };
-      await t.updateTable('waybills').set(set).where('id', '=', w.id).execute();
+      const reason = m.reason || 'station';
       // The merchant saw a returned number: its order history says where it went.
-      if (w.status === 'returned') await insertEvents(trx, [o.row.id], 'waybill_cancelled', F, set.cancel_reason, now);
-      Object.assign(w, set);
+      if (w.status === 'returned') cancelledReturns.push({ orderId: o.row.id, reason });
+      Object.assign(w, { status: 'cancelled' as const, cancelled_at: now, cancel_reason: reason });
+      written.set(w.id, w);
       cancelled.push({ courier: w.courier, waybillNo: w.waybill_no });
       changed.add(o.row.id);
     } else if (m.type === 'label_reprinted') {
-      await t
-        .insertInto('label_reprints')
-        .values({
-          order_id: o.row.id,
-          factory_shop_id: F,
-          waybill_no: w.waybill_no,
-          station_id: stationId,
-          reason: m.reason,
-          printed_at: m.printedAt,
-          recorded_at: now,
-        })
-        .execute();
+      reprints.push({
+        order_id: o.row.id,
+        factory_shop_id: F,
+        waybill_no: w.waybill_no,
+        station_id: stationId,
+        reason: m.reason,
+        printed_at: m.printedAt,
+        recorded_at: now,
+      });
     }
     // Later mutations of this batch see the order as it now is.
     o.waybill = w.status === 'cancelled' ? null : (w as LoadedOrder['waybill']);
   }
+  await updateRows(t, 'waybills', 'id', WAYBILL_CHANGES, [...written.values()]);
+  for (const c of cancelledReturns) await insertEvents(t, [c.orderId], 'waybill_cancelled', F, c.reason, now);
+  if (reprints.length > 0) await t.insertInto('label_reprints').values(reprints).execute();
   return [...changed];
 }
 

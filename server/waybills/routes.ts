@@ -3,12 +3,15 @@ import type { FastifyInstance } from 'fastify';
 import { ENDPOINTS as E } from '../../shared/api/endpoints.ts';
 import type { HubContext } from '../context.ts';
 import { registerEndpoint } from '../http/route.ts';
-import { SimulatedWaybillService } from './courier.ts';
+import { blockSerialSource, SimulatedWaybillService } from './courier.ts';
 import { dbSerialSource, issueWaybills } from './waybills.ts';
 import { applyMutations } from './mutations.ts';
 
+/** Serials a hub takes from the database at a time: about two seconds of numbers at full load. */
+const SERIAL_BLOCK = 1000;
+
 export function waybillRoutes(app: FastifyInstance, ctx: HubContext): void {
-  const courier = new SimulatedWaybillService(dbSerialSource(ctx));
+  const courier = new SimulatedWaybillService(blockSerialSource(dbSerialSource(ctx), SERIAL_BLOCK));
   registerEndpoint(app, ctx, E.issueWaybills, async ({ caller, body }) => ({
     results: await issueWaybills(ctx, courier, caller, body),
   }));

@@ -25,12 +25,12 @@ import type { HubContext } from '../context.ts';
 import type { StationCaller } from '../callers.ts';
 import {
   itemsOf,
-  loadMerchantInfo,
   loadOrdersBySn,
   orderStateOf,
   recipientOf,
   type ClaimHolder,
   type LoadedOrder,
+  type MerchantInfo,
   type WaybillRow,
 } from '../orders/orders.ts';
 import { lockOrders, writeTx, type Tx } from '../db/tx.ts';
@@ -138,16 +138,12 @@ export async function issueWaybills(
   const F = station.factoryShopId;
   const takeover = req.takeover !== undefined;
   const sns = [...new Set(req.orderSns)];
-  const keyRow = await ctx.db
-    .selectFrom('stations')
-    .select('payload_key')
-    .where('id', '=', station.stationId)
-    .executeTakeFirstOrThrow();
-  const key = Buffer.from(keyRow.payload_key, 'base64');
+  const key = await payloadKeyOf(ctx, station.stationId);
 
   for (let attempt = 1; ; attempt++) {
     // 1. Plan from a plain read, and get numbers for the orders that need one.
-    const pre = await loadOrdersBySn(ctx.db, sns, { factoryShopId: F });
+    // With the merchant's name and shipper, which the sealed payloads carry.
+    const pre = await loadOrdersBySn(ctx.db, sns, { factoryShopId: F, withMerchant: true });
     const plan = new Map(sns.map((sn) => [sn, decide(sn, pre.get(sn), station, takeover)]));
     const needing = [...plan.values()].filter((d) => d.kind === 'issue');
     const writing = [...plan.values()].filter(writes).length;
@@ -182,6 +178,7 @@ export async function issueWaybills(
               const t = trx;
               const changed: number[] = [];
               const again = new Map<string, Decision>();
+              const issuing: Array<{ order: LoadedOrder; number: IssuedNumber }> = [];
               for (const sn of sns) {
                 const d = decide(sn, loaded.get(sn), station, takeover);
                 again.set(sn, d);
@@ -200,11 +197,13 @@ export async function issueWaybills(
                       waybillNo: d.replaces.waybill.waybill_no,
                     });
                   }
-                  await insertIssued(t, d.order, n, station, now);
+                  issuing.push({ order: d.order, number: n });
                   used.add(sn);
                 }
                 changed.push(d.order.row.id);
               }
+              // After the cancels above: one issued number per (order, factory) is a unique index.
+              await insertIssued(t, issuing, station, now);
               // Issuing and claiming are visible to every station of the factory (DESIGN §4): bump the feed here.
               await writeFeedEntries(trx, F, changed, first);
               return again;
@@ -213,7 +212,8 @@ export async function issueWaybills(
       // 3. Numbers asked for but not used (the plan changed under us) go back to the courier.
       for (const [sn, n] of pool) if (!used.has(sn)) await courierService.cancel(n.courier, n.waybillNo);
       for (const c of replacedCancelled) await courierService.cancel(c.courier, c.waybillNo);
-      return await buildResults(ctx, sns, req.orderSns, final, used, key);
+      const merchants = new Map([...pre.values()].map((o) => [o.row.merchant_shop_id, o.merchant]));
+      return buildResults(sns, req.orderSns, final, used, key, merchants);
     } catch (e) {
       if (!(e instanceof PlanChanged) && !isUniqueViolation(e)) throw e;
       for (const n of pool.values()) await courierService.cancel(n.courier, n.waybillNo);
@@ -267,51 +267,73 @@ async function cancelReplaced(
     .execute();
 }
 
+/** The new numbers, issued to the calling station, in one statement; each order then holds its new row. */
 async function insertIssued(
   t: Tx,
-  order: LoadedOrder,
-  n: IssuedNumber,
+  issuing: Array<{ order: LoadedOrder; number: IssuedNumber }>,
   station: StationCaller,
   now: string,
 ): Promise<void> {
-  const row = await t
+  if (issuing.length === 0) return;
+  const rows = await t
     .insertInto('waybills')
-    .values({
-      order_id: order.row.id,
-      order_sn: order.row.sn,
-      factory_shop_id: station.factoryShopId,
-      waybill_no: n.waybillNo,
-      courier: n.courier,
-      address_version: order.row.address_version,
-      status: 'issued',
-      issued_at: now,
-      returned_at: null,
-      cancelled_at: null,
-      printed_at: null,
-      unverified: null,
-      slave_waybill_nos: null,
-      returned_station_id: null,
-      cancel_reason: null,
-      station_id: station.stationId,
-      claimed_at: now,
-    })
+    .values(
+      issuing.map(({ order, number: n }) => ({
+        order_id: order.row.id,
+        order_sn: order.row.sn,
+        factory_shop_id: station.factoryShopId,
+        waybill_no: n.waybillNo,
+        courier: n.courier,
+        address_version: order.row.address_version,
+        status: 'issued' as const,
+        issued_at: now,
+        returned_at: null,
+        cancelled_at: null,
+        printed_at: null,
+        unverified: null,
+        slave_waybill_nos: null,
+        returned_station_id: null,
+        cancel_reason: null,
+        station_id: station.stationId,
+        claimed_at: now,
+      })),
+    )
     .returningAll()
-    .executeTakeFirstOrThrow();
-  order.waybill = row;
+    .execute();
+  const byOrder = new Map(rows.map((r) => [r.order_id, r]));
+  for (const { order } of issuing) order.waybill = byOrder.get(order.row.id)!;
 }
 
-async function buildResults(
-  ctx: HubContext,
+/**
+ * A station's payload key, read once per process: it is fixed at pairing and never changes, and a
+ * revoked station never gets this far (authentication refuses it first).
+ */
+const payloadKeys = new WeakMap<HubContext['db'], Map<number, Buffer>>();
+
+async function payloadKeyOf(ctx: HubContext, stationId: number): Promise<Buffer> {
+  let keys = payloadKeys.get(ctx.db);
+  if (!keys) payloadKeys.set(ctx.db, (keys = new Map()));
+  let key = keys.get(stationId);
+  if (!key) {
+    const row = await ctx.db
+      .selectFrom('stations')
+      .select('payload_key')
+      .where('id', '=', stationId)
+      .executeTakeFirstOrThrow();
+    key = Buffer.from(row.payload_key, 'base64');
+    keys.set(stationId, key);
+  }
+  return key;
+}
+
+function buildResults(
   sns: string[],
   requested: string[],
   plan: Map<string, Decision>,
   newlyIssued: Set<string>,
   key: Buffer,
-): Promise<WaybillResult[]> {
-  const merchants = await loadMerchantInfo(
-    ctx.db,
-    [...plan.values()].flatMap((d) => (d.kind === 'refuse' ? [] : [d.order.row.merchant_shop_id])),
-  );
+  merchants: Map<number, MerchantInfo | undefined>,
+): WaybillResult[] {
   const bySn = new Map<string, WaybillResult>();
   for (const sn of sns) {
     const d = plan.get(sn)!;

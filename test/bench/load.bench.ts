@@ -129,7 +129,9 @@ async function startCluster(dialect: Dialect, nodeCount: number, extraEnv: Recor
           HUB_RATE_LIMIT_PUBLIC: 'off',
           HUB_RATE_LIMIT_BULK: 'off',
           ...(args.pool ? { HUB_DB_POOL_SIZE: args.pool } : {}),
-          ...(args.profile && dialect === 'postgres' ? { HUB_PROFILE_FILE: path.join(profileDir, `node${i}.json`) } : {}),
+          ...(args.profile && dialect === 'postgres'
+            ? { HUB_PROFILE_FILE: path.join(profileDir, `node${i}.json`) }
+            : {}),
           ...extraEnv,
         },
       }),
@@ -174,12 +176,7 @@ interface Measured {
   profiles: ProfileSummary[];
 }
 
-async function measure(
-  c: Cluster,
-  label: string,
-  stations: number,
-  work: () => Promise<Recorder>,
-): Promise<Measured> {
+async function measure(c: Cluster, label: string, stations: number, work: () => Promise<Recorder>): Promise<Measured> {
   const hubs = new ProcessSampler(() => c.nodes.flatMap((n) => (n.pid ? [n.pid] : [])));
   const pg = c.dialect === 'postgres' ? new PgActivitySampler(c.databaseUrl) : null;
   await takeProfiles(c);
@@ -262,7 +259,9 @@ function reportMeasured(m: Measured, windowMs: number, goalP99Ms: number | null)
   out();
   const total = ENDPOINT_NAMES.reduce((s, n) => s + m.rec.of(n).latencies.length, 0);
   const errors = ENDPOINT_NAMES.reduce((s, n) => s + m.rec.of(n).errors, 0);
-  const worstP99 = Math.max(...ENDPOINT_NAMES.map((n) => percentile(m.rec.of(n).latencies, 99)).filter(Number.isFinite));
+  const worstP99 = Math.max(
+    ...ENDPOINT_NAMES.map((n) => percentile(m.rec.of(n).latencies, 99)).filter(Number.isFinite),
+  );
   const facts = [
     `${(total / (windowMs / 1000)).toFixed(0)} requests/s answered, ${errors} errors`,
     `hub CPU ${(m.hubCpuCores * 100).toFixed(0)} % of one core (${m.nodes} process${m.nodes > 1 ? 'es' : ''}; ${(m.hubCpuSecondsPerRequest * 1000).toFixed(2)} ms CPU per request), peak RSS ${m.hubPeakRssMiB.toFixed(0)} MiB`,
@@ -291,7 +290,9 @@ function reportMeasured(m: Measured, windowMs: number, goalP99Ms: number | null)
       out(
         markdownTable(
           ['statement', 'backends'],
-          m.pg.lockWaits.slice(0, 6).map((s) => [`\`${s.statement.replaceAll('|', '\\|')}\``, s.meanBackends.toFixed(2)]),
+          m.pg.lockWaits
+            .slice(0, 6)
+            .map((s) => [`\`${s.statement.replaceAll('|', '\\|')}\``, s.meanBackends.toFixed(2)]),
         ),
       );
       out();
@@ -354,7 +355,9 @@ const results: Record<string, unknown>[] = [];
 const started = performance.now();
 out(`### Load bench (\`npm run bench:load -- ${process.argv.slice(2).join(' ')}\`)`);
 out();
-out(`Started ${new Date().toISOString()}, load average ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}.`);
+out(
+  `Started ${new Date().toISOString()}, load average ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}.`,
+);
 out();
 
 if (MODES.includes('paced')) {
@@ -381,7 +384,12 @@ if (MODES.includes('paced')) {
         const setupMs = performance.now() - setupStart;
         const label = `${dialect === 'sqlite' ? 'SQLite' : 'PostgreSQL'}, ${nodeCount} node${nodeCount > 1 ? 's' : ''}, ${STATIONS} stations (setup ${(setupMs / 1000).toFixed(0)} s)`;
         const m = await measure(c, label, STATIONS, () =>
-          runPaced(stations, { durationMs, feedEveryMs: FEED_EVERY_MS, chunkEveryMs: CHUNK_EVERY_MS, chunkSize: CHUNK }),
+          runPaced(stations, {
+            durationMs,
+            feedEveryMs: FEED_EVERY_MS,
+            chunkEveryMs: CHUNK_EVERY_MS,
+            chunkSize: CHUNK,
+          }),
         );
         reportMeasured(m, durationMs, 200);
         results.push(summary(m, durationMs, 'paced'));

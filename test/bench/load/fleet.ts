@@ -256,10 +256,18 @@ export async function printChunk(
   const printable = check.results.filter((r) => r.printable).map((r) => r.orderSn);
   rec.of('check').refused += sns.length - printable.length;
   if (printable.length === 0) return [];
-  const issued = await timed<WaybillsAnswer>(rec, 'waybills', performance.now(), station, 'POST', '/v1/station/waybills', {
-    orderSns: printable,
-    courier: 'ZTO',
-  });
+  const issued = await timed<WaybillsAnswer>(
+    rec,
+    'waybills',
+    performance.now(),
+    station,
+    'POST',
+    '/v1/station/waybills',
+    {
+      orderSns: printable,
+      courier: 'ZTO',
+    },
+  );
   if (!issued) return null;
   const numbers = issued.results.flatMap((r) =>
     r.status === 'issued' ? [{ orderSn: r.orderSn, waybillNo: r.waybillNo! }] : [],
@@ -370,7 +378,12 @@ export async function runSaturated(clients: SimStation[], opts: SaturateOptions)
             rec,
             'cancels',
             s,
-            previous.map((n) => ({ type: 'waybill_cancelled', orderSn: n.orderSn, waybillNo: n.waybillNo, reason: '压测作废' })),
+            previous.map((n) => ({
+              type: 'waybill_cancelled',
+              orderSn: n.orderSn,
+              waybillNo: n.waybillNo,
+              reason: '压测作废',
+            })),
           );
           if (!ok) continue;
         }

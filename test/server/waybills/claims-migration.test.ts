@@ -8,7 +8,7 @@
 import { NO_RATE_LIMITS } from '../../../server/config.ts';
 import { randomBytes } from 'node:crypto';
 import { Migrator } from 'kysely/migration';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { buildApp } from '../../../server/app.ts';
 import { createSettableClock } from '../../../server/clock.ts';
@@ -16,7 +16,6 @@ import { openDb } from '../../../server/db/open.ts';
 import { MIGRATIONS } from '../../../server/db/migrations/index.ts';
 import type { MerchantOrderDetailResponse } from '../../../shared/api/orders.ts';
 import {
-  allocate,
   bindAndAccept,
   check,
   createFactory,
@@ -68,14 +67,45 @@ async function buildOldDatabase(dialect: 'sqlite' | 'postgres', url: string, adm
     const factory = await createFactory(h);
     await bindAndAccept(h, merchant, factory);
     const sns = (await createOrders(h, merchant, 4)) as OldWorld['sns'];
-    await allocate(h, merchant, factory.shopId, sns);
     const a = await pairStation(h, factory, '老一号站');
     const b = await pairStation(h, factory, '老二号站');
 
-    // The rows as the previous hub wrote them: no station on an issued number, the returner on a returned one.
+    // The rows as the previous hub wrote them (this version's code reads columns that schema lacks):
+    // the allocations and their feed entries, then no station on an issued number and the returner on
+    // a returned one.
     const old = db as unknown as Kysely<Record<string, Record<string, unknown>>>;
     const orders = await old.selectFrom('orders').select(['id', 'sn']).where('sn', 'in', sns).execute();
     const idOf = (sn: string) => orders.find((o) => o.sn === sn)!.id as number;
+    await old
+      .insertInto('allocations')
+      .values(
+        sns.map((sn) => ({
+          order_id: idOf(sn),
+          merchant_shop_id: merchant.shopId,
+          factory_shop_id: factory.shopId,
+          status: 'allocated',
+          allocated_at: '2026-11-20T00:30:00.000Z',
+          cancelled_at: null,
+          cancel_reason: null,
+        })),
+      )
+      .execute();
+    const head = await old
+      .updateTable('factory_versions')
+      .set({ version: sql`version + ${sns.length}` })
+      .where('factory_shop_id', '=', factory.shopId)
+      .returning('version')
+      .executeTakeFirstOrThrow();
+    await old
+      .insertInto('feed_entries')
+      .values(
+        sns.map((sn, i) => ({
+          factory_shop_id: factory.shopId,
+          order_id: idOf(sn),
+          version: Number(head.version) - sns.length + 1 + i,
+        })),
+      )
+      .execute();
     const tag = randomBytes(3).toString('hex').toUpperCase();
     const numbers = { shared: `YT${tag}0000001`, returnedByA: `YT${tag}0000002`, contested: `YT${tag}0000003` };
     const row = (sn: string, waybillNo: string, status: 'issued' | 'returned') => ({
