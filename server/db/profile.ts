@@ -144,13 +144,14 @@ export class DbProfiler {
     profile.ms[kind] += ms;
   }
 
+  /** The main pool (the first instrumented): the one requests queue for. */
   private samplePools(): void {
-    for (const p of this.pools) {
-      this.poolSamples.n++;
-      this.poolSamples.waiting += p.waitingCount;
-      this.poolSamples.busy += p.totalCount - p.idleCount;
-      this.poolSamples.maxWaiting = Math.max(this.poolSamples.maxWaiting, p.waitingCount);
-    }
+    const p = this.pools[0];
+    if (!p) return;
+    this.poolSamples.n++;
+    this.poolSamples.waiting += p.waitingCount;
+    this.poolSamples.busy += p.totalCount - p.idleCount;
+    this.poolSamples.maxWaiting = Math.max(this.poolSamples.maxWaiting, p.waitingCount);
   }
 
   /** The summary since the last one, and a fresh start. */
@@ -191,7 +192,7 @@ export class DbProfiler {
         max: this.loop.max / 1e6,
       },
       pool: {
-        max: this.pools.reduce((m, p) => m + (p.options.max ?? 10), 0),
+        max: this.pools[0]?.options.max ?? 0,
         meanWaiting: s.n ? s.waiting / s.n : 0,
         maxWaiting: s.maxWaiting,
         meanBusy: s.n ? s.busy / s.n : 0,

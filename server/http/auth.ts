@@ -13,6 +13,9 @@ import type { Caller, ShopCaller } from '../callers.ts';
 import { csrfTokenOf, sessionOf } from '../sessions/sessions.ts';
 import { DomainError } from '../errors.ts';
 import { hashSecret, sameSecret, STATION_TOKEN_PREFIX } from '../secrets.ts';
+import { batched } from '../db/batch.ts';
+import { inList } from '../db/sql.ts';
+import type { HubDb } from '../db/open.ts';
 
 /** What authentication reads of a request. */
 export interface AuthRequest {
@@ -47,12 +50,7 @@ export async function authenticate(ctx: HubContext, req: AuthRequest, auth: Endp
   const isStationToken = token.startsWith(STATION_TOKEN_PREFIX);
   if (auth === 'station') {
     if (!isStationToken) throw new DomainError('FORBIDDEN', '此接口只接受打印站令牌');
-    const st = await ctx.db
-      .selectFrom('stations')
-      .innerJoin('shops', 'shops.id', 'stations.factory_shop_id')
-      .select(['stations.id', 'stations.factory_shop_id', 'stations.name', 'stations.revoked_at', 'shops.role'])
-      .where('stations.token_hash', '=', hashSecret(token))
-      .executeTakeFirst();
+    const st = await stationsByToken(ctx.db)(hashSecret(token));
     // A station belongs to a factory: if its shop is no longer one, the token is worthless.
     if (!st || st.role !== 'factory') throw new DomainError('UNAUTHORIZED', '打印站令牌无效');
     if (st.revoked_at !== null) throw new DomainError('UNAUTHORIZED', '打印站已被撤销');
@@ -69,6 +67,42 @@ export async function authenticate(ctx: HubContext, req: AuthRequest, auth: Endp
     .executeTakeFirst();
   if (!shop) throw new DomainError('UNAUTHORIZED', '店铺令牌无效');
   return requireRole({ kind: 'shop', shopId: shop.id, role: shop.role }, auth);
+}
+
+type StationRow = { id: number; factory_shop_id: number; name: string; revoked_at: string | null; role: string | null };
+
+/**
+ * The station behind a token hash. Stations call more than anyone (a feed pull every few seconds
+ * each): lookups that arrive while one is in flight go together in the next statement (db/batch.ts).
+ */
+const stationLoaders = new WeakMap<HubDb, (tokenHash: string) => Promise<StationRow | undefined>>();
+
+function stationsByToken(db: HubDb): (tokenHash: string) => Promise<StationRow | undefined> {
+  let load = stationLoaders.get(db);
+  if (!load) {
+    load = batched<string, StationRow | undefined>(
+      async (hashes) => {
+        const rows = await db
+          .selectFrom('stations')
+          .innerJoin('shops', 'shops.id', 'stations.factory_shop_id')
+          .select([
+            'stations.id',
+            'stations.factory_shop_id',
+            'stations.name',
+            'stations.revoked_at',
+            'stations.token_hash',
+            'shops.role',
+          ])
+          .where(inList(db, 'stations.token_hash', [...new Set(hashes)]))
+          .execute();
+        const byHash = new Map(rows.map((r) => [r.token_hash, r]));
+        return hashes.map((h) => byHash.get(h));
+      },
+      { maxInFlight: 4, maxBatch: 500 },
+    );
+    stationLoaders.set(db, load);
+  }
+  return load;
 }
 
 function requireRole(caller: ShopCaller, auth: EndpointAuth): ShopCaller {

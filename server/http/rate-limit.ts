@@ -14,6 +14,7 @@ import type { HubContext } from '../context.ts';
 import { openSidePool, type HubDb } from '../db/open.ts';
 import type { RateLimits } from '../config.ts';
 import { DomainError } from '../errors.ts';
+import { batched } from '../db/batch.ts';
 
 /**
  * On PostgreSQL the counters have a pool of their own, committing asynchronously: a request's count
@@ -80,13 +81,21 @@ function memoryStore() {
   };
 }
 
-/** A @fastify/rate-limit store over the `rate_limit_hits` table (one statement per request). */
+/**
+ * A @fastify/rate-limit store over the `rate_limit_hits` table. Increments that arrive while a
+ * statement is in flight go together in the next (db/batch.ts): one upsert counts them all and
+ * returns each caller its own count, so a busy hub spends a round trip per batch, not per request.
+ */
 function sharedStore(db: HubDb) {
   let calls = 0;
+  const increment = batched<Hit, { current: number; ttl: number }>((hits) => incrementAll(db, hits), {
+    maxInFlight: 2,
+    maxBatch: 500,
+  });
   return class SharedRateLimitStore {
     incr(key: string, cb: Callback, timeWindow: number): void {
-      const sweep = ++calls % SWEEP_EVERY === 0;
-      void increment(db, key, timeWindow, sweep).then(
+      if (++calls % SWEEP_EVERY === 0) void sweep(db).catch(() => undefined);
+      increment({ key, windowMs: timeWindow }).then(
         (r) => cb(null, r),
         (e: Error) => cb(e),
       );
@@ -98,26 +107,43 @@ function sharedStore(db: HubDb) {
   };
 }
 
-async function increment(
-  db: HubDb,
-  key: string,
-  windowMs: number,
-  sweep: boolean,
-): Promise<{ current: number; ttl: number }> {
-  // A window that has ended restarts at 1; `excluded.reset_at_ms - window` is the database's now.
-  const { rows } = await sql<{ hits: number; ttl_ms: number }>`
-    with t as (select (extract(epoch from clock_timestamp()) * 1000)::bigint as now_ms)
-    insert into rate_limit_hits as r (key, hits, reset_at_ms)
-    select ${key}::text, 1, t.now_ms + ${windowMs}::bigint from t
-    on conflict (key) do update set
-      hits = case when r.reset_at_ms <= excluded.reset_at_ms - ${windowMs}::bigint then 1 else r.hits + 1 end,
-      reset_at_ms = case when r.reset_at_ms <= excluded.reset_at_ms - ${windowMs}::bigint
-                         then excluded.reset_at_ms else r.reset_at_ms end
-    returning r.hits, r.reset_at_ms - (select now_ms from t) as ttl_ms`.execute(db);
-  if (sweep) {
-    await sql`delete from rate_limit_hits
-              where reset_at_ms < (extract(epoch from clock_timestamp()) * 1000)::bigint - 3600000`.execute(db);
+interface Hit {
+  key: string;
+  windowMs: number;
+}
+
+/** Counts a batch of hits (a key may come several times) in one statement; each hit gets its own count. */
+async function incrementAll(db: HubDb, hits: Hit[]): Promise<Array<{ current: number; ttl: number }>> {
+  const perKey = new Map<string, { windowMs: number; n: number }>();
+  for (const h of hits) {
+    const k = perKey.get(h.key);
+    if (k) k.n++;
+    else perKey.set(h.key, { windowMs: h.windowMs, n: 1 });
   }
-  const row = rows[0]!;
-  return { current: Number(row.hits), ttl: Math.max(0, Number(row.ttl_ms)) };
+  const keys = [...perKey.keys()];
+  // A window that has ended restarts at this batch's count; times are the database's clock.
+  const { rows } = await sql<{ key: string; hits: number; ttl_ms: number }>`
+    with t as (select (extract(epoch from clock_timestamp()) * 1000)::bigint as now_ms),
+         i as (select * from unnest(${keys}::text[], ${keys.map((k) => perKey.get(k)!.windowMs)}::bigint[],
+                                    ${keys.map((k) => perKey.get(k)!.n)}::int[]) as x(key, window_ms, n))
+    insert into rate_limit_hits as r (key, hits, reset_at_ms)
+    select i.key, i.n, t.now_ms + i.window_ms from i, t
+    on conflict (key) do update set
+      hits = case when r.reset_at_ms <= (select now_ms from t) then excluded.hits else r.hits + excluded.hits end,
+      reset_at_ms = case when r.reset_at_ms <= (select now_ms from t) then excluded.reset_at_ms else r.reset_at_ms end
+    returning r.key, r.hits, r.reset_at_ms - (select now_ms from t) as ttl_ms`.execute(db);
+  const counted = new Map(rows.map((r) => [r.key, { hits: Number(r.hits), ttl: Math.max(0, Number(r.ttl_ms)) }]));
+  // The hits of one key in this batch take the counts just below the total, in arrival order.
+  const given = new Map<string, number>();
+  return hits.map((h) => {
+    const c = counted.get(h.key)!;
+    const before = given.get(h.key) ?? 0;
+    given.set(h.key, before + 1);
+    return { current: c.hits - perKey.get(h.key)!.n + before + 1, ttl: c.ttl };
+  });
+}
+
+async function sweep(db: HubDb): Promise<void> {
+  await sql`delete from rate_limit_hits
+            where reset_at_ms < (extract(epoch from clock_timestamp()) * 1000)::bigint - 3600000`.execute(db);
 }

@@ -155,8 +155,6 @@ export class Recorder {
   readonly stats = new Map<EndpointName, EndpointStats>(
     ENDPOINT_NAMES.map((n) => [n, { latencies: [], errors: 0, errorKinds: new Map(), refused: 0, completedAt: [] }]),
   );
-  /** How late the generator sent requests against their timetable (its own lag). */
-  readonly sendLag: number[] = [];
 
   of(name: EndpointName): EndpointStats {
     return this.stats.get(name)!;
@@ -177,7 +175,6 @@ export async function timed<T>(
   body?: unknown,
 ): Promise<T | null> {
   const st = rec.of(name);
-  rec.sendLag.push(Math.max(0, performance.now() - dueAt));
   try {
     const res = await fetch(`${station.node}${path}`, {
       method,
