@@ -43,7 +43,7 @@ export const DEFAULT_RATE_LIMITS: RateLimits = {
 };
 
 /** PostgreSQL connections per hub process (ARCHITECTURE.md, "The hub at scale", says how it was chosen). */
-export const DEFAULT_DB_POOL_SIZE = 10;
+export const DEFAULT_DB_POOL_SIZE = 20;
 
 export const NO_RATE_LIMITS: RateLimits = { public: null, station: null, report: null, bulk: null };
 

@@ -20,7 +20,7 @@ pg.types.setTypeParser(20, (v) => Number(v));
 export interface OpenDbOptions {
   /** Run the migrations (default true). */
   migrate?: boolean;
-  /** PostgreSQL pool size (default 10). */
+  /** PostgreSQL pool size (default 10; the hub's own default is DEFAULT_DB_POOL_SIZE). */
   poolSize?: number;
   /** Count where requests' database time goes (PostgreSQL). */
   profiler?: DbProfiler;

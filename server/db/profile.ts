@@ -29,6 +29,9 @@ export type StatementKind = (typeof STATEMENT_KINDS)[number];
 /** One request's account. */
 export interface RequestProfile {
   poolWaitMs: number;
+  /** From the start of the factory version row's UPDATE to the end of its transaction: how long the row stayed locked. */
+  versionHeldMs: number;
+  versionSince: number | null;
   count: Record<StatementKind, number>;
   ms: Record<StatementKind, number>;
 }
@@ -42,6 +45,8 @@ export interface RouteSummary {
   dbMs: number;
   /** What is left of the request's time: JSON, validation, our code, and waiting for the event loop. */
   otherMs: number;
+  /** How long the factory's version row stayed locked (requests that wrote the feed), mean and p99. */
+  versionHeldMs: { mean: number; p99: number } | null;
   byKind: Partial<Record<StatementKind, { roundTrips: number; ms: number }>>;
 }
 
@@ -93,7 +98,7 @@ export class DbProfiler {
   }
 
   newRequest(): RequestProfile {
-    return { poolWaitMs: 0, count: emptyCounts(), ms: emptyCounts() };
+    return { poolWaitMs: 0, versionHeldMs: 0, versionSince: null, count: emptyCounts(), ms: emptyCounts() };
   }
 
   /** A request finished: account it under its endpoint. */
@@ -121,9 +126,18 @@ export class DbProfiler {
         (client as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
           const text = typeof args[0] === 'string' ? args[0] : ((args[0] as { text?: string })?.text ?? '');
           const owner = profiler.als.getStore();
+          const kind = statementKind(text);
           const started = performance.now();
+          if (owner && kind === 'version' && owner.versionSince === null) owner.versionSince = started;
           const result = query(...args);
-          const done = () => profiler.account(owner, statementKind(text), performance.now() - started);
+          const done = () => {
+            const end = performance.now();
+            profiler.account(owner, kind, end - started);
+            if (owner && owner.versionSince !== null && (kind === 'commit' || kind === 'rollback')) {
+              owner.versionHeldMs += end - owner.versionSince;
+              owner.versionSince = null;
+            }
+          };
           if (result && typeof (result as Promise<unknown>).then === 'function') {
             (result as Promise<unknown>).then(done, done);
           }
@@ -173,7 +187,17 @@ export class DbProfiler {
       }
       const poolWait = r.profiles.reduce((s, p) => s + p.poolWaitMs, 0) / n;
       const mean = r.totals.reduce((s, x) => s + x, 0) / n;
+      const held = r.profiles
+        .filter((p) => p.versionHeldMs > 0)
+        .map((p) => p.versionHeldMs)
+        .sort((a, b) => a - b);
       routes[route] = {
+        versionHeldMs: held.length
+          ? {
+              mean: held.reduce((x, y) => x + y, 0) / held.length,
+              p99: held[Math.min(held.length - 1, Math.ceil(0.99 * held.length) - 1)]!,
+            }
+          : null,
         requests: n,
         totalMs: { mean, p50: at(50), p99: at(99) },
         poolWaitMs: poolWait,

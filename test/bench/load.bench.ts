@@ -330,7 +330,7 @@ function reportProfile(p: ProfileSummary, who: string): void {
         k('version'),
         k('lock'),
         k('commit'),
-        k('rate_limit'),
+        r.versionHeldMs ? `${fmtMs(r.versionHeldMs.mean)} / ${fmtMs(r.versionHeldMs.p99)}` : '–',
         fmtMs(r.otherMs),
       ];
     });
@@ -346,7 +346,7 @@ function reportProfile(p: ProfileSummary, who: string): void {
         'version row (n / ms)',
         'row locks',
         'commit',
-        'rate limit',
+        'version row held (mean / p99)',
         'rest (JS, event loop)',
       ],
       rows,
