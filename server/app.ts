@@ -52,6 +52,8 @@ export interface BuildAppOptions {
   consoleDir?: string;
   /** Hours after allocation at which a missing or late return is a risk (M9); default 24. */
   lateReturnHours?: number;
+  /** How often a quiet station event stream sends a heartbeat; default DEFAULT_EVENTS_HEARTBEAT_MS. */
+  eventsHeartbeatMs?: number;
   /** Account each request's database time under its endpoint (the same profiler the pool reports to). */
   profiler?: DbProfiler | null;
 }
@@ -109,6 +111,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     rateLimits: opts.rateLimits ?? DEFAULT_RATE_LIMITS,
     ...(opts.lateReturnHours !== undefined ? { lateReturnHours: opts.lateReturnHours } : {}),
     log: app.log,
+    ...(opts.eventsHeartbeatMs !== undefined ? { eventsHeartbeatMs: opts.eventsHeartbeatMs } : {}),
   };
   // One policy for every answer: the console's pages need theirs, and JSON needs nothing more.
   await registerSecurityHeaders(app, { tls: Boolean(opts.tls), contentSecurityPolicy: CONSOLE_CSP });

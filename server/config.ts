@@ -42,6 +42,9 @@ export const DEFAULT_RATE_LIMITS: RateLimits = {
   bulk: { max: 120, windowMs: 60_000 },
 };
 
+/** A quiet station event stream sends a comment this often, so proxies keep it and stations know it lives. */
+export const DEFAULT_EVENTS_HEARTBEAT_MS = 15_000;
+
 /** PostgreSQL connections per hub process (ARCHITECTURE.md, "The hub at scale", says how it was chosen). */
 export const DEFAULT_DB_POOL_SIZE = 20;
 
@@ -69,6 +72,8 @@ export interface HubConfig {
   logLevel: string;
   /** PostgreSQL connections per hub process. */
   dbPoolSize: number;
+  /** Heartbeat of the station event streams. */
+  eventsHeartbeatMs: number;
   /** Where to write the database profile (db/profile.ts) on SIGUSR2; null: not profiled. */
   profileFile: string | null;
 }
@@ -113,6 +118,7 @@ export function readConfig(env: Env = process.env): HubConfig {
     lateReturnHours: int(env, 'HUB_LATE_RETURN_HOURS', DEFAULT_LATE_RETURN_HOURS, 1),
     logLevel: env.LOG_LEVEL || 'info',
     dbPoolSize: int(env, 'HUB_DB_POOL_SIZE', DEFAULT_DB_POOL_SIZE, 1, 1000),
+    eventsHeartbeatMs: int(env, 'HUB_EVENTS_HEARTBEAT_MS', DEFAULT_EVENTS_HEARTBEAT_MS, 100),
     profileFile: env.HUB_PROFILE_FILE || null,
   };
 }

@@ -17,6 +17,8 @@ export interface HubContext {
   /** Hours from allocation after which a missing or late return counts as a risk (M9); default 24. */
   lateReturnHours?: number;
   log: FastifyBaseLogger;
+  /** How often a quiet station event stream sends a heartbeat; default DEFAULT_EVENTS_HEARTBEAT_MS. */
+  eventsHeartbeatMs?: number;
 }
 
 export function nowIso(ctx: Pick<HubContext, 'clock'>): string {

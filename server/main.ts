@@ -56,6 +56,7 @@ const app = await buildApp({
   trustProxy: config.trustProxy,
   feedCompaction: config.feedCompaction,
   lateReturnHours: config.lateReturnHours,
+  eventsHeartbeatMs: config.eventsHeartbeatMs,
   profiler,
 });
 if (profiler && config.profileFile) {

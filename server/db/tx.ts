@@ -10,6 +10,7 @@
 import type { Transaction } from 'kysely';
 import type { HubContext } from '../context.ts';
 import type { Database } from './schema.ts';
+import type { HubDb } from './open.ts';
 import { inList } from './sql.ts';
 
 export type Tx = Transaction<Database>;
@@ -27,10 +28,42 @@ function isRetryable(e: unknown): boolean {
   return typeof code === 'string' && (RETRYABLE_PG_CODES.has(code) || code.startsWith('SQLITE_BUSY'));
 }
 
+/**
+ * What a transaction changed that someone outside it waits to hear (a factory's feed moved, a station
+ * was revoked): noted during the transaction, told to the database's listeners once it has committed,
+ * and dropped if it rolls back. The station push channel listens (stations/feed-events.ts).
+ */
+export type CommitNote =
+  { kind: 'feed'; factoryShopId: number; version: number } | { kind: 'revoked'; stationId: number };
+type CommitListener = (notes: readonly CommitNote[]) => void;
+
+const pendingNotes = new WeakMap<Tx, CommitNote[]>();
+const commitListeners = new WeakMap<HubDb, Set<CommitListener>>();
+
+export function noteOnCommit(trx: Tx, note: CommitNote): void {
+  pendingNotes.get(trx)?.push(note);
+}
+
+/** Hears the notes of every transaction committed through writeTx on this database. */
+export function onCommit(db: HubDb, listener: CommitListener): () => void {
+  let set = commitListeners.get(db);
+  if (!set) commitListeners.set(db, (set = new Set()));
+  set.add(listener);
+  return () => set.delete(listener);
+}
+
 export async function writeTx<T>(ctx: Pick<HubContext, 'db'>, fn: (trx: Tx) => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await ctx.db.transaction().execute(fn);
+      let notes: CommitNote[] = [];
+      const result = await ctx.db.transaction().execute((trx) => {
+        // A fresh list per attempt: an attempt that rolled back told nobody anything.
+        notes = [];
+        pendingNotes.set(trx, notes);
+        return fn(trx);
+      });
+      if (notes.length > 0) for (const l of commitListeners.get(ctx.db) ?? []) l(notes);
+      return result;
     } catch (e) {
       if (attempt >= 10 || !isRetryable(e)) throw e;
       await new Promise((r) => setTimeout(r, Math.random() * 5 * attempt));

@@ -4,7 +4,7 @@
  * order at its version.
  */
 import type { Tx } from '../db/tx.ts';
-import { chunks } from '../db/tx.ts';
+import { chunks, noteOnCommit } from '../db/tx.ts';
 
 /**
  * Reserve `count` consecutive versions of each factory's feed. Returns, per factory, the first
@@ -23,6 +23,7 @@ export async function reserveVersions(trx: Tx, counts: Map<number, number>): Pro
       .executeTakeFirst();
     if (!row) throw new Error(`factory ${factoryId} has no version row`);
     first.set(factoryId, row.version - n + 1);
+    noteOnCommit(trx, { kind: 'feed', factoryShopId: factoryId, version: row.version });
   }
   return first;
 }

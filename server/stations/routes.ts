@@ -9,6 +9,7 @@ import { registerEndpoint } from '../http/route.ts';
 import { createPairingCode, listStations, pairStation, revokeStation, stationIdentity } from './stations.ts';
 import { factoryOrders, feedPage } from './feed.ts';
 import { checkOrders } from './check.ts';
+import { stationEventRoutes } from './events-routes.ts';
 
 export function stationRoutes(app: FastifyInstance, ctx: HubContext): void {
   registerEndpoint(app, ctx, E.factoryOrders, async ({ caller, query }) =>
@@ -29,4 +30,5 @@ export function stationRoutes(app: FastifyInstance, ctx: HubContext): void {
   registerEndpoint(app, ctx, E.check, async ({ caller, body }) => ({
     results: await checkOrders(ctx, caller, body.orderSns),
   }));
+  stationEventRoutes(app, ctx);
 }

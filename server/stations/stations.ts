@@ -6,7 +6,7 @@ import type { StationCaller } from '../callers.ts';
 import { nowIso } from '../context.ts';
 import { DomainError } from '../errors.ts';
 import { hashSecret, newToken, STATION_TOKEN_PREFIX } from '../secrets.ts';
-import { writeTx } from '../db/tx.ts';
+import { noteOnCommit, writeTx } from '../db/tx.ts';
 import { touchFactoryFeed } from './feed-versions.ts';
 
 export const PAIRING_CODE_TTL_MS = 10 * 60 * 1000;
@@ -142,6 +142,8 @@ export async function revokeStation(ctx: HubContext, factoryShopId: number, stat
       .where('factory_shop_id', '=', factoryShopId)
       .where('revoked_at', 'is', null)
       .execute();
+    // Its event stream ends on every hub (stations/feed-events.ts).
+    if (live) noteOnCommit(trx, { kind: 'revoked', stationId });
     const r = await trx
       .selectFrom('stations')
       .select(['id', 'name', 'paired_at', 'revoked_at'])

@@ -60,6 +60,8 @@ export interface StartTestHubOptions {
   /** Start the hub's clock here. */
   now?: Date;
   rateLimits?: RateLimits;
+  /** Heartbeat of the station event streams (default the hub's). */
+  eventsHeartbeatMs?: number;
 }
 
 /** A fresh database URL and a function that removes it. */
@@ -119,6 +121,8 @@ export interface ListenHubOptions {
   onClose?: () => Promise<void>;
   /** Default none: suites pair many stations from 127.0.0.1. The rate-limit suite sets its own. */
   rateLimits?: RateLimits;
+  /** Heartbeat of the station event streams (default the hub's). */
+  eventsHeartbeatMs?: number;
 }
 
 /** A hub on an existing database, listening on a real 127.0.0.1 port. */
@@ -133,6 +137,7 @@ export async function listenHub(opts: ListenHubOptions): Promise<TestHub> {
     testClock: opts.testClock ?? true,
     logger: false,
     rateLimits: opts.rateLimits ?? NO_RATE_LIMITS,
+    ...(opts.eventsHeartbeatMs !== undefined ? { eventsHeartbeatMs: opts.eventsHeartbeatMs } : {}),
   });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const addr = app.server.address();
