@@ -69,7 +69,7 @@ export function statementKind(text: string): StatementKind {
   if (s.startsWith('commit')) return 'commit';
   if (s.startsWith('rollback')) return 'rollback';
   if (s.includes('rate_limit_hits')) return 'rate_limit';
-  if (s.includes('"factory_versions"') && (s.startsWith('update') || s.includes(' update '))) return 'version';
+  if (/\bupdate\s+"?factory_versions"?/.test(s)) return 'version';
   if (/\bfor update\b/.test(text.toLowerCase())) return 'lock';
   if (s.startsWith('select') || s.startsWith('with')) return 'read';
   if (s.startsWith('insert') || s.startsWith('update') || s.startsWith('delete')) return 'write';
@@ -114,9 +114,11 @@ export class DbProfiler {
     this.pools.push(pool);
     const connect = pool.connect.bind(pool) as () => Promise<pg.PoolClient>;
     const wrapped = new WeakSet<pg.PoolClient>();
-    const profiler = this;
+    const als = this.als;
+    const account = (owner: RequestProfile | undefined, kind: StatementKind, ms: number) =>
+      this.account(owner, kind, ms);
     (pool as { connect: () => Promise<pg.PoolClient> }).connect = async () => {
-      const profile = profiler.als.getStore();
+      const profile = als.getStore();
       const t0 = performance.now();
       const client = await connect();
       if (profile) profile.poolWaitMs += performance.now() - t0;
@@ -125,14 +127,14 @@ export class DbProfiler {
         const query = client.query.bind(client) as (...args: unknown[]) => unknown;
         (client as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
           const text = typeof args[0] === 'string' ? args[0] : ((args[0] as { text?: string })?.text ?? '');
-          const owner = profiler.als.getStore();
+          const owner = als.getStore();
           const kind = statementKind(text);
           const started = performance.now();
           if (owner && kind === 'version' && owner.versionSince === null) owner.versionSince = started;
           const result = query(...args);
           const done = () => {
             const end = performance.now();
-            profiler.account(owner, kind, end - started);
+            account(owner, kind, end - started);
             if (owner && owner.versionSince !== null && (kind === 'commit' || kind === 'rollback')) {
               owner.versionHeldMs += end - owner.versionSince;
               owner.versionSince = null;
