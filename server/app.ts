@@ -11,7 +11,9 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
+import { sql } from 'kysely';
 import type { Clock } from './clock.ts';
+import { DomainError } from './errors.ts';
 import type { HubContext } from './context.ts';
 import type { HubDb } from './db/open.ts';
 import { dialectOf } from './db/dialect.ts';
@@ -125,7 +127,15 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   }
   for (const register of ROUTE_REGISTRARS) register(app, ctx);
   app.get('/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
-  app.get('/v1/health', { schema: { hide: true } }, async () => ({ ok: true }));
+  // What a load balancer's health check asks: this process answers and can reach its database.
+  app.get('/v1/health', { schema: { hide: true } }, async () => {
+    try {
+      await sql`select 1`.execute(opts.db);
+    } catch {
+      throw new DomainError('UNAVAILABLE', '数据库暂时不可用，请稍后再试');
+    }
+    return { ok: true };
+  });
   await app.ready();
   return app;
 }

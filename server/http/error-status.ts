@@ -37,5 +37,6 @@ export const ERROR_STATUS = {
   PRICE_CSV_INVALID: 422,
   STATEMENT_LIMIT: 429,
   RATE_LIMITED: 429,
+  UNAVAILABLE: 503,
   INTERNAL: 500,
 } as const satisfies Record<ErrorCode, number>;

@@ -65,6 +65,7 @@ export const ERROR_CODES = [
   'LOGIN_LINK_USED',
   'LOGIN_LINK_EXPIRED',
   'CSRF_FAILED',
+  'UNAVAILABLE',
   'INTERNAL',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
