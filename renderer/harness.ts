@@ -16,7 +16,12 @@ const startedAt = performance.now();
 
 const bridge = hostBridge();
 await bridge.ready();
-const runtime = await createStationRuntime(bridge, { sync: { pullIntervalMs: 1000 } });
+// Polls every second, pushed or not; ?pullMs=N polls every N ms instead (a test of the push channel
+// sets it long, so that only a push can bring a change quickly).
+const pullMs = Number(new URLSearchParams(location.search).get('pullMs')) || 1000;
+const runtime = await createStationRuntime(bridge, {
+  sync: { pullIntervalMs: pullMs, livePullIntervalMs: pullMs },
+});
 await runtime.refresh();
 window.daifaHarness = {
   runtime,

@@ -35,6 +35,8 @@ export interface HubLink {
   /** A client without the station token, for pairing. */
   anonymous(baseUrl: string): HubClient;
   configure(baseUrl: string | null, token: string | null): void;
+  /** The hub answered on another channel (the event stream): it is online. */
+  noteReachable(): void;
   close(): void;
 }
 
@@ -143,6 +145,9 @@ export function createHubLink(opts: HubLinkOptions = {}): HubLink {
     configure(baseUrl, token) {
       client = baseUrl && token ? make(baseUrl, token) : null;
       if (client) scheduleProbe(0);
+    },
+    noteReachable() {
+      if (client) markOnline();
     },
     close() {
       closed = true;

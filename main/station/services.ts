@@ -26,6 +26,7 @@ import { discoverPrinters } from '../print/discovery.ts';
 import { fileUrlFor } from '../print/transports/index.ts';
 import { renderPickingList } from '../print/picking-list.ts';
 import { createHubLink, toStationError, type HubLink } from './hub-link.ts';
+import { createHubEvents, type HubEvents } from './hub-events.ts';
 import { printChunk } from './print-chunk.ts';
 import { openPrintJournal, type PrintJournal } from './print-journal.ts';
 import { createPrinterPool, type PrinterPool } from './printers.ts';
@@ -120,11 +121,25 @@ export async function createStationServices(opts: StationServicesOptions): Promi
     onStatus: (s) => {
       log(`hub ${s.online ? 'online' : 'offline'}${s.error ? `: ${s.error.detail ?? s.error.message}` : ''}`);
       broadcast('hubStatus', s);
+      // The hub is back: reopen the event stream now rather than at the end of its backoff.
+      if (s.online) hubEvents.retryNow();
     },
   });
+  const hubEvents: HubEvents = createHubEvents({
+    fetch: opts.fetch,
+    now,
+    log,
+    onFeedChanged: (e) => broadcast('feedChanged', e),
+    onReachable: () => hub.noteReachable(),
+  });
+  /** Where main talks to the hub, as whom: the calls and the event stream. */
+  const connectHub = (hubUrl: string | null, token: string | null) => {
+    hub.configure(hubUrl, token);
+    hubEvents.configure(hubUrl, token);
+  };
   {
     const sec = await opts.secrets.read();
-    hub.configure(settings.get().settings.hubUrl, sec.hubToken ?? null);
+    connectHub(settings.get().settings.hubUrl, sec.hubToken ?? null);
   }
   const chunks = new Map<string, RunningChunk>();
   const ackTimeoutMs = opts.ackTimeoutMs ?? 30_000;
@@ -195,7 +210,7 @@ export async function createStationServices(opts: StationServicesOptions): Promi
         settings: { ...s.settings, hubUrl: args.hubUrl.replace(/\/+$/, ''), stationName: me.name },
         identity: { stationId: paired.stationId, factoryShopId: paired.factoryShopId, factoryName: me.factoryName },
       }));
-      hub.configure(settings.get().settings.hubUrl, paired.token);
+      connectHub(settings.get().settings.hubUrl, paired.token);
       log(`paired as station ${paired.stationId} (${me.name}) of factory ${paired.factoryShopId}`);
       return info();
     },
@@ -449,6 +464,7 @@ export async function createStationServices(opts: StationServicesOptions): Promi
       }
     },
     async close() {
+      hubEvents.close();
       hub.close();
       await printers.close();
       await journal.close();

@@ -2,7 +2,10 @@
  * The sync engine (DESIGN.md §1, §4): the renderer decides *when*, main does the HTTP, and the results
  * land in Dexie.
  * - Pull: incremental from the stored cursor, page after page (the next page is fetched while the
- *   current one is written), resets followed; on a timer, when the hub comes back, and on demand.
+ *   current one is written), resets followed; when the hub pushes that the feed changed (main's
+ *   event stream, `feedChanged`), on a timer, when the hub comes back, and on demand. While the
+ *   stream is open the timer slows down (livePullIntervalMs), but keeps running: it is the fallback
+ *   for a push that never came.
  * - Push: the outbox in id order, exactly once. A permanent rejection is recorded and the queue moves
  *   on; an `intercept` raises an alert that stays until acknowledged; a transient failure keeps the
  *   entries and retries with jittered backoff.
@@ -23,7 +26,12 @@ export interface SyncStatus {
 }
 
 export interface SyncEngineOptions {
+  /** Between pulls while main's event stream to the hub is closed. */
   pullIntervalMs?: number;
+  /** Between pulls while it is open (changes are pushed; this only catches a lost push). */
+  livePullIntervalMs?: number;
+  /** How long a pushed change waits before the pull, so a burst of them makes one pull. */
+  pushDebounceMs?: number;
   pageLimit?: number;
   maxBackoffMs?: number;
   now?: () => Date;
@@ -36,11 +44,15 @@ export class SyncEngine {
   private readonly db: StationDb;
   private readonly client: StationClient;
   private readonly pullIntervalMs: number;
+  private readonly livePullIntervalMs: number;
+  private readonly pushDebounceMs: number;
   private readonly pageLimit: number;
   private readonly maxBackoffMs: number;
   private readonly now: () => Date;
   private timer: ReturnType<typeof setInterval> | null = null;
   private kickTimer: ReturnType<typeof setTimeout> | null = null;
+  private feedTimer: ReturnType<typeof setTimeout> | null = null;
+  private live = false;
   private unsub: Array<() => void> = [];
   private pullRun: Promise<void> | null = null;
   private pullAgain = false;
@@ -64,9 +76,16 @@ export class SyncEngine {
     this.db = db;
     this.client = client;
     this.pullIntervalMs = opts.pullIntervalMs ?? 5_000;
+    this.livePullIntervalMs = opts.livePullIntervalMs ?? 30_000;
+    this.pushDebounceMs = opts.pushDebounceMs ?? 50;
     this.pageLimit = opts.pageLimit ?? 1000;
     this.maxBackoffMs = opts.maxBackoffMs ?? 30_000;
     this.now = opts.now ?? (() => new Date());
+  }
+
+  /** Whether main's event stream to the hub is open (the last `feedChanged` said so). */
+  get streaming(): boolean {
+    return this.live;
   }
 
   onStatus(listener: (s: SyncStatus) => void): () => void {
@@ -99,6 +118,7 @@ export class SyncEngine {
         }
       }),
     );
+    this.unsub.push(this.client.on('feedChanged', (e) => this.feedChanged(e.live)));
     try {
       this.set({ online: (await this.client.api.hubStatus({})).online });
     } catch {
@@ -112,10 +132,29 @@ export class SyncEngine {
   stop(): void {
     if (this.timer) clearInterval(this.timer);
     if (this.kickTimer) clearTimeout(this.kickTimer);
+    if (this.feedTimer) clearTimeout(this.feedTimer);
     this.timer = null;
     this.kickTimer = null;
+    this.feedTimer = null;
     for (const u of this.unsub) u();
     this.unsub = [];
+  }
+
+  /**
+   * The hub pushed a change, or the stream opened (live) — pull soon, once for a burst — or the
+   * stream closed: the next timed pull comes at the normal pace again.
+   */
+  private feedChanged(live: boolean) {
+    this.live = live;
+    if (!live) {
+      this.nextPullAt = Math.min(this.nextPullAt, Date.now() + this.pullIntervalMs);
+      return;
+    }
+    if (this.feedTimer) return;
+    this.feedTimer = setTimeout(() => {
+      this.feedTimer = null;
+      void this.pull().catch(() => undefined);
+    }, this.pushDebounceMs);
   }
 
   private tick() {
@@ -144,7 +183,7 @@ export class SyncEngine {
           await this.pullOnce();
         } while (this.pullAgain);
         this.pullFailures = 0;
-        this.nextPullAt = Date.now() + this.pullIntervalMs;
+        this.nextPullAt = Date.now() + (this.live ? this.livePullIntervalMs : this.pullIntervalMs);
         this.set({ lastError: null });
       } catch (e) {
         this.pullFailures++;

@@ -258,6 +258,11 @@ export const STATION_EVENTS = {
   }),
   label: event({ summary: 'A label was sent, blocked, failed or deferred', payload: LabelEventSchema }),
   hubStatus: event({ summary: 'The hub went online or offline', payload: HubStatusSchema }),
+  feedChanged: event({
+    summary:
+      'The hub pushed that the factory’s feed changed, or main’s event stream to the hub opened (pull now: what changed meanwhile was not pushed) or closed; `live`: whether the stream is open now',
+    payload: z.strictObject({ at: z.string(), live: z.boolean() }),
+  }),
   printerStatus: event({ summary: 'A printer reported its state', payload: PrinterStatusSchema }),
 } as const;
 

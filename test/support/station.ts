@@ -175,8 +175,8 @@ export interface StationProcess {
   port: number;
   dataDir: string;
   child: ChildProcess;
-  /** The headless engines page (same runtime as the UI). */
-  harnessUrl(): string;
+  /** The headless engines page (same runtime as the UI); `query` its options, e.g. `pullMs=600000`. */
+  harnessUrl(query?: string): string;
   kill(signal?: NodeJS.Signals): Promise<void>;
 }
 
@@ -223,7 +223,7 @@ export async function startStationProcess(opts: StationStartOptions): Promise<St
     port: info.port,
     dataDir: opts.dataDir,
     child,
-    harnessUrl: () => `${u.origin}/harness.html${u.hash}`,
+    harnessUrl: (query) => `${u.origin}/harness.html${query ? `?${query}` : ''}${u.hash}`,
     async kill(signal = 'SIGKILL') {
       child.kill(signal);
       await waitExit(child);
@@ -320,10 +320,10 @@ export async function ensureRendererBuilt(): Promise<void> {
 // ───────────────────────── the headless engines page ─────────────────────────
 
 /** Opens the engines page and waits until its runtime is up. */
-export async function openHarness(chrome: ChromiumProcess, station: StationProcess): Promise<Page> {
+export async function openHarness(chrome: ChromiumProcess, station: StationProcess, query?: string): Promise<Page> {
   const page = await chrome.newPage();
   page.on('pageerror', (e) => console.error(`[harness page error] ${e.message}`));
-  await page.goto(station.harnessUrl());
+  await page.goto(station.harnessUrl(query));
   await page.waitForFunction(() => document.body.dataset.ready === '1', undefined, { timeout: 30_000 });
   return page;
 }
@@ -350,6 +350,8 @@ export async function startStack(opts: {
   dir: string;
   /** The address the station uses for the hub (a proxy in front of it, to cut this station off). */
   hubUrl?: string;
+  /** Options of the engines page (its query string), e.g. `pullMs=600000`. */
+  harnessQuery?: string;
 }): Promise<StationStack> {
   const dataDir = path.join(opts.dir, 'station');
   const profileDir = path.join(opts.dir, 'profile');
@@ -361,7 +363,7 @@ export async function startStack(opts: {
   });
   const port = station.port;
   let chrome = await launchChromium(profileDir);
-  let page = await openHarness(chrome, station);
+  let page = await openHarness(chrome, station, opts.harnessQuery);
   const stack: StationStack = {
     hub: opts.hub,
     get station() {
@@ -380,13 +382,13 @@ export async function startStack(opts: {
       // This launch has a new secret: open the page afresh with it (a fragment-only change of the same
       // address would not reload the page).
       await page.goto('about:blank');
-      await page.goto(station.harnessUrl());
+      await page.goto(station.harnessUrl(opts.harnessQuery));
       await page.waitForFunction(() => document.body.dataset.ready === '1', undefined, { timeout: 30_000 });
     },
     async restartChromium() {
       await chrome.kill().catch(() => undefined);
       chrome = await launchChromium(profileDir);
-      page = await openHarness(chrome, station);
+      page = await openHarness(chrome, station, opts.harnessQuery);
     },
     async close() {
       await chrome.close().catch(() => undefined);
