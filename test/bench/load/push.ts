@@ -17,6 +17,8 @@ export interface PushReport {
   connected: number;
   rssBeforeMiB: number;
   rssConnectedMiB: number;
+  /** The largest node's RSS with its share of the streams. */
+  rssConnectedMaxNodeMiB: number;
   idleCpuCores: number;
   rounds: number;
   latencies: number[];
@@ -90,6 +92,7 @@ export async function runPush(
   await new Promise((r) => setTimeout(r, idleMs));
   const idleCpuCores = (cpu(nodes) - cpu0) / (idleMs / 1000);
   const rssConnectedMiB = mib(nodes);
+  const rssConnectedMaxNodeMiB = Math.max(...nodes.map((n) => mib([n])));
 
   const latencies: number[] = [];
   const changeMs: number[] = [];
@@ -136,6 +139,7 @@ export async function runPush(
     connected: listeners.size,
     rssBeforeMiB,
     rssConnectedMiB,
+    rssConnectedMaxNodeMiB,
     idleCpuCores,
     rounds: opts.rounds,
     latencies,
