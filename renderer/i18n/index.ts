@@ -2,7 +2,7 @@
  * UI words. zh-CN first (the seed's own terms), English as an option. Reasons (blocked orders, printer
  * faults, station errors) are not repeated here: they come with their codes from shared/.
  */
-import { blockReasonText, type BlockReason, type Lang } from '../../shared/domain/index.ts';
+import { blockReasonText, chinaMinute, type BlockReason, type Lang } from '../../shared/domain/index.ts';
 import {
   DEFERRED_REASONS,
   STATION_BLOCK_REASONS,
@@ -245,8 +245,5 @@ export function errorText(e: Pick<StationErrorBody, 'message' | 'messageEn'>, la
 
 /** China time (the station's day), as a worker reads it: 2026-11-30 14:05. */
 export function chinaTime(iso: string | null | undefined): string {
-  if (!iso) return '—';
-  const t = Date.parse(iso);
-  if (Number.isNaN(t)) return iso;
-  return new Date(t + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ');
+  return iso ? chinaMinute(iso) : '—';
 }
