@@ -218,8 +218,8 @@ const WORDS = {
   byHour: { zh: '按小时', en: 'By hour' },
   // misc
   shortcuts: {
-    zh: '快捷键：Alt+1…9 切换页面，Ctrl+A 全选，Ctrl+P 批量打印，F2 扫码框，Esc 关闭对话框',
-    en: 'Shortcuts: Alt+1…9 switch pages, Ctrl+A select all, Ctrl+P batch print, F2 scan field, Esc close dialogs',
+    zh: '快捷键：Alt+1…8 切换页面，Ctrl+A 全选，Ctrl+P 批量打印，F2 扫码框，Esc 关闭对话框',
+    en: 'Shortcuts: Alt+1…8 switch pages, Ctrl+A select all, Ctrl+P batch print, F2 scan field, Esc close dialogs',
   },
 } as const;
 
