@@ -159,6 +159,8 @@ export class OrderIndex {
       this.entries = newest.map(entryOf).sort(newestFirst);
       this.version++;
       for (const l of this.listeners) l();
+      // Let that paint before the long read of every row takes the main thread.
+      await new Promise((r) => setTimeout(r, 100));
     }
     // Read in slices so a first load of 50,000 rows does not hold one long transaction.
     let any = false;
