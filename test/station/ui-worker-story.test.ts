@@ -280,7 +280,14 @@ describe('the worker story, through the UI', () => {
     await page.keyboard.type('SKU-0');
     await page.keyboard.press('Enter');
     await expect
-      .poll(() => page.getByRole('status').filter({ hasText: /✔ 已打印 T\w+/ }).textContent(), { timeout: 30_000 })
+      .poll(
+        () =>
+          page
+            .getByRole('status')
+            .filter({ hasText: /✔ 已打印 T\w+/ })
+            .textContent(),
+        { timeout: 30_000 },
+      )
       .not.toContain(sn);
     await expect.poll(() => completeLabels(printer.connections).length).toBe(before + 2);
     // A tracking number shows its order and its print history.
