@@ -4,6 +4,7 @@
  * only laid out, with page breaks and the header repeated on every page.
  */
 import PDFDocument from 'pdfkit';
+import { chinaMinute } from '../../shared/domain/index.ts';
 import type { PickingRow } from '../../shared/ipc/index.ts';
 import { unshapedFont, waybillFonts } from './render/font.ts';
 
@@ -42,7 +43,7 @@ export async function renderPickingList(title: string, rows: PickingRow[], creat
   });
 
   const totalQty = rows.reduce((s, r) => s + r.quantity, 0);
-  const stamp = new Date(createdAt.getTime() + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ');
+  const stamp = chinaMinute(createdAt);
   let y = 0;
   let page = 0;
   const newPage = () => {

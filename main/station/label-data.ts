@@ -29,9 +29,3 @@ function joinAddress(province: string, city: string, district: string, detail: s
   const parts = [province, city === province ? '' : city, district, detail].filter((s) => s.trim() !== '');
   return parts.join('');
 }
-
-/** China time (UTC+8) with its offset, as printed on the label. */
-export function chinaTimestamp(now: Date): string {
-  const t = new Date(now.getTime() + 8 * 3600_000).toISOString().slice(0, 19);
-  return `${t}+08:00`;
-}

@@ -12,7 +12,7 @@
 import { openPrintPayload, type PrintPayload } from '../../shared/api/print-payload.ts';
 import { ENDPOINTS } from '../../shared/api/endpoints.ts';
 import type { CheckResult } from '../../shared/api/stations.ts';
-import { blockReasonText, widestWaybillNo, type BlockReason } from '../../shared/domain/index.ts';
+import { blockReasonText, chinaIsoWithOffset, widestWaybillNo, type BlockReason } from '../../shared/domain/index.ts';
 import {
   STATION_BLOCK_REASONS,
   StationError,
@@ -27,7 +27,8 @@ import {
 } from '../../shared/ipc/index.ts';
 import { SAMPLE_LABEL } from '../../shared/label/index.ts';
 import type { HubLink } from './hub-link.ts';
-import { chinaTimestamp, labelDataFromPayload } from './label-data.ts';
+import { labelDataFromPayload } from './label-data.ts';
+import { labelFailure } from './label-failure.ts';
 import type { PrintJournal } from './print-journal.ts';
 import type { LabelReport } from '../print/backend.ts';
 import type { PrinterPool } from './printers.ts';
@@ -126,8 +127,7 @@ export async function printChunk(
   try {
     await printer.backend.render([{ ...SAMPLE_LABEL, waybillNo: widest, qrPayload: widest }], printer.options);
   } catch (e) {
-    const err = e as Error & { messageEn?: string };
-    throw new StationError('label_invalid', { message: err.message, messageEn: err.messageEn ?? err.message });
+    throw labelFailure(e);
   }
   if (items.some((i) => i.override?.kind === 'reprint') && deps.reprintLocked) {
     if (!args.pin) throw new StationError('pin_required');
@@ -277,7 +277,7 @@ export async function printChunk(
       return null;
     }
     seen.add(r.waybillNo);
-    const printedAt = chinaTimestamp(deps.now());
+    const printedAt = chinaIsoWithOffset(deps.now());
     try {
       const payload = await openPayload(deps.payloadKey, r);
       if (payload.addressVersion !== r.addressVersion) {
@@ -301,14 +301,7 @@ export async function printChunk(
         },
       };
     } catch (e) {
-      settle(
-        failed(
-          item,
-          e instanceof StationError
-            ? e
-            : new StationError('label_invalid', { message: (e as Error).message, messageEn: (e as Error).message }),
-        ),
-      );
+      settle(failed(item, labelFailure(e)));
       return null;
     }
   };

@@ -24,6 +24,7 @@ import { loadBackend } from '../print/backends/index.ts';
 import { renderPng } from '../print/backends/png.ts';
 import { PrinterError } from '../print/errors.ts';
 import { deliver, openTransport, slowLinkWarning, statusError, type Transport } from '../print/transports/index.ts';
+import { labelFailure } from './label-failure.ts';
 import type { SettingsStore } from './settings-store.ts';
 
 export interface OpenPrinter {
@@ -121,7 +122,7 @@ export function createPrinterPool(settings: SettingsStore, now: () => Date = () 
       const o = renderOptionsOf(p);
       prepareLabel({ ...SAMPLE_LABEL }, o);
     } catch (e) {
-      throw new StationError('settings_invalid', { message: (e as Error).message, messageEn: (e as Error).message });
+      throw labelFailure(e, 'settings_invalid');
     }
   }
 
@@ -221,7 +222,7 @@ export function createPrinterPool(settings: SettingsStore, now: () => Date = () 
       try {
         rendered = await renderPng([SAMPLE_LABEL], renderOptionsOf(s));
       } catch (e) {
-        throw new StationError('label_invalid', { message: (e as Error).message, messageEn: (e as Error).message });
+        throw labelFailure(e);
       }
       const png = rendered.bytes;
       // IHDR: width and height are the first fields after the 8-byte signature and the chunk header.

@@ -329,8 +329,14 @@ export async function createStationServices(opts: StationServicesOptions): Promi
             {
               announce: (a: LabelAnnounced) => awaitAck(a.itemId, () => ctx.emit('labelAnnounced', a)),
               emit: (outcome) => ctx.emit('label', { chunkId: args.chunkId, outcome }),
-              emitWithNext: (outcome, next) =>
-                awaitAck(next.itemId, () => ctx.emit('label', { chunkId: args.chunkId, outcome, next })),
+              emitWithNext: (outcome, next) => {
+                if (running.aborted || ctx.signal.aborted) {
+                  // Stopped: this label's outcome still goes out; the next one is not announced.
+                  ctx.emit('label', { chunkId: args.chunkId, outcome });
+                  return Promise.reject(new StationError('aborted'));
+                }
+                return awaitAck(next.itemId, () => ctx.emit('label', { chunkId: args.chunkId, outcome, next }));
+              },
               aborted: () => running.aborted || ctx.signal.aborted,
             },
           ),

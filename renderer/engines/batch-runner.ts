@@ -546,8 +546,14 @@ export class BatchRunner {
         ...(pin ? { pin } : {}),
       });
       await ctx.chain;
-      // main's answer is the truth: a label it reports as not tried was not written, even if this window
-      // had already committed `sending` for it (a pause raced with its acknowledgement).
+      // main's answer is the truth. A label it reports sent whose event this window did not apply is
+      // committed now; a label it reports as not tried was not written, even if this window had already
+      // committed `sending` for it (a pause raced with its acknowledgement).
+      for (const o of result.outcomes) {
+        if (o.state !== 'sent') continue;
+        const it = await this.db.jobItems.get(o.itemId);
+        if (it?.state === 'sending') await this.applyOutcome(ctx, { chunkId, outcome: o });
+      }
       const untried = result.outcomes.filter((o) => o.state === 'deferred').map((o) => o.itemId);
       if (untried.length > 0) {
         await this.db.transaction('rw', this.db.jobItems, async () => {

@@ -2,7 +2,7 @@
  * UI words. zh-CN first (the seed's own terms), English as an option. Reasons (blocked orders, printer
  * faults, station errors) are not repeated here: they come with their codes from shared/.
  */
-import { blockReasonText, type BlockReason, type Lang } from '../../shared/domain/index.ts';
+import { blockReasonText, chinaMinute, type BlockReason, type Lang } from '../../shared/domain/index.ts';
 import {
   DEFERRED_REASONS,
   STATION_BLOCK_REASONS,
@@ -218,8 +218,8 @@ const WORDS = {
   byHour: { zh: '按小时', en: 'By hour' },
   // misc
   shortcuts: {
-    zh: '快捷键：Alt+1…9 切换页面，Ctrl+A 全选，Ctrl+P 批量打印，F2 扫码框，Esc 关闭对话框',
-    en: 'Shortcuts: Alt+1…9 switch pages, Ctrl+A select all, Ctrl+P batch print, F2 scan field, Esc close dialogs',
+    zh: '快捷键：Alt+1…8 切换页面，Ctrl+A 全选，Ctrl+P 批量打印，F2 扫码框，Esc 关闭对话框',
+    en: 'Shortcuts: Alt+1…8 switch pages, Ctrl+A select all, Ctrl+P batch print, F2 scan field, Esc close dialogs',
   },
 } as const;
 
@@ -245,8 +245,5 @@ export function errorText(e: Pick<StationErrorBody, 'message' | 'messageEn'>, la
 
 /** China time (the station's day), as a worker reads it: 2026-11-30 14:05. */
 export function chinaTime(iso: string | null | undefined): string {
-  if (!iso) return '—';
-  const t = Date.parse(iso);
-  if (Number.isNaN(t)) return iso;
-  return new Date(t + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ');
+  return iso ? chinaMinute(iso) : '—';
 }

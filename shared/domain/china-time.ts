@@ -23,6 +23,17 @@ export function chinaMinute(t: Date | number | string): string {
   return c === null ? String(t) : `${c.slice(0, 10)} ${c.slice(11, 16)}`;
 }
 
+/** ISO 8601 with China's offset, `2026-11-27T09:05:00+08:00`, as printed on a label. */
+export function chinaIsoWithOffset(t: Date | number | string): string {
+  const c = chinaIsoOf(t);
+  return c === null ? String(t) : `${c.slice(0, 19)}+08:00`;
+}
+
+/** The instant a China calendar day (`2026-11-27`) begins. */
+export function chinaDayStartOf(day: string): number {
+  return Date.parse(`${day}T00:00:00+08:00`);
+}
+
 /** The China calendar day, `2026-11-27`. */
 export function chinaDay(t: Date | number | string): string {
   const c = chinaIsoOf(t);

@@ -20,6 +20,11 @@ export function mmToDots(mm: number, dpi: number): number {
   return Math.round(mm * dotsPerMm(dpi));
 }
 
+/** A stroke's thickness in whole dots, at least one, so a thin rule never vanishes. */
+export function strokeDots(mm: number, dpi: number): number {
+  return Math.max(1, mmToDots(mm, dpi));
+}
+
 export function dotsToMm(dots: number, dpi: number): number {
   return dots / dotsPerMm(dpi);
 }

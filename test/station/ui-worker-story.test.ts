@@ -153,6 +153,7 @@ describe('the worker story, through the UI', () => {
     await page.getByLabel('离线时不打印').check();
     await expect.poll(() => page.getByText('已保存').count()).toBe(1);
     await expect.poll(() => page.getByLabel('离线时不打印').isChecked()).toBe(true);
+    await shot('05-settings');
     const total = await printBatchOf('SKU-2');
     await page.getByRole('dialog', { name: '批量打印' }).getByRole('button', { name: '确认打印' }).click();
     await until(
@@ -163,7 +164,7 @@ describe('the worker story, through the UI', () => {
     await hub.stop();
     await expect.poll(() => page.getByText(/^平台离线/).count(), { timeout: 30_000 }).toBeGreaterThan(0);
     await expect.poll(() => page.getByText('已暂停', { exact: true }).count(), { timeout: 30_000 }).toBeGreaterThan(0);
-    await shot('05-offline');
+    await shot('05-offline-banner');
     const stuck = await page.getByTestId('batch-progress').textContent();
     await new Promise((r) => setTimeout(r, 1500));
     expect(await page.getByTestId('batch-progress').textContent()).toBe(stuck);
@@ -275,6 +276,26 @@ describe('the worker story, through the UI', () => {
       )
       .toBe(1);
     await expect.poll(() => completeLabels(printer.connections).length).toBe(before + 1);
+    // A SKU code prints that SKU's next printable single-SKU order.
+    await page.keyboard.type('SKU-0');
+    await page.keyboard.press('Enter');
+    await expect
+      .poll(
+        () =>
+          page
+            .getByRole('status')
+            .filter({ hasText: /✔ 已打印 T\w+/ })
+            .textContent(),
+        { timeout: 30_000 },
+      )
+      .not.toContain(sn);
+    await expect.poll(() => completeLabels(printer.connections).length).toBe(before + 2);
+    // A tracking number shows its order and its print history.
+    const last = completeLabels(printer.connections).at(-1)!;
+    await page.keyboard.type(last);
+    await page.keyboard.press('Enter');
+    const history = page.getByRole('table', { name: '打印历史' });
+    await expect.poll(() => history.getByRole('cell', { name: last }).count(), { timeout: 30_000 }).toBe(1);
     await page.keyboard.type('NO-SUCH-CODE');
     await page.keyboard.press('Enter');
     await expect.poll(() => page.getByRole('status').filter({ hasText: '未找到' }).count()).toBe(1);

@@ -4,7 +4,7 @@
  * mostly white, so this cuts the bytes on the wire (and the printer's parse time) several-fold.
  */
 import type { LabelLayout } from '../../../shared/label/index.ts';
-import { dotsPerMm } from '../../../shared/label/index.ts';
+import { dotsPerMm, strokeDots } from '../../../shared/label/index.ts';
 
 export interface PackedBits {
   widthDots: number;
@@ -35,10 +35,6 @@ export interface DotRect {
   y: number;
   w: number;
   h: number;
-}
-
-function strokeDots(mm: number, dpi: number): number {
-  return Math.max(1, Math.round(mm * dotsPerMm(dpi)));
 }
 
 /** Outlined boxes and rules as filled rectangles in dots, snapped like the raster renderer snaps them. */

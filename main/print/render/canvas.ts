@@ -12,7 +12,7 @@
 import { createCanvas } from '@napi-rs/canvas';
 import type { Canvas, SKRSContext2D } from '@napi-rs/canvas';
 import type { Code128Op, LabelLayout, QrOp, TextOp } from '../../../shared/label/index.ts';
-import { dotsPerMm, mmToDots, placeCode128, placeQr, PT_MM } from '../../../shared/label/index.ts';
+import { dotsPerMm, mmToDots, placeCode128, placeQr, PT_MM, strokeDots } from '../../../shared/label/index.ts';
 import { code128Pattern, qrMatrix, qrRuns } from './barcodes.ts';
 import { faceRuns, waybillFonts } from './font.ts';
 import { blitText, setRun } from './glyphs.ts';
@@ -85,11 +85,6 @@ class Bits {
     if (x1 <= x0 || y1 <= y0) return;
     for (let y = y0; y < y1; y++) setRun(this.rows, y * this.bytesPerRow, x0, x1, black);
   }
-}
-
-/** Stroke thickness in whole dots, at least one dot so a thin rule never vanishes. */
-function strokeDots(mm: number, dpi: number): number {
-  return Math.max(1, Math.round(mm * dotsPerMm(dpi)));
 }
 
 /** One scratch canvas per size, reused: creating a Skia surface per label costs more than drawing it. */

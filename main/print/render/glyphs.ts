@@ -198,10 +198,6 @@ export function glyphMask(bold: boolean, sizePx: number, cp: number, style: Glyp
   return maskIn(glyphsOf(bold, sizePx, style), bold, sizePx, cp, style);
 }
 
-export function glyphCacheSize(): number {
-  return cachedGlyphs;
-}
-
 /** Sets (black) or clears dots [x0, x1) of one bitmap row with byte masks (x0 < x1). */
 export function setRun(rows: Uint8Array, rowStart: number, x0: number, x1: number, black: boolean): void {
   const b0 = rowStart + (x0 >> 3);

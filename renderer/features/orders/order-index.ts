@@ -5,7 +5,7 @@
  * changes costs 1,000 rows, not 50,000. Full rows (items, masked recipient) are read only for the rows
  * on screen.
  */
-import type { Courier } from '../../../shared/domain/index.ts';
+import { chinaDayStartOf, type Courier } from '../../../shared/domain/index.ts';
 import { META, type OrderRow, type OrderView, type StationDb } from '../../data/db.ts';
 
 export interface OrderEntry {
@@ -71,14 +71,11 @@ export function entryOf(o: OrderRow): OrderEntry {
   };
 }
 
-const CHINA_MS = 8 * 3600_000;
-const dayStart = (ymd: string) => Date.parse(`${ymd}T00:00:00Z`) - CHINA_MS;
-
 /** The filtered orders, newest first. Pure, so the list, the counts and the benchmark share it. */
 export function filterOrders(all: readonly OrderEntry[], f: OrderFilter): OrderEntry[] {
   const q = f.search.trim();
-  const from = f.from ? dayStart(f.from) : -Infinity;
-  const to = f.to ? dayStart(f.to) + 86_400_000 : Infinity;
+  const from = f.from ? chinaDayStartOf(f.from) : -Infinity;
+  const to = f.to ? chinaDayStartOf(f.to) + 86_400_000 : Infinity;
   return all.filter(
     (o) =>
       (f.view === 'all' || o.view === f.view) &&
@@ -162,6 +159,8 @@ export class OrderIndex {
       this.entries = newest.map(entryOf).sort(newestFirst);
       this.version++;
       for (const l of this.listeners) l();
+      // Let that paint before the long read of every row takes the main thread.
+      await new Promise((r) => setTimeout(r, 100));
     }
     // Read in slices so a first load of 50,000 rows does not hold one long transaction.
     let any = false;

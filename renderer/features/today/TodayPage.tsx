@@ -3,12 +3,11 @@ import { useUi } from '../../app/store.ts';
 import { useStation } from '../../app/runtime-context.tsx';
 import { t } from '../../i18n/index.ts';
 import type { StationDb } from '../../data/db.ts';
-
-const CHINA_MS = 8 * 3600_000;
+import { chinaDayStart } from '../../../shared/domain/index.ts';
 
 /** Today's figures (the China day): printed, returned, blocked and failed, with printing by hour. */
 export async function todayStats(db: StationDb, now = Date.now()) {
-  const dayStart = Math.floor((now + CHINA_MS) / 86_400_000) * 86_400_000 - CHINA_MS;
+  const dayStart = chinaDayStart(new Date(now)).getTime();
   const since = new Date(dayStart).toISOString();
   const logs = await db.printLog.where('at').aboveOrEqual(since).toArray();
   const items = await db.jobItems
