@@ -1,11 +1,14 @@
 /**
  * Write transactions and the lock order that keeps them deadlock-free on PostgreSQL.
  *
- * Lock order, always: factory_versions rows (ascending factory id) → orders rows (ascending id).
- * A transaction that changes what a factory sees reserves its versions FIRST
- * (`UPDATE factory_versions SET version = version + n … RETURNING version`): the row lock it
- * takes is held until commit, so writers of one factory commit in version order and a reader
- * can never see version v+1 before v (DESIGN §4). On SQLite all writes are serialised anyway.
+ * Lock order, always: orders rows (ascending id) → factory_versions rows (ascending factory id).
+ * A transaction that changes what a factory sees takes that factory's versions with
+ * `UPDATE factory_versions SET version = version + n … RETURNING version`; the row lock it takes is
+ * held until commit, so writers of one factory commit in version order and a reader can never see
+ * version v+1 before v (DESIGN §4). Transactions that lock orders take their versions last
+ * (stations/feed-versions.ts, recordFeedChanges), so the row every writer of a factory queues for is
+ * held for one statement and the commit; a transaction that locks no order may take it first and
+ * read under it. On SQLite all writes are serialised anyway.
  */
 import type { Transaction } from 'kysely';
 import type { HubContext } from '../context.ts';
@@ -92,17 +95,24 @@ export async function lockOrders(trx: Tx, ctx: Pick<HubContext, 'dialect'>, orde
   }
 }
 
-/** Lock the orders with these sns (PostgreSQL), in ascending id order like lockOrders; a no-op on SQLite. */
-export async function lockOrdersBySn(trx: Tx, ctx: Pick<HubContext, 'dialect'>, sns: string[]): Promise<void> {
+/**
+ * Lock the orders with these sns (PostgreSQL; only `merchantShopId`'s when given), in ascending id
+ * order like lockOrders; a no-op on SQLite.
+ */
+export async function lockOrdersBySn(
+  trx: Tx,
+  ctx: Pick<HubContext, 'dialect'>,
+  sns: string[],
+  merchantShopId?: number,
+): Promise<void> {
   if (ctx.dialect !== 'postgres' || sns.length === 0) return;
   // One statement (one bound list): the rows are locked in the order of the sort, whatever the list's.
-  await trx
+  let q = trx
     .selectFrom('orders')
     .select('id')
-    .where(inList(trx, 'sn', sns))
-    .orderBy('id')
-    .forUpdate()
-    .execute();
+    .where(inList(trx, 'sn', sns));
+  if (merchantShopId !== undefined) q = q.where('merchant_shop_id', '=', merchantShopId);
+  await q.orderBy('id').forUpdate().execute();
 }
 
 export function chunks<T>(xs: T[], size: number): T[][] {

@@ -16,8 +16,8 @@ import { nowIso } from '../context.ts';
 import { isBound } from '../bindings/bindings.ts';
 import { inList } from '../db/sql.ts';
 import { loadOrdersBySn, orderStateOf, type LoadedOrder } from './orders.ts';
-import { chunks, lockOrders, RetryTransaction, writeTx, type Tx } from '../db/tx.ts';
-import { reserveVersions, writeFeedEntries } from '../stations/feed-versions.ts';
+import { chunks, lockOrdersBySn, writeTx, type Tx } from '../db/tx.ts';
+import { recordFeedChanges } from '../stations/feed-versions.ts';
 
 export async function allocateOrders(
   ctx: HubContext,
@@ -31,10 +31,7 @@ export async function allocateOrders(
     const bound = await isBound(trx, merchantShopId, factoryShopId);
     const results = new Map<string, AllocationResult>();
     if (bound) {
-      // Versions first (lock order: factory, then orders); one per order asked for.
-      const ids = await orderIdsOf(trx, merchantShopId, sns);
-      const first = (await reserveVersions(trx, new Map([[factoryShopId, ids.length]]))).get(factoryShopId);
-      await lockOrders(trx, ctx, ids);
+      await lockOrdersBySn(trx, ctx, sns, merchantShopId);
       const orders = await loadOrdersBySn(trx, sns, { merchantShopId });
       const allocated: LoadedOrder[] = [];
       for (const sn of sns) {
@@ -43,8 +40,7 @@ export async function allocateOrders(
         if (verdict.allocatable) allocated.push(o!);
         results.set(sn, toResult(sn, verdict));
       }
-      if (allocated.length > 0 && first !== undefined) {
-        if (allocated.length > ids.length) throw new RetryTransaction();
+      if (allocated.length > 0) {
         for (const part of chunks(allocated, 500)) {
           await trx
             .insertInto('allocations')
@@ -69,12 +65,8 @@ export async function allocateOrders(
           null,
           at,
         );
-        await writeFeedEntries(
-          trx,
-          factoryShopId,
-          allocated.map((o) => o.row.id),
-          first,
-        );
+        // Last, with the orders locked and written (db/tx.ts lock order).
+        await recordFeedChanges(trx, new Map([[factoryShopId, allocated.map((o) => o.row.id)]]));
       }
     } else {
       // Not bound: nothing is written, but each order still gets its own reason (not found first).
@@ -103,20 +95,6 @@ function duplicate(sn: string): AllocationResult {
     reason: 'already_allocated',
     message: allocationRefusalText('already_allocated'),
   };
-}
-
-async function orderIdsOf(trx: Tx, merchantShopId: number, sns: string[]): Promise<number[]> {
-  const ids: number[] = [];
-  for (const part of chunks(sns, 1000)) {
-    const rows = await trx
-      .selectFrom('orders')
-      .select('id')
-      .where(inList(trx, 'sn', part))
-      .where('merchant_shop_id', '=', merchantShopId)
-      .execute();
-    for (const r of rows) ids.push(r.id);
-  }
-  return ids;
 }
 
 export async function insertEvents(
@@ -170,20 +148,7 @@ export async function cancelAllocations(
   const sns = [...new Set(orderSns)];
   const at = nowIso(ctx);
   const bySn = await writeTx(ctx, async (trx) => {
-    // Optimistic read to learn which factories to lock; re-checked after the locks.
-    const before = await loadOrdersBySn(trx, sns, { merchantShopId });
-    const counts = new Map<number, number>();
-    for (const o of before.values()) {
-      if (o.allocation?.status === 'allocated') {
-        counts.set(o.allocation.factory_shop_id, (counts.get(o.allocation.factory_shop_id) ?? 0) + 1);
-      }
-    }
-    const first = await reserveVersions(trx, counts);
-    await lockOrders(
-      trx,
-      ctx,
-      [...before.values()].map((o) => o.row.id),
-    );
+    await lockOrdersBySn(trx, ctx, sns, merchantShopId);
     const orders = await loadOrdersBySn(trx, sns, { merchantShopId });
 
     const results = new Map<string, CancelAllocationResult>();
@@ -208,17 +173,12 @@ export async function cancelAllocations(
         continue;
       }
       const a = o!.allocation!;
-      const list = used.get(a.factory_shop_id) ?? [];
-      list.push(o!.row.id);
-      used.set(a.factory_shop_id, list);
-      if (list.length > (counts.get(a.factory_shop_id) ?? 0)) throw new RetryTransaction();
+      used.set(a.factory_shop_id, [...(used.get(a.factory_shop_id) ?? []), o!.row.id]);
       toEnd.push({ id: a.id, orderId: o!.row.id, factoryShopId: a.factory_shop_id });
       results.set(sn, { orderSn: sn, result: 'cancelled' });
     }
     await endAllocations(trx, toEnd, 'merchant', at);
-    for (const [factoryShopId, orderIds] of used) {
-      await writeFeedEntries(trx, factoryShopId, orderIds, first.get(factoryShopId)!);
-    }
+    await recordFeedChanges(trx, used);
     return results;
   });
   return orderSns.map((sn, i) =>

@@ -13,8 +13,8 @@ import { nowIso } from '../context.ts';
 import { DomainError } from '../errors.ts';
 import { endAllocations, insertEvents } from './allocation.ts';
 import { loadOrdersById, merchantOrderView, orderStateOf } from './orders.ts';
-import { lockOrders, RetryTransaction, writeTx, type Tx } from '../db/tx.ts';
-import { reserveVersions, writeFeedEntries } from '../stations/feed-versions.ts';
+import { lockOrders, writeTx, type Tx } from '../db/tx.ts';
+import { recordFeedChanges } from '../stations/feed-versions.ts';
 import type { OrdersTable } from '../db/schema.ts';
 import type { Updateable } from 'kysely';
 
@@ -46,12 +46,9 @@ export async function applyPlatformEvent(
   return writeTx(ctx, async (trx) => {
     const found = await trx.selectFrom('orders').select('id').where('sn', '=', sn).executeTakeFirst();
     if (!found) throw new DomainError('ORDER_NOT_FOUND', '订单不存在');
-    const factories = await factoriesHavingOrder(trx, found.id);
-    const first = await reserveVersions(trx, new Map(factories.map((f) => [f, 1])));
     await lockOrders(trx, ctx, [found.id]);
-    // A factory that got the order between the optimistic read and the lock: start again.
-    const now = await factoriesHavingOrder(trx, found.id);
-    if (now.some((f) => !first.has(f))) throw new RetryTransaction();
+    // Under the order's lock: no factory can get the order meanwhile (allocating locks it too).
+    const factories = await factoriesHavingOrder(trx, found.id);
 
     const o = (await loadOrdersById(trx, [found.id])).get(found.id)!;
     if (o.row.status === 'cancelled') throw new DomainError('ORDER_CANCELLED', '订单已取消');
@@ -104,7 +101,8 @@ export async function applyPlatformEvent(
       );
       o.allocation = { ...o.allocation, status: 'cancelled', cancelled_at: at, cancel_reason: reason };
     }
-    for (const [factoryId, version] of first) await writeFeedEntries(trx, factoryId, [o.row.id], version);
+    // Last (db/tx.ts lock order): every factory that has the order hears of it.
+    await recordFeedChanges(trx, new Map(factories.map((f) => [f, [o.row.id]])));
     return { order: merchantOrderView(o), autoUnallocated: reason };
   });
 }

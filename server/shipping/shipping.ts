@@ -9,8 +9,8 @@ import { SHIPMENT_REFUSALS } from '../../shared/api/shipping.ts';
 import type { HubContext } from '../context.ts';
 import { DomainError } from '../errors.ts';
 import { loadOrdersBySn } from '../orders/orders.ts';
-import { chunks, lockOrders, RetryTransaction, writeTx, type Tx } from '../db/tx.ts';
-import { reserveVersions, writeFeedEntries } from '../stations/feed-versions.ts';
+import { chunks, lockOrdersBySn, writeTx, type Tx } from '../db/tx.ts';
+import { recordFeedChanges } from '../stations/feed-versions.ts';
 import type { Selectable } from 'kysely';
 
 const AFTER_SALE_WARNING = '订单在回传运单号后发起了售后，已照常发货，请线下处理售后';
@@ -160,29 +160,10 @@ export async function shipOrders(
   const bySn = await writeTx(ctx, async (trx) => {
     const t = trx;
     const now = ctx.clock.now().toISOString();
-    // Which factories will see a change: known from a first read, reserved before any order lock.
+    await lockOrdersBySn(trx, ctx, sns, merchantId);
+    const loaded = await loadOrdersBySn(trx, sns, { merchantShopId: merchantId });
     // The status is in the snapshot of every factory that ever had the order (an earlier, cancelled
     // allocation too), so each of their feeds gets the change, not only the current factory's.
-    const pre = await loadOrdersBySn(trx, sns, { merchantShopId: merchantId });
-    const preFactories = await feedFactoriesOf(
-      trx,
-      [...pre.values()].map((o) => o.row.id),
-    );
-    const perFactory = new Map<number, number>();
-    for (const o of pre.values()) {
-      const fs = new Set([
-        ...(o.allocation ? [o.allocation.factory_shop_id] : []),
-        ...(preFactories.get(o.row.id) ?? []),
-      ]);
-      for (const f of fs) perFactory.set(f, (perFactory.get(f) ?? 0) + 1);
-    }
-    const firstVersion = await reserveVersions(trx, perFactory);
-    await lockOrders(
-      trx,
-      ctx,
-      [...pre.values()].map((o) => o.row.id),
-    );
-    const loaded = await loadOrdersBySn(trx, sns, { merchantShopId: merchantId });
     const factoriesOf = await feedFactoriesOf(
       trx,
       [...loaded.values()].map((o) => o.row.id),
@@ -236,10 +217,7 @@ export async function shipOrders(
           })
           .execute();
         for (const f of new Set([F, ...(factoriesOf.get(o.row.id) ?? [])])) {
-          const list = [...(changed.get(f) ?? []), o.row.id];
-          // Re-allocated between the first read and the lock: versions were reserved for another factory.
-          if (list.length > (perFactory.get(f) ?? 0)) throw new RetryTransaction();
-          changed.set(f, list);
+          changed.set(f, [...(changed.get(f) ?? []), o.row.id]);
         }
         out.set(sn, {
           orderSn: sn,
@@ -251,7 +229,8 @@ export async function shipOrders(
         });
       }
     }
-    for (const [F, ids] of changed) await writeFeedEntries(trx, F, ids, firstVersion.get(F)!);
+    // Last (db/tx.ts lock order).
+    await recordFeedChanges(trx, changed);
     return out;
   });
   return req.orderSns.map((sn) => bySn.get(sn)!);

@@ -97,17 +97,19 @@ export async function setRole(ctx: HubContext, shopId: number, req: SetRoleReque
   const at = nowIso(ctx);
   return writeTx(ctx, async (trx) => {
     // A merchant's display name and shipper are in every factory snapshot of its orders (D1): a change
-    // goes to each feed that holds them. Versions are reserved first (tx.ts lock order).
-    const feed =
+    // goes to each feed that holds them. It locks no order, so it may take the versions first and read
+    // under them (tx.ts lock order).
+    const guess =
       req.role === 'merchant' && (await merchantProfileChanges(trx, shopId, req))
         ? await merchantFeed(trx, shopId)
         : new Map<number, number[]>();
-    const first = await reserveVersions(trx, new Map([...feed].map(([f, ids]) => [f, ids.length])));
-    if (feed.size > 0) {
-      // Orders that reached a factory between the read and the reservation: start again.
-      const again = await merchantFeed(trx, shopId);
-      if ([...again].some(([f, ids]) => ids.length > (feed.get(f)?.length ?? 0))) throw new RetryTransaction();
-    }
+    const first = await reserveVersions(trx, new Map([...guess].map(([f, ids]) => [f, ids.length])));
+    // Read again under the version rows: orders that reached a factory since the first read start the
+    // transaction again. The entries are those read now, which no one can add or remove while the rows
+    // are held, so writing them only updates existing rows and never waits on an order's lock (an
+    // inserted entry would check its order's key, which a writer holding that order's lock blocks).
+    const feed = guess.size > 0 ? await merchantFeed(trx, shopId) : guess;
+    if ([...feed].some(([f, ids]) => ids.length > (guess.get(f)?.length ?? 0))) throw new RetryTransaction();
     const shop = await trx.selectFrom('shops').selectAll().where('id', '=', shopId).executeTakeFirstOrThrow();
     if (shop.role !== null && shop.role !== req.role) {
       const live = await trx

@@ -7,7 +7,7 @@ import { nowIso } from '../context.ts';
 import { DomainError } from '../errors.ts';
 import { hashSecret, newToken, STATION_TOKEN_PREFIX } from '../secrets.ts';
 import { noteOnCommit, writeTx } from '../db/tx.ts';
-import { touchFactoryFeed } from './feed-versions.ts';
+import { recordFeedChanges } from './feed-versions.ts';
 
 export const PAIRING_CODE_TTL_MS = 10 * 60 * 1000;
 /** No 0/O, 1/I: the code is read off one screen and typed into another. */
@@ -105,7 +105,10 @@ export async function listStations(ctx: HubContext, factoryShopId: number): Prom
 export async function revokeStation(ctx: HubContext, factoryShopId: number, stationId: number): Promise<StationView> {
   const at = nowIso(ctx);
   return writeTx(ctx, async (trx) => {
-    // The factory's version row first (the hub's lock order): no claim can be taken meanwhile.
+    // The factory's version row first (this transaction locks no order): a claim taken meanwhile
+    // commits before it, or after it with its own feed change. The held orders' entries exist already
+    // (issuing wrote them, compaction keeps them), so recording them below updates rows and waits on
+    // no order's lock.
     if (ctx.dialect === 'postgres') {
       await trx
         .selectFrom('factory_versions')
@@ -129,11 +132,7 @@ export async function revokeStation(ctx: HubContext, factoryShopId: number, stat
       .where('revoked_at', 'is', null)
       .executeTakeFirst();
     if (live && held.length > 0) {
-      await touchFactoryFeed(
-        trx,
-        factoryShopId,
-        held.map((w) => w.order_id),
-      );
+      await recordFeedChanges(trx, new Map([[factoryShopId, held.map((w) => w.order_id)]]));
     }
     await trx
       .updateTable('stations')

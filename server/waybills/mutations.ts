@@ -23,7 +23,7 @@ import { insertEvents } from '../orders/allocation.ts';
 import { loadOrdersBySn, orderStateOf, type LoadedOrder } from '../orders/orders.ts';
 import { chunks, lockOrdersBySn, writeTx, type Tx } from '../db/tx.ts';
 import { inList, updateRows, type ColumnType } from '../db/sql.ts';
-import { reserveVersions, writeFeedEntries } from '../stations/feed-versions.ts';
+import { recordFeedChanges } from '../stations/feed-versions.ts';
 import type { ElectronicWaybillService } from './courier.ts';
 import type { Insertable, Selectable } from 'kysely';
 
@@ -110,9 +110,7 @@ export async function applyMutations(
     }
     const fresh = ms.filter((m) => m.id > last);
     if (fresh.length > 0) {
-      const first = (await reserveVersions(trx, new Map([[F, fresh.length]]))).get(F)!;
       const changedOrders = await applyFresh(ctx, t, F, station.stationId, fresh, now, results, cancelled);
-      await writeFeedEntries(trx, F, changedOrders, first);
       for (const part of chunks(fresh, 200)) {
         await t
           .insertInto('mutation_results')
@@ -130,6 +128,8 @@ export async function applyMutations(
         .set({ last_mutation_id: fresh[fresh.length - 1]!.id, station_id: station.stationId, updated_at: now })
         .where('client_id', '=', req.clientId)
         .execute();
+      // Last (db/tx.ts lock order): the factory's counter is held for this statement and the commit.
+      await recordFeedChanges(trx, new Map([[F, changedOrders]]));
     }
     const lastMutationId = Math.max(last, ms[ms.length - 1]!.id);
     return {
@@ -234,7 +234,9 @@ async function applyFresh(
     o.waybill = w.status === 'cancelled' ? null : (w as LoadedOrder['waybill']);
   }
   await updateRows(t, 'waybills', 'id', WAYBILL_CHANGES, [...written.values()]);
-  for (const c of cancelledReturns) await insertEvents(t, [c.orderId], 'waybill_cancelled', F, c.reason, now);
+  const byReason = new Map<string, number[]>();
+  for (const c of cancelledReturns) byReason.set(c.reason, [...(byReason.get(c.reason) ?? []), c.orderId]);
+  for (const [reason, orderIds] of byReason) await insertEvents(t, orderIds, 'waybill_cancelled', F, reason, now);
   if (reprints.length > 0) await t.insertInto('label_reprints').values(reprints).execute();
   return [...changed];
 }

@@ -34,7 +34,7 @@ import {
   type WaybillRow,
 } from '../orders/orders.ts';
 import { lockOrders, writeTx, type Tx } from '../db/tx.ts';
-import { reserveVersions, writeFeedEntries } from '../stations/feed-versions.ts';
+import { recordFeedChanges } from '../stations/feed-versions.ts';
 import type { ElectronicWaybillService, IssuedNumber, SerialSource } from './courier.ts';
 import { routingCodeFor } from './courier.ts';
 import { sealPrintPayload } from './payload-crypto.ts';
@@ -165,9 +165,8 @@ export async function issueWaybills(
           : await writeTx(ctx, async (trx) => {
               used.clear();
               replacedCancelled.length = 0;
-              // The factory's version row first: it serialises this factory's issuers, so of two
-              // stations asking at once the second re-decides below seeing the first one's claims.
-              const first = (await reserveVersions(trx, new Map([[F, writing]]))).get(F)!;
+              // The orders' rows first: of two stations asking for an order at once, the second
+              // waits here and re-decides below seeing the first one's claim.
               await lockOrders(
                 trx,
                 ctx,
@@ -183,7 +182,7 @@ export async function issueWaybills(
                 const d = decide(sn, loaded.get(sn), station, takeover);
                 again.set(sn, d);
                 if (!writes(d)) continue;
-                // Only writes that were planned (and had versions and numbers reserved) may happen.
+                // Only writes that were planned (and had numbers reserved) may happen.
                 if (plan.get(sn)!.kind !== d.kind) throw new PlanChanged();
                 if (d.kind === 'claim') {
                   await claimUnclaimed(t, d.order, station, now);
@@ -204,8 +203,9 @@ export async function issueWaybills(
               }
               // After the cancels above: one issued number per (order, factory) is a unique index.
               await insertIssued(t, issuing, station, now);
-              // Issuing and claiming are visible to every station of the factory (DESIGN §4): bump the feed here.
-              await writeFeedEntries(trx, F, changed, first);
+              // Issuing and claiming are visible to every station of the factory (DESIGN §4): the feed,
+              // last (db/tx.ts lock order).
+              await recordFeedChanges(trx, new Map([[F, changed]]));
               return again;
             });
 
