@@ -97,6 +97,10 @@ const DIALECTS = args.db.split(',').filter((d): d is Dialect => {
   }
   return true;
 });
+/** Each database with each node count; SQLite runs one node only (it is the single-machine database). */
+const CONFIGURATIONS = DIALECTS.flatMap((d) =>
+  NODE_COUNTS.filter((n) => d === 'postgres' || n === 1).map((n) => [d, n] as const),
+);
 
 const FEED_EVERY_MS = 5_000;
 const CHUNK_EVERY_MS = 20_000;
@@ -372,36 +376,33 @@ if (MODES.includes('paced')) {
     `### Paced: ${STATIONS} stations (${PER_FACTORY} per factory), a feed pull every ${FEED_EVERY_MS / 1000} s and a chunk of ${CHUNK} every ${CHUNK_EVERY_MS / 1000} s, ${durationMs / 1000} s`,
   );
   out();
-  for (const dialect of DIALECTS) {
-    for (const nodeCount of NODE_COUNTS) {
-      if (dialect === 'sqlite' && nodeCount > 1) continue;
-      const c = await startCluster(dialect, nodeCount, {});
-      try {
-        const setupStart = performance.now();
-        const chunks = Math.ceil(durationMs / CHUNK_EVERY_MS) + 1;
-        const factories = await setUpFleet(c.admin, {
-          stations: STATIONS,
-          perFactory: PER_FACTORY,
-          ordersPerStation: chunks * CHUNK,
-          nodes: c.nodes.map((n) => n.url),
-        });
-        const stations = factories.flatMap((f) => f.stations);
-        await initialSync(stations);
-        const setupMs = performance.now() - setupStart;
-        const label = `${dialect === 'sqlite' ? 'SQLite' : 'PostgreSQL'}, ${nodeCount} node${nodeCount > 1 ? 's' : ''}, ${STATIONS} stations (setup ${(setupMs / 1000).toFixed(0)} s)`;
-        const m = await measure(c, label, STATIONS, () =>
-          runPaced(stations, {
-            durationMs,
-            feedEveryMs: FEED_EVERY_MS,
-            chunkEveryMs: CHUNK_EVERY_MS,
-            chunkSize: CHUNK,
-          }),
-        );
-        reportMeasured(m, durationMs, 200);
-        results.push(summary(m, durationMs, 'paced'));
-      } finally {
-        await c.close();
-      }
+  for (const [dialect, nodeCount] of CONFIGURATIONS) {
+    const c = await startCluster(dialect, nodeCount, {});
+    try {
+      const setupStart = performance.now();
+      const chunks = Math.ceil(durationMs / CHUNK_EVERY_MS) + 1;
+      const factories = await setUpFleet(c.admin, {
+        stations: STATIONS,
+        perFactory: PER_FACTORY,
+        ordersPerStation: chunks * CHUNK,
+        nodes: c.nodes.map((n) => n.url),
+      });
+      const stations = factories.flatMap((f) => f.stations);
+      await initialSync(stations);
+      const setupMs = performance.now() - setupStart;
+      const label = `${dialect === 'sqlite' ? 'SQLite' : 'PostgreSQL'}, ${nodeCount} node${nodeCount > 1 ? 's' : ''}, ${STATIONS} stations (setup ${(setupMs / 1000).toFixed(0)} s)`;
+      const m = await measure(c, label, STATIONS, () =>
+        runPaced(stations, {
+          durationMs,
+          feedEveryMs: FEED_EVERY_MS,
+          chunkEveryMs: CHUNK_EVERY_MS,
+          chunkSize: CHUNK,
+        }),
+      );
+      reportMeasured(m, durationMs, 200);
+      results.push(summary(m, durationMs, 'paced'));
+    } finally {
+      await c.close();
     }
   }
 }
@@ -413,30 +414,27 @@ if (MODES.includes('saturate')) {
   );
   out();
   const perDialect = new Map<string, Array<{ nodes: number; rps: number }>>();
-  for (const dialect of DIALECTS) {
-    for (const nodeCount of NODE_COUNTS) {
-      if (dialect === 'sqlite' && nodeCount > 1) continue;
-      const c = await startCluster(dialect, nodeCount, { HUB_RATE_LIMIT_STATION: 'off' });
-      try {
-        const factories = await setUpFleet(c.admin, {
-          stations: CLIENTS,
-          perFactory: PER_FACTORY,
-          ordersPerStation: 2 * CHUNK,
-          nodes: c.nodes.map((n) => n.url),
-        });
-        const clients = factories.flatMap((f) => f.stations);
-        await initialSync(clients);
-        const label = `${dialect === 'sqlite' ? 'SQLite' : 'PostgreSQL'}, ${nodeCount} node${nodeCount > 1 ? 's' : ''}, ${CLIENTS} back-to-back stations`;
-        const m = await measure(c, label, CLIENTS, () => runSaturated(clients, { durationMs, chunkSize: CHUNK }));
-        reportMeasured(m, durationMs, null);
-        const s = summary(m, durationMs, 'saturate');
-        results.push(s);
-        const list = perDialect.get(dialect) ?? [];
-        list.push({ nodes: nodeCount, rps: s.requestsPerSecond as number });
-        perDialect.set(dialect, list);
-      } finally {
-        await c.close();
-      }
+  for (const [dialect, nodeCount] of CONFIGURATIONS) {
+    const c = await startCluster(dialect, nodeCount, { HUB_RATE_LIMIT_STATION: 'off' });
+    try {
+      const factories = await setUpFleet(c.admin, {
+        stations: CLIENTS,
+        perFactory: PER_FACTORY,
+        ordersPerStation: 2 * CHUNK,
+        nodes: c.nodes.map((n) => n.url),
+      });
+      const clients = factories.flatMap((f) => f.stations);
+      await initialSync(clients);
+      const label = `${dialect === 'sqlite' ? 'SQLite' : 'PostgreSQL'}, ${nodeCount} node${nodeCount > 1 ? 's' : ''}, ${CLIENTS} back-to-back stations`;
+      const m = await measure(c, label, CLIENTS, () => runSaturated(clients, { durationMs, chunkSize: CHUNK }));
+      reportMeasured(m, durationMs, null);
+      const s = summary(m, durationMs, 'saturate');
+      results.push(s);
+      const list = perDialect.get(dialect) ?? [];
+      list.push({ nodes: nodeCount, rps: s.requestsPerSecond as number });
+      perDialect.set(dialect, list);
+    } finally {
+      await c.close();
     }
   }
   for (const [dialect, list] of perDialect) {
@@ -455,32 +453,29 @@ if (MODES.includes('saturate')) {
 if (MODES.includes('push')) {
   out(`### Push: ${STATIONS} stations holding the event stream open, ${ROUNDS} changes timed`);
   out();
-  for (const dialect of DIALECTS) {
-    for (const nodeCount of NODE_COUNTS) {
-      if (dialect === 'sqlite' && nodeCount > 1) continue;
-      const c = await startCluster(dialect, nodeCount, {});
-      try {
-        const factories: SimFactory[] = await setUpFleet(c.admin, {
-          stations: STATIONS,
-          perFactory: PER_FACTORY,
-          ordersPerStation: 0,
-          sparePerFactory: Math.ceil(ROUNDS / Math.ceil(STATIONS / PER_FACTORY)) + 2,
-          reservePerFactory: Math.ceil(ROUNDS / Math.ceil(STATIONS / PER_FACTORY)) + 2,
-          nodes: c.nodes.map((n) => n.url),
-        });
-        // Fresh processes: the memory measured is an idle hub's with its streams, not what serving the
-        // set-up left in the heap.
-        for (const n of c.nodes) {
-          await n.stop('SIGTERM');
-          await n.start();
-        }
-        const report: PushReport = await runPush(c.nodes, factories, { rounds: ROUNDS });
-        const label = `${dialect === 'sqlite' ? 'SQLite' : 'PostgreSQL'}, ${nodeCount} node${nodeCount > 1 ? 's' : ''}`;
-        reportPush(label, report, nodeCount);
-        results.push({ mode: 'push', dialect, nodes: nodeCount, stations: STATIONS, ...report });
-      } finally {
-        await c.close();
+  for (const [dialect, nodeCount] of CONFIGURATIONS) {
+    const c = await startCluster(dialect, nodeCount, {});
+    try {
+      const factories: SimFactory[] = await setUpFleet(c.admin, {
+        stations: STATIONS,
+        perFactory: PER_FACTORY,
+        ordersPerStation: 0,
+        sparePerFactory: Math.ceil(ROUNDS / Math.ceil(STATIONS / PER_FACTORY)) + 2,
+        reservePerFactory: Math.ceil(ROUNDS / Math.ceil(STATIONS / PER_FACTORY)) + 2,
+        nodes: c.nodes.map((n) => n.url),
+      });
+      // Fresh processes: the memory measured is an idle hub's with its streams, not what serving the
+      // set-up left in the heap.
+      for (const n of c.nodes) {
+        await n.stop('SIGTERM');
+        await n.start();
       }
+      const report: PushReport = await runPush(c.nodes, factories, { rounds: ROUNDS });
+      const label = `${dialect === 'sqlite' ? 'SQLite' : 'PostgreSQL'}, ${nodeCount} node${nodeCount > 1 ? 's' : ''}`;
+      reportPush(label, report, nodeCount);
+      results.push({ mode: 'push', dialect, nodes: nodeCount, stations: STATIONS, ...report });
+    } finally {
+      await c.close();
     }
   }
 }
