@@ -113,7 +113,7 @@ export async function insertEvents(
   }
 }
 
-/** End live allocations (by allocation id) with a reason; the caller has reserved versions and locked the orders. */
+/** End live allocations (by allocation id) with a reason; the caller has locked the orders and records the feed change. */
 export async function endAllocations(
   trx: Tx,
   allocations: { id: number; orderId: number; factoryShopId: number }[],

@@ -1,6 +1,6 @@
 /**
  * Who is told when a factory's feed moves: the stations holding the push channel open
- * (stations/events-routes.ts). Every write transaction that reserves feed versions notes the factory
+ * (stations/events-routes.ts). Every write transaction that takes feed versions notes the factory
  * and its new head (stations/feed-versions.ts); once it has committed, this hub tells the factory's
  * stations.
  *
