@@ -265,7 +265,10 @@ export async function call<T = any>( // eslint-disable-line @typescript-eslint/n
   const url = new URL(path, hub.url);
   for (const [k, v] of Object.entries(opts.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
   const res = await fetch(url, { method, headers, body: payload });
-  const text = await res.text();
+  // An event stream never ends: what it sent first (its `ready` event) is the answer, and it is closed.
+  const text = res.headers.get('content-type')?.startsWith('text/event-stream')
+    ? await firstChunk(res)
+    : await res.text();
   let body: unknown = text;
   try {
     body = text === '' ? null : JSON.parse(text);
@@ -273,6 +276,13 @@ export async function call<T = any>( // eslint-disable-line @typescript-eslint/n
     // not JSON: keep the text
   }
   return { status: res.status, body: body as T, headers: res.headers };
+}
+
+async function firstChunk(res: Response): Promise<string> {
+  const reader = res.body!.getReader();
+  const { value } = await reader.read();
+  await reader.cancel();
+  return value ? new TextDecoder().decode(value) : '';
 }
 
 /** Like `call`, but throws unless the status is 2xx. */
