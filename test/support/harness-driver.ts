@@ -156,3 +156,8 @@ export async function journalPending(page: Page): Promise<boolean> {
     Boolean(await (window as any).daifaHarness.runtime.db.meta.get('store.journalPending')),
   );
 }
+
+/** When the page's store was created: it changes when the browser lost the one before. */
+export async function storeCreatedAt(page: Page): Promise<string | undefined> {
+  return page.evaluate(async () => (await (window as any).daifaHarness.runtime.db.meta.get('store.createdAt'))?.value);
+}
