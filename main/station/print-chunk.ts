@@ -334,7 +334,7 @@ export async function printChunk(
   while (current) {
     const { r, bytes, report, printedAt } = current;
     try {
-      if (!journaled) await deps.journal.record(r.waybillNo, r.item.orderSn, printedAt);
+      if (!journaled) await deps.journal.record(r.waybillNo, r.item.orderSn, printedAt, args.printerId);
       journaled = false;
       try {
         await deps.printers.send(printer, bytes, first);
@@ -343,6 +343,8 @@ export async function printChunk(
         await deps.journal.void(r.waybillNo);
         throw e;
       }
+      // Lets a station whose renderer store was lost tell its printed labels from the one in doubt.
+      deps.journal.markSent(r.waybillNo).catch(() => undefined);
       first = false;
     } catch (e) {
       const err = e instanceof StationError ? e : new StationError('internal', { detail: (e as Error).message });
@@ -370,7 +372,12 @@ export async function printChunk(
     // in doubt.
     outcomes.set(sent.itemId, sent);
     // The next number goes into the journal while the renderer commits (both must hold before its bytes).
-    const journal = deps.journal.record(following.r.waybillNo, following.r.item.orderSn, following.printedAt);
+    const journal = deps.journal.record(
+      following.r.waybillNo,
+      following.r.item.orderSn,
+      following.printedAt,
+      args.printerId,
+    );
     const acked = Promise.all([channel.emitWithNext(sent, following.announcement), journal]);
     // Render the label after next while the renderer commits: it is CPU work that would otherwise wait.
     prefetched = nextLabel();

@@ -12,13 +12,24 @@ import path from 'node:path';
 export interface JournalEntry {
   orderSn: string;
   at: string;
+  /** The printer the bytes went to (null in entries written before printers were recorded). */
+  printerId: string | null;
+  /**
+   * The printer took the bytes. Written without an fsync: a process crash keeps it (the kernel has it),
+   * a power cut may not, and then the label only counts as in doubt.
+   */
+  sent: boolean;
 }
 
 export interface PrintJournal {
   has(waybillNo: string): boolean;
   get(waybillNo: string): JournalEntry | undefined;
+  /** Every number written to a printer and not taken back, oldest first. */
+  entries(): Array<JournalEntry & { waybillNo: string }>;
   /** Appends and fsyncs. */
-  record(waybillNo: string, orderSn: string, at: string): Promise<void>;
+  record(waybillNo: string, orderSn: string, at: string, printerId: string): Promise<void>;
+  /** The printer took the number's bytes. */
+  markSent(waybillNo: string): Promise<void>;
   /** Takes a number back after its job failed before the printer had it. */
   void(waybillNo: string): Promise<void>;
   close(): Promise<void>;
@@ -27,6 +38,7 @@ export interface PrintJournal {
 /** Entries older than this are dropped when the journal is reopened: long after any return or reprint. */
 const KEEP_DAYS = 60;
 const VOID = '-void-';
+const SENT = '-sent-';
 
 export async function openPrintJournal(file: string, now: () => Date = () => new Date()): Promise<PrintJournal> {
   await fsp.mkdir(path.dirname(file), { recursive: true });
@@ -41,9 +53,14 @@ export async function openPrintJournal(file: string, now: () => Date = () => new
   let dropped = 0;
   for (const line of text.split('\n')) {
     // A torn last line (crash mid-append) has fewer fields: it was never acknowledged, skip it.
-    const [waybillNo, orderSn, at] = line.split('\t');
+    const [waybillNo, orderSn, at, printerId] = line.split('\t');
     if (waybillNo && orderSn === VOID) {
       entries.delete(waybillNo);
+      continue;
+    }
+    if (waybillNo && orderSn === SENT) {
+      const e = entries.get(waybillNo);
+      if (e) e.sent = true;
       continue;
     }
     if (!waybillNo || !orderSn || !at || Number.isNaN(Date.parse(at))) continue;
@@ -51,20 +68,22 @@ export async function openPrintJournal(file: string, now: () => Date = () => new
       dropped++;
       continue;
     }
-    entries.set(waybillNo, { orderSn, at });
+    entries.set(waybillNo, { orderSn, at, printerId: printerId || null, sent: false });
   }
   if (dropped > 0) {
-    const kept = [...entries].map(([w, e]) => `${w}\t${e.orderSn}\t${e.at}\n`).join('');
+    const kept = [...entries]
+      .map(([w, e]) => `${w}\t${e.orderSn}\t${e.at}\t${e.printerId ?? ''}\n${e.sent ? `${w}\t${SENT}\t${e.at}\n` : ''}`)
+      .join('');
     const tmp = `${file}.tmp`;
     await fsp.writeFile(tmp, kept);
     await fsp.rename(tmp, file);
   }
   const fh = await fsp.open(file, 'a');
   let queue = Promise.resolve();
-  const append = (line: string, apply: () => void) => {
+  const append = (line: string, apply: () => void, sync = true) => {
     const run = queue.then(async () => {
       await fh.write(line);
-      await fh.datasync();
+      if (sync) await fh.datasync();
       apply();
     });
     queue = run.catch(() => undefined);
@@ -73,8 +92,20 @@ export async function openPrintJournal(file: string, now: () => Date = () => new
   return {
     has: (w) => entries.has(w),
     get: (w) => entries.get(w),
-    record: (waybillNo, orderSn, at) =>
-      append(`${waybillNo}\t${orderSn}\t${at}\n`, () => entries.set(waybillNo, { orderSn, at })),
+    entries: () => [...entries].map(([waybillNo, e]) => ({ waybillNo, ...e })),
+    record: (waybillNo, orderSn, at, printerId) =>
+      append(`${waybillNo}\t${orderSn}\t${at}\t${printerId}\n`, () =>
+        entries.set(waybillNo, { orderSn, at, printerId, sent: false }),
+      ),
+    markSent: (waybillNo) =>
+      append(
+        `${waybillNo}\t${SENT}\t${now().toISOString()}\n`,
+        () => {
+          const e = entries.get(waybillNo);
+          if (e) e.sent = true;
+        },
+        false,
+      ),
     void: (waybillNo) => append(`${waybillNo}\t${VOID}\t${now().toISOString()}\n`, () => entries.delete(waybillNo)),
     close: () => fh.close(),
   };

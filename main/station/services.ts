@@ -453,6 +453,16 @@ export async function createStationServices(opts: StationServicesOptions): Promi
       return publicSettings(stored);
     },
     verifyPin: async (args) => ({ ok: await verifyPin(args.pin) }),
+    async settleInDoubt(args) {
+      if (!journal.has(args.waybillNo)) return { ok: true };
+      // Not printed: the number goes back, as after a job the printer refused.
+      await (args.printed ? journal.markSent(args.waybillNo) : journal.void(args.waybillNo));
+      return { ok: true };
+    },
+    printedLabels: async (args) => {
+      const all = journal.entries();
+      return { total: all.length, labels: all.slice(args.offset, args.offset + args.limit) };
+    },
   };
 
   return {

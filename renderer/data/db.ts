@@ -197,6 +197,14 @@ export class StationDb extends Dexie {
       alerts: '++id, acked, createdAt, orderSn',
       printLog: '++id, at, orderSn, waybillNo, returnState, batchId',
     });
+    // A store created now may replace one that was lost (a profile the browser wiped after a crash, a
+    // new browser): main's print journal says what it had printed (engines/store-recovery.ts).
+    this.on('populate', (tx) => {
+      void tx.table('meta').bulkPut([
+        { key: META.createdAt, value: new Date().toISOString() },
+        { key: META.journalPending, value: true },
+      ]);
+    });
   }
 }
 
@@ -212,6 +220,10 @@ export const META = {
   ordersSeq: 'orders.seq',
   /** Bumped when the order cache is cleared (a reset, another station identity): views reload whole. */
   ordersEpoch: 'orders.epoch',
+  /** When this store was created: a new time means the one before it was lost. */
+  createdAt: 'store.createdAt',
+  /** Set when the store is created; cleared once main's print journal has been read into it. */
+  journalPending: 'store.journalPending',
 } as const;
 
 /** Reserves `n` change numbers for order rows; call inside a transaction that includes `meta`. */

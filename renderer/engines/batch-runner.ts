@@ -20,7 +20,15 @@ import {
   type StationClient,
   type StationErrorBody,
 } from '../../shared/ipc/index.ts';
-import { META, nextOrderSeqs, type BatchRow, type JobItemRow, type JobItemState, type StationDb } from '../data/db.ts';
+import {
+  META,
+  nextOrderSeqs,
+  type BatchRow,
+  type JobItemRow,
+  type JobItemState,
+  type PrintLogRow,
+  type StationDb,
+} from '../data/db.ts';
 import { viewOf } from '../data/orders-repo.ts';
 import { chinaTime } from '../i18n/index.ts';
 import { enqueueFrom, nextMutationId } from '../data/outbox-repo.ts';
@@ -46,6 +54,18 @@ export interface NewBatch {
   name?: string;
   /** Take over orders another station holds, with the worker's reason (DESIGN §3). */
   takeoverReason?: string;
+}
+
+/** A label main's print journal holds, as the hub now sees its number. */
+export interface RestoredLabel {
+  waybillNo: string;
+  orderSn: string;
+  at: string;
+  printerId: string | null;
+  /** The printer took the bytes; false: in doubt. */
+  sent: boolean;
+  /** The hub has the number returned already. */
+  returned: boolean;
 }
 
 export interface BatchRunnerOptions {
@@ -359,10 +379,84 @@ export class BatchRunner {
     await this.start(item.batchId, opts);
   }
 
+  /**
+   * Rebuilds, in a store that was lost, what it knew of labels main's print journal says were printed:
+   * one batch in which each label the printer took is `sent` (its return queued unless the hub has it
+   * already, and its print log row written) and a label main never heard back from is `in_doubt`, for
+   * the worker to answer as after any crash.
+   */
+  async restoreFromJournal(labels: RestoredLabel[], courier: Courier): Promise<number | null> {
+    if (labels.length === 0) return null;
+    const at = this.iso();
+    const inDoubt = labels.filter((l) => !l.sent).length;
+    const counts = new Map<string, number>();
+    for (const l of labels) if (l.printerId) counts.set(l.printerId, (counts.get(l.printerId) ?? 0) + 1);
+    const printerId = [...counts].sort((a, b) => b[1] - a[1])[0]?.[0] ?? '';
+    const printed: Array<{ item: JobItemRow; sent: { waybillNo: string; printedAt: string } }> = [];
+    const batchId = await this.db.transaction(
+      'rw',
+      [this.db.batches, this.db.jobItems, this.db.outbox, this.db.meta, this.db.printLog],
+      async () => {
+        const batch: BatchRow = {
+          name: `恢复的打印记录 ${chinaTime(at)}`,
+          kind: 'print',
+          createdAt: at,
+          printerId,
+          courier,
+          sortBySku: false,
+          total: labels.length,
+          state: inDoubt > 0 ? 'paused' : 'done',
+          pause: inDoubt > 0 ? { kind: 'restart', error: null } : null,
+          takeoverReason: null,
+          startedAt: at,
+          finishedAt: inDoubt > 0 ? null : at,
+        };
+        batch.id = (await this.db.batches.add(batch)) as number;
+        let mutationId = await nextMutationId(this.db);
+        for (const [seq, l] of labels.entries()) {
+          const item: JobItemRow = {
+            batchId: batch.id,
+            seq,
+            orderSn: l.orderSn,
+            state: l.sent ? 'sent' : 'in_doubt',
+            waybillNo: l.waybillNo,
+            courier: null,
+            reason: null,
+            message: null,
+            claimedBy: null,
+            error: null,
+            unverified: false,
+            printedAt: l.sent ? l.at : null,
+            override: null,
+            updatedAt: l.at,
+          };
+          if (!l.sent) {
+            await this.db.jobItems.add(item);
+          } else if (l.returned) {
+            await this.db.jobItems.add(item);
+            await this.db.printLog.add({
+              ...this.logRow(batch, item, { waybillNo: l.waybillNo, printedAt: l.at, unverified: false }, 'print'),
+              returnState: 'returned',
+            });
+          } else {
+            const sent = { waybillNo: l.waybillNo, printedAt: l.at, unverified: false };
+            await Promise.all(this.sentWrites(batch, item, sent, 'print', mutationId++, at));
+            printed.push({ item, sent });
+          }
+        }
+        return batch.id;
+      },
+    );
+    for (const p of printed) this.markPrinted(p.item, p.sent);
+    this.sync.kick();
+    return batchId;
+  }
+
   /** A worker's answer for a label left in doubt by a crash. */
   async resolveInDoubt(itemId: number, decision: 'printed' | 'not_printed'): Promise<void> {
     const at = this.iso();
     let confirmed: { item: JobItemRow; sent: { waybillNo: string; printedAt: string } } | null = null;
+    let answered: JobItemRow | null = null;
     await this.db.transaction(
       'rw',
       [this.db.jobItems, this.db.batches, this.db.outbox, this.db.meta, this.db.printLog, this.db.orders],
@@ -374,6 +468,7 @@ export class BatchRunner {
             messageEn: 'This label is not in doubt',
           });
         }
+        answered = item;
         if (decision === 'not_printed') {
           await this.db.jobItems.update(itemId, {
             state: 'queued',
@@ -391,6 +486,11 @@ export class BatchRunner {
     if (confirmed) {
       const c: { item: JobItemRow; sent: { waybillNo: string; printedAt: string } } = confirmed;
       this.markPrinted(c.item, c.sent);
+    }
+    const waybillNo = (answered as JobItemRow | null)?.waybillNo;
+    if (waybillNo) {
+      // Main's journal keeps the answer too; if main cannot be told now, a lost store would only ask again.
+      await this.client.api.settleInDoubt({ waybillNo, printed: decision === 'printed' }).catch(() => undefined);
     }
     this.sync.kick();
     const item = await this.db.jobItems.get(itemId);
@@ -754,22 +854,32 @@ export class BatchRunner {
         ],
         at,
       ),
-      this.db.printLog.add({
-        at: sent.printedAt,
-        orderSn: item.orderSn,
-        waybillNo: sent.waybillNo,
-        courier: item.courier ?? batch.courier,
-        printerId: batch.printerId,
-        printerName: this.printerName(batch.printerId),
-        stationName: this.stationName(),
-        batchId: batch.id!,
-        kind: reprint ? 'reprint' : kind,
-        reason: reprint?.reason ?? null,
-        unverified: sent.unverified,
-        returnState: reprint ? 'none' : 'pending',
-        returnMessage: null,
-      }),
+      this.db.printLog.add(this.logRow(batch, item, sent, kind)),
     ];
+  }
+
+  private logRow(
+    batch: BatchRow,
+    item: JobItemRow,
+    sent: { waybillNo: string; printedAt: string; unverified: boolean },
+    kind: 'print' | 'reprint' | 'in_doubt_confirmed',
+  ): PrintLogRow {
+    const reprint = item.override?.kind === 'reprint' ? item.override : null;
+    return {
+      at: sent.printedAt,
+      orderSn: item.orderSn,
+      waybillNo: sent.waybillNo,
+      courier: item.courier ?? batch.courier,
+      printerId: batch.printerId,
+      printerName: this.printerName(batch.printerId),
+      stationName: this.stationName(),
+      batchId: batch.id!,
+      kind: reprint ? 'reprint' : kind,
+      reason: reprint?.reason ?? null,
+      unverified: sent.unverified,
+      returnState: reprint ? 'none' : 'pending',
+      returnMessage: null,
+    };
   }
 
   /**

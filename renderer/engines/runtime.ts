@@ -1,8 +1,8 @@
 /**
  * The station's engines composed over one typed client and one database: what the UI (and the headless
  * harness) drives. It checks that the local data belongs to the paired station (a re-pair to another
- * factory starts a fresh cache and clientId), recovers in-doubt labels, then runs the engines while this
- * window leads.
+ * factory starts a fresh cache and clientId), recovers in-doubt labels (and, in a store that replaces a
+ * lost one, what main's print journal says was printed), then runs the engines while this window leads.
  */
 import {
   createStationClient,
@@ -13,6 +13,7 @@ import {
 import { bumpOrdersEpoch, META, StationDb } from '../data/db.ts';
 import { BatchRunner } from './batch-runner.ts';
 import { requestLeadership, type Leadership } from './leader.ts';
+import { storeRecovery, type StoreRecovery } from './store-recovery.ts';
 import { SyncEngine, type SyncEngineOptions } from './sync-engine.ts';
 
 export interface StationRuntime {
@@ -21,6 +22,7 @@ export interface StationRuntime {
   sync: SyncEngine;
   runner: BatchRunner;
   leadership: Leadership;
+  recovery: StoreRecovery;
   info(): StationInfo | null;
   /** Re-reads the station identity (after pairing) and starts the engines when this window leads. */
   refresh(): Promise<StationInfo>;
@@ -44,6 +46,10 @@ export async function createStationRuntime(bridge: StationBridge, opts: RuntimeO
     printerName: (id) => printerNames.get(id) ?? id,
   });
   const leadership = requestLeadership();
+  const recovery = storeRecovery(db, client, runner, () => info?.stationId ?? null);
+  // Offline at start: it reads the journal once the hub is back (it needs the hub's view of each number).
+  const recover = () => void recovery.run().catch(() => undefined);
+  let unsubRecover = () => {};
   let started = false;
 
   async function adoptStation(i: StationInfo) {
@@ -76,6 +82,10 @@ export async function createStationRuntime(bridge: StationBridge, opts: RuntimeO
       started = true;
       void leadership.acquired.then(async () => {
         await runner.attach();
+        unsubRecover = client.on('hubStatus', (s) => {
+          if (s.online) recover();
+        });
+        recover();
         await sync.start();
       });
     }
@@ -88,10 +98,12 @@ export async function createStationRuntime(bridge: StationBridge, opts: RuntimeO
     sync,
     runner,
     leadership,
+    recovery,
     info: () => info,
     refresh,
     stop() {
       sync.stop();
+      unsubRecover();
       runner.detach();
       leadership.release();
       db.close();

@@ -43,6 +43,7 @@ export interface EventDef {
 const method = <A extends z.ZodType, R extends z.ZodType>(d: { summary: string; args: A; result: R }) => d;
 const event = <P extends z.ZodType>(d: { summary: string; payload: P }) => d;
 const None = z.strictObject({});
+export const PRINTED_LABELS_PAGE = 5_000;
 const Ok = z.strictObject({ ok: z.literal(true) });
 
 export const StationInfoSchema = z.strictObject({
@@ -183,6 +184,12 @@ export const STATION_METHODS = {
     args: z.strictObject({ chunkId: z.string().max(64), itemId: z.number().int() }),
     result: Ok,
   }),
+  settleInDoubt: method({
+    summary:
+      'The worker’s answer for a label in doubt, kept in main’s print journal too, so a store lost later does not ask again',
+    args: z.strictObject({ waybillNo: z.string().min(1).max(32), printed: z.boolean() }),
+    result: Ok,
+  }),
   abortChunk: method({
     summary: 'Stop a running chunk after the label in flight (pause / cancel)',
     args: z.strictObject({ chunkId: z.string().max(64) }),
@@ -241,6 +248,27 @@ export const STATION_METHODS = {
       printerId: z.string().max(64).optional(),
     }),
     result: z.strictObject({ pdfBase64: z.string().optional(), path: z.string().optional() }),
+  }),
+  printedLabels: method({
+    summary:
+      'The numbers this station wrote to a printer (main’s print journal), a page at a time: a renderer whose store was lost rebuilds its returns from them',
+    args: z.strictObject({
+      offset: z.number().int().min(0),
+      limit: z.number().int().min(1).max(PRINTED_LABELS_PAGE),
+    }),
+    result: z.strictObject({
+      total: z.number().int(),
+      labels: z.array(
+        z.strictObject({
+          waybillNo: z.string(),
+          orderSn: z.string(),
+          at: z.string(),
+          printerId: z.string().nullable(),
+          /** The printer took the bytes; false: the station stopped before it knew (in doubt). */
+          sent: z.boolean(),
+        }),
+      ),
+    }),
   }),
   getSettings: method({ summary: 'Station settings (no secrets)', args: None, result: StationSettingsSchema }),
   setSettings: method({ summary: 'Change station settings', args: SettingsPatchSchema, result: StationSettingsSchema }),

@@ -145,3 +145,19 @@ export async function printLog(
 export async function isLeader(page: Page): Promise<boolean> {
   return page.evaluate(() => (window as any).daifaHarness.runtime.leadership.isLeader());
 }
+
+export async function batches(page: Page): Promise<BatchRow[]> {
+  return page.evaluate(() => (window as any).daifaHarness.runtime.db.batches.toArray());
+}
+
+/** Whether this store still has to read main's print journal (it was created and the hub was not reached yet). */
+export async function journalPending(page: Page): Promise<boolean> {
+  return page.evaluate(async () =>
+    Boolean(await (window as any).daifaHarness.runtime.db.meta.get('store.journalPending')),
+  );
+}
+
+/** When the page's store was created: it changes when the browser lost the one before. */
+export async function storeCreatedAt(page: Page): Promise<string | undefined> {
+  return page.evaluate(async () => (await (window as any).daifaHarness.runtime.db.meta.get('store.createdAt'))?.value);
+}

@@ -338,8 +338,11 @@ export interface StationStack {
   profileDir: string;
   /** Restarts the station's Node process on the same port and data folder (its page reconnects). */
   restartStation(): Promise<void>;
-  /** Starts Chromium again on the same profile and reopens the engines page. */
-  restartChromium(): Promise<void>;
+  /**
+   * Starts Chromium again on the same profile and reopens the engines page; `wipeStore` deletes the
+   * profile's IndexedDB meanwhile, as a browser does with a store it finds damaged after a crash.
+   */
+  restartChromium(opts?: { wipeStore?: boolean }): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -385,8 +388,9 @@ export async function startStack(opts: {
       await page.goto(station.harnessUrl(opts.harnessQuery));
       await page.waitForFunction(() => document.body.dataset.ready === '1', undefined, { timeout: 30_000 });
     },
-    async restartChromium() {
+    async restartChromium({ wipeStore = false } = {}) {
       await chrome.kill().catch(() => undefined);
+      if (wipeStore) rmSync(path.join(profileDir, 'Default', 'IndexedDB'), { recursive: true, force: true });
       chrome = await launchChromium(profileDir);
       page = await openHarness(chrome, station, opts.harnessQuery);
     },

@@ -1,0 +1,134 @@
+/**
+ * The browser loses the station's store (DESIGN.md §7): Chromium deletes an IndexedDB it finds damaged
+ * after a crash, or the worker opens the station in another browser. Main's print journal survives it,
+ * and a new store rebuilds from it what it needs: the returns not yet pushed, the print log, and the
+ * label in doubt. The test kills Chromium in the middle of an offline batch (returns still queued) and
+ * deletes the profile's IndexedDB before starting it again.
+ */
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startRawListener, type RawListener } from '../support/raw-listener.ts';
+import { startHubProcess, startStack, tempDir, type HubProcess, type StationStack } from '../support/station.ts';
+import { factoryWithOrders, type FactoryScenario } from '../support/station-scenario.ts';
+import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.ts';
+import { completeLabels } from '../support/tspl-decode.ts';
+import * as H from '../support/harness-driver.ts';
+
+describe('a station whose browser store is lost', () => {
+  let hub: HubProcess;
+  let proxy: TcpProxy;
+  let scenario: FactoryScenario;
+  let printer: RawListener;
+  let stack: StationStack;
+  let printerId: string;
+  const tmp = tempDir('daifa-lost-store-');
+
+  beforeAll(async () => {
+    hub = await startHubProcess();
+    proxy = await startTcpProxy(hub.port);
+    scenario = await factoryWithOrders(hub.asTestHub(), { orders: 200 });
+    printer = await startRawListener();
+    stack = await startStack({
+      hub,
+      hubUrl: proxy.url,
+      code: await scenario.pairingCode(),
+      name: '打印站 恢复',
+      dir: tmp.dir,
+    });
+    await H.waitForOrders(stack.page, 200);
+    printerId = await H.addPrinter(stack.page, { name: '标签机', url: `${printer.url}?lang=tspl`, format: 'tspl' });
+  });
+  afterAll(async () => {
+    await stack?.close();
+    await printer?.close();
+    await proxy?.close();
+    await hub?.close();
+    tmp.cleanup();
+  });
+
+  const returnedOnHub = () => {
+    const db = new Database(hub.databaseUrl.replace(/^sqlite:/, ''), { readonly: true });
+    try {
+      return db
+        .prepare(`select order_sn as sn, waybill_no as no from waybills where status = 'returned'`)
+        .all() as Array<{
+        sn: string;
+        no: string;
+      }>;
+    } finally {
+      db.close();
+    }
+  };
+
+  it('rebuilds its unsent returns, print log and label in doubt from main’s journal, and prints nothing twice', async () => {
+    const all = await H.printableSns(stack.page);
+    // Printed and returned before anything goes wrong.
+    const first = await H.createBatch(stack.page, { orderSns: all.slice(0, 40), printerId, courier: 'ZTO' });
+    await H.runBatch(stack.page, first);
+    await H.waitOutboxDrained(stack.page);
+    expect(returnedOnHub()).toHaveLength(40);
+
+    // Offline under grace: labels print, their returns wait in the store.
+    const rest = all.slice(40, 160);
+    const second = await H.createBatch(stack.page, { orderSns: rest, printerId, courier: 'ZTO' });
+    await H.startBatch(stack.page, second);
+    await H.until(
+      async () => (await H.items(stack.page, second)).filter((i) => i.state === 'sent').length,
+      (n) => n >= 20,
+      '20 labels of the second batch sent',
+    );
+    proxy.cut();
+    await H.until(
+      async () => (await H.items(stack.page, second)).filter((i) => i.state === 'sent').length,
+      (n) => n >= 60,
+      '60 labels sent offline',
+    );
+    expect(await H.outboxCount(stack.page)).toBeGreaterThan(0);
+
+    await stack.restartChromium({ wipeStore: true });
+    // Still offline: the new store cannot yet tell which numbers the hub still wants, so it invents nothing.
+    expect(await H.batches(stack.page)).toEqual([]);
+    expect(await H.journalPending(stack.page)).toBe(true);
+
+    proxy.restore();
+    await H.until(
+      () => H.journalPending(stack.page),
+      (pending) => !pending,
+      'the journal read into the new store',
+    );
+    const [restored] = await H.batches(stack.page);
+    expect(restored?.name).toMatch(/^恢复的打印记录/);
+    const restoredItems = await H.items(stack.page, restored!.id!);
+    // At most one label was between the journal and the printer's answer.
+    const doubtful = restoredItems.filter((i) => i.state === 'in_doubt');
+    expect(doubtful.length).toBeLessThanOrEqual(1);
+    const onPaper = new Set(completeLabels(printer.connections));
+    for (const i of doubtful) {
+      await H.runner(stack.page, 'resolveInDoubt', i.id, onPaper.has(i.waybillNo!) ? 'printed' : 'not_printed');
+    }
+    if ((await H.batch(stack.page, restored!.id!)).state !== 'done') await H.runBatch(stack.page, restored!.id!);
+    await H.waitOutboxDrained(stack.page);
+
+    // Every label on paper is returned once; the print log is whole again (40 + what the second batch printed).
+    const paper = completeLabels(printer.connections);
+    expect(new Set(paper).size).toBe(paper.length);
+    const returned = returnedOnHub();
+    expect(new Set(returned.map((r) => r.no))).toEqual(new Set(paper));
+    const log = await H.printLog(stack.page);
+    expect(new Set(log.map((l) => l.waybillNo))).toEqual(new Set(paper));
+    expect(log).toHaveLength(paper.length);
+
+    // The worker prints what the lost batch had not reached: no label twice, every order once.
+    const done = new Set(returned.map((r) => r.sn));
+    const left = rest.filter((sn) => !done.has(sn));
+    expect(left.length).toBeGreaterThan(0);
+    const third = await H.createBatch(stack.page, { orderSns: left, printerId, courier: 'ZTO' });
+    await H.runBatch(stack.page, third);
+    expect((await H.batch(stack.page, third)).state).toBe('done');
+    await H.waitOutboxDrained(stack.page);
+    const finalPaper = completeLabels(printer.connections);
+    expect(new Set(finalPaper).size).toBe(finalPaper.length);
+    expect(finalPaper).toHaveLength(160);
+    expect(returnedOnHub()).toHaveLength(160);
+  });
+});
