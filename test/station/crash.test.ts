@@ -9,10 +9,16 @@
  * fifth Chromium kill here deletes it too: the station then rebuilds from main's print journal
  * (test/station/lost-store.test.ts), and the same holds.
  */
-import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRawListener, type RawListener } from '../support/raw-listener.ts';
-import { startHubProcess, startStack, tempDir, type HubProcess, type StationStack } from '../support/station.ts';
+import {
+  returnedWaybills,
+  startHubProcess,
+  startStack,
+  tempDir,
+  type HubProcess,
+  type StationStack,
+} from '../support/station.ts';
 import { factoryWithOrders, type FactoryScenario } from '../support/station-scenario.ts';
 import { completeLabels } from '../support/tspl-decode.ts';
 import { mulberry32 } from '../../server/seed.ts';
@@ -45,19 +51,7 @@ describe(`crash safety: ${ROUNDS} SIGKILLs of Chromium and of the station during
     tmp.cleanup();
   });
 
-  const returnedOnHub = () => {
-    const db = new Database(hub.databaseUrl.replace(/^sqlite:/, ''), { readonly: true });
-    try {
-      return db
-        .prepare(`select order_sn as sn, waybill_no as no from waybills where status = 'returned'`)
-        .all() as Array<{
-        sn: string;
-        no: string;
-      }>;
-    } finally {
-      db.close();
-    }
-  };
+  const returnedOnHub = () => returnedWaybills(hub);
   const allBatchIds = async () => (await H.batches(stack.page)).map((b) => b.id!);
 
   it('loses no return, duplicates none, and prints no label twice', async () => {

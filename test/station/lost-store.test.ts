@@ -5,10 +5,16 @@
  * label in doubt. The test kills Chromium in the middle of an offline batch (returns still queued) and
  * deletes the profile's IndexedDB before starting it again.
  */
-import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRawListener, type RawListener } from '../support/raw-listener.ts';
-import { startHubProcess, startStack, tempDir, type HubProcess, type StationStack } from '../support/station.ts';
+import {
+  returnedWaybills,
+  startHubProcess,
+  startStack,
+  tempDir,
+  type HubProcess,
+  type StationStack,
+} from '../support/station.ts';
 import { factoryWithOrders, type FactoryScenario } from '../support/station-scenario.ts';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.ts';
 import { completeLabels } from '../support/tspl-decode.ts';
@@ -46,19 +52,7 @@ describe('a station whose browser store is lost', () => {
     tmp.cleanup();
   });
 
-  const returnedOnHub = () => {
-    const db = new Database(hub.databaseUrl.replace(/^sqlite:/, ''), { readonly: true });
-    try {
-      return db
-        .prepare(`select order_sn as sn, waybill_no as no from waybills where status = 'returned'`)
-        .all() as Array<{
-        sn: string;
-        no: string;
-      }>;
-    } finally {
-      db.close();
-    }
-  };
+  const returnedOnHub = () => returnedWaybills(hub);
 
   it('rebuilds its unsent returns, print log and label in doubt from main’s journal, and prints nothing twice', async () => {
     const all = await H.printableSns(stack.page);

@@ -4,6 +4,7 @@
  * (`main/host/station-main.ts`), and Debian's Chromium with a persistent profile driven over CDP by
  * playwright-core. Any of them can be killed with SIGKILL.
  */
+import Database from 'better-sqlite3';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -95,6 +96,21 @@ export interface HubProcessOptions {
   adminToken?: string;
   /** More environment for the hub (HUB_* settings). */
   env?: Record<string, string>;
+}
+
+/** The numbers a hub on SQLite has as returned (回传), read from its database file. */
+export function returnedWaybills(hub: HubProcess): Array<{ sn: string; no: string }> {
+  const db = new Database(hub.databaseUrl.replace(/^sqlite:/, ''), { readonly: true });
+  try {
+    return db
+      .prepare(`select order_sn as sn, waybill_no as no from waybills where status = 'returned'`)
+      .all() as Array<{
+      sn: string;
+      no: string;
+    }>;
+  } finally {
+    db.close();
+  }
 }
 
 export async function startHubProcess(opts: HubProcessOptions = {}): Promise<HubProcess> {
