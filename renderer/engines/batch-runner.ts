@@ -184,24 +184,7 @@ export class BatchRunner {
         startedAt: null,
         finishedAt: null,
       })) as number;
-      await this.db.jobItems.bulkAdd(
-        ordered.map((orderSn, seq) => ({
-          batchId,
-          seq,
-          orderSn,
-          state: 'queued' as const,
-          waybillNo: null,
-          courier: null,
-          reason: null,
-          message: null,
-          claimedBy: null,
-          error: null,
-          unverified: false,
-          printedAt: null,
-          override: null,
-          updatedAt: at,
-        })),
-      );
+      await this.db.jobItems.bulkAdd(ordered.map((orderSn, seq) => queuedItem(batchId, seq, orderSn, at)));
       return batchId;
     });
   }
@@ -235,20 +218,10 @@ export class BatchRunner {
         finishedAt: null,
       })) as number;
       await this.db.jobItems.add({
-        batchId,
-        seq: 0,
-        orderSn: input.orderSn,
-        state: 'queued',
+        ...queuedItem(batchId, 0, input.orderSn, at),
         waybillNo: prepared.waybillNo,
         courier: prepared.courier,
-        reason: null,
-        message: null,
-        claimedBy: null,
-        error: null,
-        unverified: false,
-        printedAt: null,
         override: { kind: 'reprint', reason },
-        updatedAt: at,
       });
       return batchId;
     });
@@ -415,20 +388,10 @@ export class BatchRunner {
         let mutationId = await nextMutationId(this.db);
         for (const [seq, l] of labels.entries()) {
           const item: JobItemRow = {
-            batchId: batch.id,
-            seq,
-            orderSn: l.orderSn,
+            ...queuedItem(batch.id, seq, l.orderSn, l.at),
             state: l.sent ? 'sent' : 'in_doubt',
             waybillNo: l.waybillNo,
-            courier: null,
-            reason: null,
-            message: null,
-            claimedBy: null,
-            error: null,
-            unverified: false,
             printedAt: l.sent ? l.at : null,
-            override: null,
-            updatedAt: l.at,
           };
           if (!l.sent) {
             await this.db.jobItems.add(item);
@@ -906,4 +869,24 @@ export class BatchRunner {
       )
       .catch(() => undefined);
   }
+}
+
+/** A batch's label before anything has happened to it. */
+function queuedItem(batchId: number, seq: number, orderSn: string, at: string): JobItemRow {
+  return {
+    batchId,
+    seq,
+    orderSn,
+    state: 'queued',
+    waybillNo: null,
+    courier: null,
+    reason: null,
+    message: null,
+    claimedBy: null,
+    error: null,
+    unverified: false,
+    printedAt: null,
+    override: null,
+    updatedAt: at,
+  };
 }
