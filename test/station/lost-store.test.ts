@@ -6,50 +6,27 @@
  * deletes the profile's IndexedDB before starting it again.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRawListener, type RawListener } from '../support/raw-listener.ts';
-import {
-  returnedWaybills,
-  startHubProcess,
-  startStack,
-  tempDir,
-  type HubProcess,
-  type StationStack,
-} from '../support/station.ts';
-import { factoryWithOrders, type FactoryScenario } from '../support/station-scenario.ts';
-import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.ts';
+import type { RawListener } from '../support/raw-listener.ts';
+import { startProxiedStation, type ProxiedStation } from '../support/proxied-station.ts';
+import { returnedWaybills, type HubProcess, type StationStack } from '../support/station.ts';
+import type { TcpProxy } from '../support/tcp-proxy.ts';
 import { completeLabels } from '../support/tspl-decode.ts';
 import * as H from '../support/harness-driver.ts';
 
 describe('a station whose browser store is lost', () => {
+  let station: ProxiedStation;
   let hub: HubProcess;
   let proxy: TcpProxy;
-  let scenario: FactoryScenario;
   let printer: RawListener;
   let stack: StationStack;
   let printerId: string;
-  const tmp = tempDir('daifa-lost-store-');
 
   beforeAll(async () => {
-    hub = await startHubProcess();
-    proxy = await startTcpProxy(hub.port);
-    scenario = await factoryWithOrders(hub.asTestHub(), { orders: 200 });
-    printer = await startRawListener();
-    stack = await startStack({
-      hub,
-      hubUrl: proxy.url,
-      code: await scenario.pairingCode(),
-      name: '打印站 恢复',
-      dir: tmp.dir,
-    });
-    await H.waitForOrders(stack.page, 200);
-    printerId = await H.addPrinter(stack.page, { name: '标签机', url: `${printer.url}?lang=tspl`, format: 'tspl' });
+    station = await startProxiedStation({ orders: 200, name: '打印站 恢复', tmpPrefix: 'daifa-lost-store-' });
+    ({ hub, proxy, printer, stack, printerId } = station);
   });
   afterAll(async () => {
-    await stack?.close();
-    await printer?.close();
-    await proxy?.close();
-    await hub?.close();
-    tmp.cleanup();
+    await station?.close();
   });
 
   const returnedOnHub = () => returnedWaybills(hub);

@@ -7,43 +7,27 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { platformEvent } from '../server/support/hub.ts';
-import { startRawListener, type RawListener } from '../support/raw-listener.ts';
-import { startHubProcess, startStack, tempDir, type HubProcess, type StationStack } from '../support/station.ts';
-import { factoryWithOrders, type FactoryScenario } from '../support/station-scenario.ts';
-import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.ts';
+import type { RawListener } from '../support/raw-listener.ts';
+import { startProxiedStation, type ProxiedStation } from '../support/proxied-station.ts';
+import type { HubProcess, StationStack } from '../support/station.ts';
+import type { TcpProxy } from '../support/tcp-proxy.ts';
 import { decodeTspl } from '../support/tspl-decode.ts';
 import * as H from '../support/harness-driver.ts';
 
 describe('printing while the hub is unreachable', () => {
+  let station: ProxiedStation;
   let hub: HubProcess;
   let proxy: TcpProxy;
-  let scenario: FactoryScenario;
   let printer: RawListener;
   let stack: StationStack;
   let printerId: string;
-  const tmp = tempDir('daifa-offline-');
 
   beforeAll(async () => {
-    hub = await startHubProcess();
-    proxy = await startTcpProxy(hub.port);
-    scenario = await factoryWithOrders(hub.asTestHub(), { orders: 300 });
-    printer = await startRawListener();
-    stack = await startStack({
-      hub,
-      hubUrl: proxy.url,
-      code: await scenario.pairingCode(),
-      name: '打印站 离线',
-      dir: tmp.dir,
-    });
-    await H.waitForOrders(stack.page, 300);
-    printerId = await H.addPrinter(stack.page, { name: '标签机', url: `${printer.url}?lang=tspl`, format: 'tspl' });
+    station = await startProxiedStation({ orders: 300, name: '打印站 离线', tmpPrefix: 'daifa-offline-' });
+    ({ hub, proxy, printer, stack, printerId } = station);
   });
   afterAll(async () => {
-    await stack?.close();
-    await printer?.close();
-    await proxy?.close();
-    await hub?.close();
-    tmp.cleanup();
+    await station?.close();
   });
 
   const sentCount = async (batchId: number) =>
