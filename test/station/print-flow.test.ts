@@ -79,6 +79,24 @@ describe('station print flow (hub process, station process, Chromium, TCP printe
     const bytes = printer.bytes().toString('latin1');
     for (const b of blocked) expect(bytes).not.toContain(b.orderSn);
 
+    // Each printed order shows in the list as printed (or returned), with its number; the blocked stay blocked.
+    const rows = await H.until(
+      () =>
+        page.evaluate(
+          (sns) => (window as any).daifaHarness.runtime.db.orders.bulkGet(sns), // eslint-disable-line @typescript-eslint/no-explicit-any
+          sent.map((i) => i.orderSn),
+        ) as Promise<Array<{ view: string; waybillNo: string | null; printedAt: string | null }>>,
+      (os) => os.every((o) => o.printedAt !== null),
+      'every printed order marked in the list',
+      10_000,
+    );
+    rows.forEach((o, k) => {
+      expect(['printed', 'returned']).toContain(o.view);
+      expect(o.waybillNo).toBe(sent[k]!.waybillNo);
+    });
+    const blockedViews = await Promise.all(blocked.map((b) => H.orderView(page, b.orderSn)));
+    expect(blockedViews.every((v) => v?.view === 'blocked')).toBe(true);
+
     // The labels scan as printed (bitmap text + the printer's native codes), checked with zbarimg.
     const w = mmToDots(100, 203);
     const h = mmToDots(180, 203);
