@@ -334,7 +334,7 @@ export async function printChunk(
   while (current) {
     const { r, bytes, report, printedAt } = current;
     try {
-      if (!journaled) await deps.journal.record(r.waybillNo, r.item.orderSn, printedAt, args.printerId);
+      if (!journaled) await deps.journal.record(r.waybillNo, r.item.orderSn, printedAt, args.printerId, r.unverified);
       journaled = false;
       try {
         await deps.printers.send(printer, bytes, first);
@@ -377,6 +377,7 @@ export async function printChunk(
       following.r.item.orderSn,
       following.printedAt,
       args.printerId,
+      following.r.unverified,
     );
     const acked = Promise.all([channel.emitWithNext(sent, following.announcement), journal]);
     // Render the label after next while the renderer commits: it is CPU work that would otherwise wait.

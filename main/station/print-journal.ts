@@ -19,6 +19,8 @@ export interface JournalEntry {
    * a power cut may not, and then the label only counts as in doubt.
    */
   sent: boolean;
+  /** Printed offline under the grace policy, with the guard's answer from before the hub went away. */
+  unverified: boolean;
 }
 
 export interface PrintJournal {
@@ -27,7 +29,7 @@ export interface PrintJournal {
   /** Every number written to a printer and not taken back, oldest first. */
   entries(): Array<JournalEntry & { waybillNo: string }>;
   /** Appends and fsyncs. */
-  record(waybillNo: string, orderSn: string, at: string, printerId: string): Promise<void>;
+  record(waybillNo: string, orderSn: string, at: string, printerId: string, unverified?: boolean): Promise<void>;
   /** The printer took the number's bytes. */
   markSent(waybillNo: string): Promise<void>;
   /** Takes a number back after its job failed before the printer had it. */
@@ -39,6 +41,12 @@ export interface PrintJournal {
 const KEEP_DAYS = 60;
 const VOID = '-void-';
 const SENT = '-sent-';
+const UNVERIFIED = 'u';
+
+/** An entry's line: number, order, time, printer, and `u` for a label printed unverified (offline). */
+function recordLine(waybillNo: string, orderSn: string, at: string, printerId: string, unverified: boolean): string {
+  return `${waybillNo}\t${orderSn}\t${at}\t${printerId}${unverified ? `\t${UNVERIFIED}` : ''}\n`;
+}
 
 export async function openPrintJournal(file: string, now: () => Date = () => new Date()): Promise<PrintJournal> {
   await fsp.mkdir(path.dirname(file), { recursive: true });
@@ -52,8 +60,9 @@ export async function openPrintJournal(file: string, now: () => Date = () => new
   const horizon = now().getTime() - KEEP_DAYS * 86_400_000;
   let dropped = 0;
   for (const line of text.split('\n')) {
-    // A torn last line (crash mid-append) has fewer fields: it was never acknowledged, skip it.
-    const [waybillNo, orderSn, at, printerId] = line.split('\t');
+    // A torn last line (crash mid-append) has fewer fields: it was never acknowledged, skip it. (Torn
+    // before its unverified mark, it reads as verified: a label whose bytes were never written.)
+    const [waybillNo, orderSn, at, printerId, flag] = line.split('\t');
     if (waybillNo && orderSn === VOID) {
       entries.delete(waybillNo);
       continue;
@@ -68,11 +77,14 @@ export async function openPrintJournal(file: string, now: () => Date = () => new
       dropped++;
       continue;
     }
-    entries.set(waybillNo, { orderSn, at, printerId: printerId || null, sent: false });
+    entries.set(waybillNo, { orderSn, at, printerId: printerId || null, sent: false, unverified: flag === UNVERIFIED });
   }
   if (dropped > 0) {
     const kept = [...entries]
-      .map(([w, e]) => `${w}\t${e.orderSn}\t${e.at}\t${e.printerId ?? ''}\n${e.sent ? `${w}\t${SENT}\t${e.at}\n` : ''}`)
+      .map(
+        ([w, e]) =>
+          `${recordLine(w, e.orderSn, e.at, e.printerId ?? '', e.unverified)}${e.sent ? `${w}\t${SENT}\t${e.at}\n` : ''}`,
+      )
       .join('');
     const tmp = `${file}.tmp`;
     await fsp.writeFile(tmp, kept);
@@ -93,9 +105,9 @@ export async function openPrintJournal(file: string, now: () => Date = () => new
     has: (w) => entries.has(w),
     get: (w) => entries.get(w),
     entries: () => [...entries].map(([waybillNo, e]) => ({ waybillNo, ...e })),
-    record: (waybillNo, orderSn, at, printerId) =>
-      append(`${waybillNo}\t${orderSn}\t${at}\t${printerId}\n`, () =>
-        entries.set(waybillNo, { orderSn, at, printerId, sent: false }),
+    record: (waybillNo, orderSn, at, printerId, unverified = false) =>
+      append(recordLine(waybillNo, orderSn, at, printerId, unverified), () =>
+        entries.set(waybillNo, { orderSn, at, printerId, sent: false, unverified }),
       ),
     markSent: (waybillNo) =>
       append(

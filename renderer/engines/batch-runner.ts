@@ -66,6 +66,8 @@ export interface RestoredLabel {
   sent: boolean;
   /** The hub has the number returned already. */
   returned: boolean;
+  /** Printed offline (its return says so, as the original batch's would have). */
+  unverified: boolean;
 }
 
 export interface BatchRunnerOptions {
@@ -397,17 +399,23 @@ export class BatchRunner {
             state: l.sent ? 'sent' : 'in_doubt',
             waybillNo: l.waybillNo,
             printedAt: l.sent ? l.at : null,
+            unverified: l.unverified,
           };
           if (!l.sent) {
             await this.db.jobItems.add(item);
           } else if (l.returned) {
             await this.db.jobItems.add(item);
             await this.db.printLog.add({
-              ...this.logRow(batch, item, { waybillNo: l.waybillNo, printedAt: l.at, unverified: false }, 'print'),
+              ...this.logRow(
+                batch,
+                item,
+                { waybillNo: l.waybillNo, printedAt: l.at, unverified: l.unverified },
+                'print',
+              ),
               returnState: 'returned',
             });
           } else {
-            const sent = { waybillNo: l.waybillNo, printedAt: l.at, unverified: false };
+            const sent = { waybillNo: l.waybillNo, printedAt: l.at, unverified: l.unverified };
             await Promise.all(this.sentWrites(batch, item, sent, 'print', mutationId++, at));
             printed.push({ item, sent });
           }

@@ -266,6 +266,8 @@ export const STATION_METHODS = {
           printerId: z.string().nullable(),
           /** The printer took the bytes; false: the station stopped before it knew (in doubt). */
           sent: z.boolean(),
+          /** Printed offline, on the guard's last answer before the hub went away. */
+          unverified: z.boolean(),
         }),
       ),
     }),

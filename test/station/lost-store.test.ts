@@ -55,6 +55,11 @@ describe('a station whose browser store is lost', () => {
       '60 labels sent offline',
     );
     expect(await H.outboxCount(stack.page)).toBeGreaterThan(0);
+    // Which labels printed offline (unverified): the lost store knew, the rebuilt one must learn it from main.
+    const offline = new Map(
+      (await H.items(stack.page, second)).filter((i) => i.state === 'sent').map((i) => [i.waybillNo!, i.unverified]),
+    );
+    expect([...offline.values()].filter(Boolean).length).toBeGreaterThan(0);
 
     await stack.restartChromium({ wipeStore: true });
     // Still offline: the new store cannot yet tell which numbers the hub still wants, so it invents nothing.
@@ -85,6 +90,7 @@ describe('a station whose browser store is lost', () => {
     expect(new Set(paper).size).toBe(paper.length);
     const returned = returnedOnHub();
     expect(new Set(returned.map((r) => r.no))).toEqual(new Set(paper));
+    for (const r of returned) if (offline.has(r.no)) expect(r.unverified, r.no).toBe(offline.get(r.no));
     const log = await H.printLog(stack.page);
     expect(new Set(log.map((l) => l.waybillNo))).toEqual(new Set(paper));
     expect(log).toHaveLength(paper.length);

@@ -99,15 +99,13 @@ export interface HubProcessOptions {
 }
 
 /** The numbers a hub on SQLite has as returned (回传), read from its database file. */
-export function returnedWaybills(hub: HubProcess): Array<{ sn: string; no: string }> {
+export function returnedWaybills(hub: HubProcess): Array<{ sn: string; no: string; unverified: boolean }> {
   const db = new Database(hub.databaseUrl.replace(/^sqlite:/, ''), { readonly: true });
   try {
-    return db
-      .prepare(`select order_sn as sn, waybill_no as no from waybills where status = 'returned'`)
-      .all() as Array<{
-      sn: string;
-      no: string;
-    }>;
+    const rows = db
+      .prepare(`select order_sn as sn, waybill_no as no, unverified from waybills where status = 'returned'`)
+      .all() as Array<{ sn: string; no: string; unverified: number | null }>;
+    return rows.map((r) => ({ ...r, unverified: r.unverified === 1 }));
   } finally {
     db.close();
   }

@@ -26,9 +26,10 @@ describe('print journal', () => {
     await j.close();
 
     const again = await openPrintJournal(f);
+    const entry = { printerId: 'p1', unverified: false };
     expect(again.entries()).toEqual([
-      { waybillNo: 'YT0000000001', orderSn: 'SN1', at: '2026-11-30T01:00:00.000Z', printerId: 'p1', sent: true },
-      { waybillNo: 'YT0000000002', orderSn: 'SN2', at: '2026-11-30T01:00:01.000Z', printerId: 'p1', sent: false },
+      { ...entry, waybillNo: 'YT0000000001', orderSn: 'SN1', at: '2026-11-30T01:00:00.000Z', sent: true },
+      { ...entry, waybillNo: 'YT0000000002', orderSn: 'SN2', at: '2026-11-30T01:00:01.000Z', sent: false },
     ]);
     expect(again.has('YT0000000003')).toBe(false);
     await again.close();
@@ -49,15 +50,38 @@ describe('print journal', () => {
     const f = file();
     const j = await openPrintJournal(f, () => new Date('2026-09-01T00:00:00Z'));
     await j.record('YT0000000001', 'SN1', '2026-09-01T00:00:00.000Z', 'p1');
-    await j.record('YT0000000002', 'SN2', '2026-11-29T00:00:00.000Z', 'p1');
+    await j.record('YT0000000002', 'SN2', '2026-11-29T00:00:00.000Z', 'p1', true);
     await j.markSent('YT0000000002');
     await j.close();
 
     const again = await openPrintJournal(f, () => new Date('2026-11-30T00:00:00Z'));
     expect(again.entries()).toEqual([
-      { waybillNo: 'YT0000000002', orderSn: 'SN2', at: '2026-11-29T00:00:00.000Z', printerId: 'p1', sent: true },
+      {
+        waybillNo: 'YT0000000002',
+        orderSn: 'SN2',
+        at: '2026-11-29T00:00:00.000Z',
+        printerId: 'p1',
+        sent: true,
+        unverified: true,
+      },
     ]);
     await again.close();
     expect(readFileSync(f, 'utf8')).not.toContain('YT0000000001');
+  });
+
+  it('keeps which labels printed unverified (offline), and reads a line written before that mark as verified', async () => {
+    const f = file();
+    const j = await openPrintJournal(f);
+    await j.record('YT0000000001', 'SN1', '2026-11-30T01:00:00.000Z', 'p1', true);
+    await j.record('YT0000000002', 'SN2', '2026-11-30T01:00:01.000Z', 'p1', false);
+    await j.close();
+    appendFileSync(f, 'YT0000000003\tSN3\t2026-11-30T01:00:02.000Z\tp1\n');
+    const again = await openPrintJournal(f);
+    expect(again.entries().map((e) => [e.waybillNo, e.unverified])).toEqual([
+      ['YT0000000001', true],
+      ['YT0000000002', false],
+      ['YT0000000003', false],
+    ]);
+    await again.close();
   });
 });
