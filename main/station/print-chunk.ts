@@ -29,7 +29,7 @@ import { SAMPLE_LABEL } from '../../shared/label/index.ts';
 import type { HubLink } from './hub-link.ts';
 import { labelDataFromPayload } from './label-data.ts';
 import { labelFailure } from './label-failure.ts';
-import type { PrintJournal } from './print-journal.ts';
+import type { JournalRecord, PrintJournal } from './print-journal.ts';
 import type { LabelReport } from '../print/backend.ts';
 import type { PrinterPool } from './printers.ts';
 import { verifyFreshness, verifySnapshot } from './seals.ts';
@@ -314,6 +314,14 @@ export async function printChunk(
     }
     return null;
   };
+  const journalRecord = (l: Labelled): JournalRecord => ({
+    waybillNo: l.r.waybillNo,
+    orderSn: l.r.item.orderSn,
+    at: l.printedAt,
+    printerId: args.printerId,
+    courier: l.announcement.courier,
+    unverified: l.r.unverified,
+  });
   const announced = (e: unknown) => {
     // The renderer went away or never acked: it holds no `sending` for this label, so nothing is in doubt.
     stopped = e instanceof StationError ? e : new StationError('aborted');
@@ -334,7 +342,7 @@ export async function printChunk(
   while (current) {
     const { r, bytes, report, printedAt } = current;
     try {
-      if (!journaled) await deps.journal.record(r.waybillNo, r.item.orderSn, printedAt, args.printerId, r.unverified);
+      if (!journaled) await deps.journal.record(journalRecord(current));
       journaled = false;
       try {
         await deps.printers.send(printer, bytes, first);
@@ -372,13 +380,7 @@ export async function printChunk(
     // in doubt.
     outcomes.set(sent.itemId, sent);
     // The next number goes into the journal while the renderer commits (both must hold before its bytes).
-    const journal = deps.journal.record(
-      following.r.waybillNo,
-      following.r.item.orderSn,
-      following.printedAt,
-      args.printerId,
-      following.r.unverified,
-    );
+    const journal = deps.journal.record(journalRecord(following));
     const acked = Promise.all([channel.emitWithNext(sent, following.announcement), journal]);
     // Render the label after next while the renderer commits: it is CPU work that would otherwise wait.
     prefetched = nextLabel();

@@ -8,6 +8,8 @@
  */
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
+import { COURIERS } from '../../shared/domain/couriers.ts';
+import type { Courier } from '../../shared/domain/types.ts';
 
 export interface JournalEntry {
   orderSn: string;
@@ -21,6 +23,18 @@ export interface JournalEntry {
   sent: boolean;
   /** Printed offline under the grace policy, with the guard's answer from before the hub went away. */
   unverified: boolean;
+  /** The number's courier (null in entries written before couriers were recorded). */
+  courier: Courier | null;
+}
+
+/** What is recorded of a label before its bytes go to the printer. */
+export interface JournalRecord {
+  waybillNo: string;
+  orderSn: string;
+  at: string;
+  printerId: string;
+  courier: Courier;
+  unverified: boolean;
 }
 
 export interface PrintJournal {
@@ -29,7 +43,7 @@ export interface PrintJournal {
   /** Every number written to a printer and not taken back, oldest first. */
   entries(): Array<JournalEntry & { waybillNo: string }>;
   /** Appends and fsyncs. */
-  record(waybillNo: string, orderSn: string, at: string, printerId: string, unverified?: boolean): Promise<void>;
+  record(r: JournalRecord): Promise<void>;
   /** The printer took the number's bytes. */
   markSent(waybillNo: string): Promise<void>;
   /** Takes a number back after its job failed before the printer had it. */
@@ -43,9 +57,16 @@ const VOID = '-void-';
 const SENT = '-sent-';
 const UNVERIFIED = 'u';
 
-/** An entry's line: number, order, time, printer, and `u` for a label printed unverified (offline). */
-function recordLine(waybillNo: string, orderSn: string, at: string, printerId: string, unverified: boolean): string {
-  return `${waybillNo}\t${orderSn}\t${at}\t${printerId}${unverified ? `\t${UNVERIFIED}` : ''}\n`;
+/**
+ * An entry's line: number, order, time, printer, flags (`u`: printed unverified, offline) and courier.
+ * Lines written before the last two fields existed have four.
+ */
+function recordLine(w: string, e: Omit<JournalEntry, 'sent'>): string {
+  return `${w}\t${e.orderSn}\t${e.at}\t${e.printerId ?? ''}\t${e.unverified ? UNVERIFIED : ''}\t${e.courier ?? ''}\n`;
+}
+
+function courierOf(field: string | undefined): Courier | null {
+  return (COURIERS as readonly string[]).includes(field ?? '') ? (field as Courier) : null;
 }
 
 export async function openPrintJournal(file: string, now: () => Date = () => new Date()): Promise<PrintJournal> {
@@ -61,8 +82,8 @@ export async function openPrintJournal(file: string, now: () => Date = () => new
   let dropped = 0;
   for (const line of text.split('\n')) {
     // A torn last line (crash mid-append) has fewer fields: it was never acknowledged, skip it. (Torn
-    // before its unverified mark, it reads as verified: a label whose bytes were never written.)
-    const [waybillNo, orderSn, at, printerId, flag] = line.split('\t');
+    // in its last fields, it reads with fewer facts: a label whose bytes were never written anyway.)
+    const [waybillNo, orderSn, at, printerId, flags, courier] = line.split('\t');
     if (waybillNo && orderSn === VOID) {
       entries.delete(waybillNo);
       continue;
@@ -77,14 +98,18 @@ export async function openPrintJournal(file: string, now: () => Date = () => new
       dropped++;
       continue;
     }
-    entries.set(waybillNo, { orderSn, at, printerId: printerId || null, sent: false, unverified: flag === UNVERIFIED });
+    entries.set(waybillNo, {
+      orderSn,
+      at,
+      printerId: printerId || null,
+      sent: false,
+      unverified: flags === UNVERIFIED,
+      courier: courierOf(courier),
+    });
   }
   if (dropped > 0) {
     const kept = [...entries]
-      .map(
-        ([w, e]) =>
-          `${recordLine(w, e.orderSn, e.at, e.printerId ?? '', e.unverified)}${e.sent ? `${w}\t${SENT}\t${e.at}\n` : ''}`,
-      )
+      .map(([w, e]) => `${recordLine(w, e)}${e.sent ? `${w}\t${SENT}\t${e.at}\n` : ''}`)
       .join('');
     const tmp = `${file}.tmp`;
     await fsp.writeFile(tmp, kept);
@@ -105,10 +130,10 @@ export async function openPrintJournal(file: string, now: () => Date = () => new
     has: (w) => entries.has(w),
     get: (w) => entries.get(w),
     entries: () => [...entries].map(([waybillNo, e]) => ({ waybillNo, ...e })),
-    record: (waybillNo, orderSn, at, printerId, unverified = false) =>
-      append(recordLine(waybillNo, orderSn, at, printerId, unverified), () =>
-        entries.set(waybillNo, { orderSn, at, printerId, sent: false, unverified }),
-      ),
+    record: ({ waybillNo, ...r }) => {
+      const entry: JournalEntry = { ...r, sent: false };
+      return append(recordLine(waybillNo, entry), () => entries.set(waybillNo, entry));
+    },
     markSent: (waybillNo) =>
       append(
         `${waybillNo}\t${SENT}\t${now().toISOString()}\n`,

@@ -8,7 +8,7 @@
  * (回传运单号) in the outbox. So after any crash, at most one label per printer is `sending`: recovery
  * turns it `in_doubt`, and a worker says whether it printed. Nothing is ever reprinted silently.
  */
-import type { Courier } from '../../shared/domain/index.ts';
+import { COURIER_NAMES, type Courier } from '../../shared/domain/index.ts';
 import {
   MAX_CHUNK_LABELS,
   MAX_PREPARE_ORDERS,
@@ -68,6 +68,8 @@ export interface RestoredLabel {
   returned: boolean;
   /** Printed offline (its return says so, as the original batch's would have). */
   unverified: boolean;
+  /** The courier of its number; null in journal entries written before couriers were recorded. */
+  courier: Courier | null;
 }
 
 export interface BatchRunnerOptions {
@@ -361,71 +363,73 @@ export class BatchRunner {
 
   /**
    * Rebuilds, in a store that was lost, what it knew of labels main's print journal says were printed:
-   * one batch in which each label the printer took is `sent` (its return queued unless the hub has it
-   * already, and its print log row written) and a label main never heard back from is `in_doubt`, for
-   * the worker to answer as after any crash.
+   * a batch per courier in which each label the printer took is `sent` (its return queued unless the hub
+   * has it already, and its print log row written) and a label main never heard back from is `in_doubt`,
+   * for the worker to answer as after any crash. The store stops waiting for the journal in the same
+   * commit, so a crash can neither lose these returns nor queue them twice.
    */
-  async restoreFromJournal(labels: RestoredLabel[], courier: Courier): Promise<number | null> {
-    if (labels.length === 0) return null;
+  async restoreFromJournal(labels: RestoredLabel[], defaultCourier: Courier): Promise<number[]> {
     const at = this.iso();
-    const inDoubt = labels.filter((l) => !l.sent).length;
-    const counts = new Map<string, number>();
-    for (const l of labels) if (l.printerId) counts.set(l.printerId, (counts.get(l.printerId) ?? 0) + 1);
-    const printerId = [...counts].sort((a, b) => b[1] - a[1])[0]?.[0] ?? '';
+    const groups = new Map<Courier, RestoredLabel[]>();
+    for (const l of labels) {
+      const c = l.courier ?? defaultCourier;
+      groups.set(c, [...(groups.get(c) ?? []), l]);
+    }
     const printed: Array<{ item: JobItemRow; sent: { waybillNo: string; printedAt: string } }> = [];
-    const batchId = await this.db.transaction(
+    const batchIds = await this.db.transaction(
       'rw',
       [this.db.batches, this.db.jobItems, this.db.outbox, this.db.meta, this.db.printLog],
       async () => {
-        const batch: BatchRow = {
-          name: `恢复的打印记录 ${chinaTime(at)}`,
-          kind: 'print',
-          createdAt: at,
-          printerId,
-          courier,
-          sortBySku: false,
-          total: labels.length,
-          state: inDoubt > 0 ? 'paused' : 'done',
-          pause: inDoubt > 0 ? { kind: 'restart', error: null } : null,
-          takeoverReason: null,
-          startedAt: at,
-          finishedAt: inDoubt > 0 ? null : at,
-        };
-        batch.id = (await this.db.batches.add(batch)) as number;
+        const ids: number[] = [];
         let mutationId = await nextMutationId(this.db);
-        for (const [seq, l] of labels.entries()) {
-          const item: JobItemRow = {
-            ...queuedItem(batch.id, seq, l.orderSn, l.at),
-            state: l.sent ? 'sent' : 'in_doubt',
-            waybillNo: l.waybillNo,
-            printedAt: l.sent ? l.at : null,
-            unverified: l.unverified,
+        for (const [courier, group] of groups) {
+          const inDoubt = group.filter((l) => !l.sent).length;
+          const counts = new Map<string, number>();
+          for (const l of group) if (l.printerId) counts.set(l.printerId, (counts.get(l.printerId) ?? 0) + 1);
+          const batch: BatchRow = {
+            name: `恢复的打印记录 ${chinaTime(at)}${groups.size > 1 ? ` ${COURIER_NAMES[courier]}` : ''}`,
+            kind: 'print',
+            createdAt: at,
+            printerId: [...counts].sort((x, y) => y[1] - x[1])[0]?.[0] ?? '',
+            courier,
+            sortBySku: false,
+            total: group.length,
+            state: inDoubt > 0 ? 'paused' : 'done',
+            pause: inDoubt > 0 ? { kind: 'restart', error: null } : null,
+            takeoverReason: null,
+            startedAt: at,
+            finishedAt: inDoubt > 0 ? null : at,
           };
-          if (!l.sent) {
-            await this.db.jobItems.add(item);
-          } else if (l.returned) {
-            await this.db.jobItems.add(item);
-            await this.db.printLog.add({
-              ...this.logRow(
-                batch,
-                item,
-                { waybillNo: l.waybillNo, printedAt: l.at, unverified: l.unverified },
-                'print',
-              ),
-              returnState: 'returned',
-            });
-          } else {
+          batch.id = (await this.db.batches.add(batch)) as number;
+          ids.push(batch.id);
+          for (const [seq, l] of group.entries()) {
+            const item: JobItemRow = {
+              ...queuedItem(batch.id, seq, l.orderSn, l.at),
+              state: l.sent ? 'sent' : 'in_doubt',
+              waybillNo: l.waybillNo,
+              courier,
+              printedAt: l.sent ? l.at : null,
+              unverified: l.unverified,
+            };
             const sent = { waybillNo: l.waybillNo, printedAt: l.at, unverified: l.unverified };
-            await Promise.all(this.sentWrites(batch, item, sent, 'print', mutationId++, at));
-            printed.push({ item, sent });
+            if (!l.sent) {
+              await this.db.jobItems.add(item);
+            } else if (l.returned) {
+              await this.db.jobItems.add(item);
+              await this.db.printLog.add({ ...this.logRow(batch, item, sent, 'print'), returnState: 'returned' });
+            } else {
+              await Promise.all(this.sentWrites(batch, item, sent, 'print', mutationId++, at));
+              printed.push({ item, sent });
+            }
           }
         }
-        return batch.id;
+        await this.db.meta.delete(META.journalPending);
+        return ids;
       },
     );
     for (const p of printed) this.markPrinted(p.item, p.sent);
-    this.sync.kick();
-    return batchId;
+    if (printed.length > 0) this.sync.kick();
+    return batchIds;
   }
 
   /** A worker's answer for a label left in doubt by a crash. */

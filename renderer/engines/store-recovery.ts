@@ -16,7 +16,7 @@ import type { BatchRunner, RestoredLabel } from './batch-runner.ts';
 
 export interface StoreRecovery {
   /** Reads the journal if this store still has to; safe to call again (on reconnect). */
-  run(): Promise<{ batchId: number | null } | null>;
+  run(): Promise<{ batchIds: number[] } | null>;
 }
 
 export function storeRecovery(
@@ -25,9 +25,9 @@ export function storeRecovery(
   runner: BatchRunner,
   stationId: () => number | null,
 ): StoreRecovery {
-  let running: Promise<{ batchId: number | null } | null> | null = null;
+  let running: Promise<{ batchIds: number[] } | null> | null = null;
 
-  async function restore(): Promise<{ batchId: number | null } | null> {
+  async function restore(): Promise<{ batchIds: number[] } | null> {
     if (!(await db.meta.get(META.journalPending))) return null;
     const me = stationId();
     if (me === null) return null;
@@ -57,9 +57,8 @@ export function storeRecovery(
     }
     labels.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
     const settings = await client.api.getSettings({});
-    const batchId = await runner.restoreFromJournal(labels, settings.defaultCourier);
-    await db.meta.delete(META.journalPending);
-    return { batchId };
+    const batchIds = await runner.restoreFromJournal(labels, settings.defaultCourier);
+    return { batchIds };
   }
 
   return {

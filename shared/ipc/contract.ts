@@ -268,6 +268,8 @@ export const STATION_METHODS = {
           sent: z.boolean(),
           /** Printed offline, on the guard's last answer before the hub went away. */
           unverified: z.boolean(),
+          /** Null in entries written before couriers were recorded. */
+          courier: CourierSchema.nullable(),
         }),
       ),
     }),

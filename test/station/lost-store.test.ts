@@ -39,9 +39,10 @@ describe('a station whose browser store is lost', () => {
     await H.waitOutboxDrained(stack.page);
     expect(returnedOnHub()).toHaveLength(40);
 
-    // Offline under grace: labels print, their returns wait in the store.
+    // Offline under grace: labels print, their returns wait in the store. Another courier than the station's
+    // default (ZTO), which the rebuilt batch must keep.
     const rest = all.slice(40, 160);
-    const second = await H.createBatch(stack.page, { orderSns: rest, printerId, courier: 'ZTO' });
+    const second = await H.createBatch(stack.page, { orderSns: rest, printerId, courier: 'YTO' });
     await H.startBatch(stack.page, second);
     await H.until(
       async () => (await H.items(stack.page, second)).filter((i) => i.state === 'sent').length,
@@ -72,9 +73,14 @@ describe('a station whose browser store is lost', () => {
       (pending) => !pending,
       'the journal read into the new store',
     );
-    const [restored] = await H.batches(stack.page);
-    expect(restored?.name).toMatch(/^恢复的打印记录/);
-    const restoredItems = await H.items(stack.page, restored!.id!);
+    // A batch per courier: the first batch's labels (returned already: print log only) and the second's.
+    const restoredBatches = await H.batches(stack.page);
+    for (const b of restoredBatches) expect(b.name).toMatch(/^恢复的打印记录/);
+    expect(restoredBatches.map((b) => b.courier).sort()).toEqual(['YTO', 'ZTO']);
+    const restoredZto = restoredBatches.find((b) => b.courier === 'ZTO')!;
+    expect([restoredZto.total, restoredZto.state]).toEqual([40, 'done']);
+    const restored = restoredBatches.find((b) => b.courier === 'YTO')!;
+    const restoredItems = await H.items(stack.page, restored.id!);
     // At most one label was between the journal and the printer's answer.
     const doubtful = restoredItems.filter((i) => i.state === 'in_doubt');
     expect(doubtful.length).toBeLessThanOrEqual(1);
@@ -82,7 +88,7 @@ describe('a station whose browser store is lost', () => {
     for (const i of doubtful) {
       await H.runner(stack.page, 'resolveInDoubt', i.id, onPaper.has(i.waybillNo!) ? 'printed' : 'not_printed');
     }
-    if ((await H.batch(stack.page, restored!.id!)).state !== 'done') await H.runBatch(stack.page, restored!.id!);
+    if ((await H.batch(stack.page, restored.id!)).state !== 'done') await H.runBatch(stack.page, restored.id!);
     await H.waitOutboxDrained(stack.page);
 
     // Every label on paper is returned once; the print log is whole again (40 + what the second batch printed).
@@ -99,7 +105,7 @@ describe('a station whose browser store is lost', () => {
     const done = new Set(returned.map((r) => r.sn));
     const left = rest.filter((sn) => !done.has(sn));
     expect(left.length).toBeGreaterThan(0);
-    const third = await H.createBatch(stack.page, { orderSns: left, printerId, courier: 'ZTO' });
+    const third = await H.createBatch(stack.page, { orderSns: left, printerId, courier: 'YTO' });
     await H.runBatch(stack.page, third);
     expect((await H.batch(stack.page, third)).state).toBe('done');
     await H.waitOutboxDrained(stack.page);

@@ -2,7 +2,15 @@ import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openPrintJournal } from '../../../main/station/print-journal.ts';
+import { openPrintJournal, type JournalRecord } from '../../../main/station/print-journal.ts';
+
+const rec = (
+  waybillNo: string,
+  orderSn: string,
+  at: string,
+  printerId: string,
+  more: Partial<JournalRecord> = {},
+): JournalRecord => ({ waybillNo, orderSn, at, printerId, courier: 'ZTO', unverified: false, ...more });
 
 describe('print journal', () => {
   const dirs: string[] = [];
@@ -18,15 +26,15 @@ describe('print journal', () => {
   it('keeps which numbers the printer took, on which printer, across a reopen', async () => {
     const f = file();
     const j = await openPrintJournal(f);
-    await j.record('YT0000000001', 'SN1', '2026-11-30T01:00:00.000Z', 'p1');
+    await j.record(rec('YT0000000001', 'SN1', '2026-11-30T01:00:00.000Z', 'p1'));
     await j.markSent('YT0000000001');
-    await j.record('YT0000000002', 'SN2', '2026-11-30T01:00:01.000Z', 'p1');
-    await j.record('YT0000000003', 'SN3', '2026-11-30T01:00:02.000Z', 'p2');
+    await j.record(rec('YT0000000002', 'SN2', '2026-11-30T01:00:01.000Z', 'p1'));
+    await j.record(rec('YT0000000003', 'SN3', '2026-11-30T01:00:02.000Z', 'p2'));
     await j.void('YT0000000003');
     await j.close();
 
     const again = await openPrintJournal(f);
-    const entry = { printerId: 'p1', unverified: false };
+    const entry = { printerId: 'p1', unverified: false, courier: 'ZTO' };
     expect(again.entries()).toEqual([
       { ...entry, waybillNo: 'YT0000000001', orderSn: 'SN1', at: '2026-11-30T01:00:00.000Z', sent: true },
       { ...entry, waybillNo: 'YT0000000002', orderSn: 'SN2', at: '2026-11-30T01:00:01.000Z', sent: false },
@@ -38,7 +46,7 @@ describe('print journal', () => {
   it('skips a line torn by a crash mid-append', async () => {
     const f = file();
     const j = await openPrintJournal(f);
-    await j.record('YT0000000001', 'SN1', '2026-11-30T01:00:00.000Z', 'p1');
+    await j.record(rec('YT0000000001', 'SN1', '2026-11-30T01:00:00.000Z', 'p1'));
     await j.close();
     appendFileSync(f, 'YT0000000002\tSN');
     const again = await openPrintJournal(f);
@@ -49,8 +57,8 @@ describe('print journal', () => {
   it('drops entries older than 60 days on reopen and keeps the rest with their sent marks', async () => {
     const f = file();
     const j = await openPrintJournal(f, () => new Date('2026-09-01T00:00:00Z'));
-    await j.record('YT0000000001', 'SN1', '2026-09-01T00:00:00.000Z', 'p1');
-    await j.record('YT0000000002', 'SN2', '2026-11-29T00:00:00.000Z', 'p1', true);
+    await j.record(rec('YT0000000001', 'SN1', '2026-09-01T00:00:00.000Z', 'p1'));
+    await j.record(rec('YT0000000002', 'SN2', '2026-11-29T00:00:00.000Z', 'p1', { unverified: true }));
     await j.markSent('YT0000000002');
     await j.close();
 
@@ -63,24 +71,25 @@ describe('print journal', () => {
         printerId: 'p1',
         sent: true,
         unverified: true,
+        courier: 'ZTO',
       },
     ]);
     await again.close();
     expect(readFileSync(f, 'utf8')).not.toContain('YT0000000001');
   });
 
-  it('keeps which labels printed unverified (offline), and reads a line written before that mark as verified', async () => {
+  it('keeps each label’s courier and whether it printed unverified (offline); older lines read without them', async () => {
     const f = file();
     const j = await openPrintJournal(f);
-    await j.record('YT0000000001', 'SN1', '2026-11-30T01:00:00.000Z', 'p1', true);
-    await j.record('YT0000000002', 'SN2', '2026-11-30T01:00:01.000Z', 'p1', false);
+    await j.record(rec('YT0000000001', 'SN1', '2026-11-30T01:00:00.000Z', 'p1', { unverified: true }));
+    await j.record(rec('YT0000000002', 'SN2', '2026-11-30T01:00:01.000Z', 'p1', { courier: 'YUNDA' }));
     await j.close();
     appendFileSync(f, 'YT0000000003\tSN3\t2026-11-30T01:00:02.000Z\tp1\n');
     const again = await openPrintJournal(f);
-    expect(again.entries().map((e) => [e.waybillNo, e.unverified])).toEqual([
-      ['YT0000000001', true],
-      ['YT0000000002', false],
-      ['YT0000000003', false],
+    expect(again.entries().map((e) => [e.waybillNo, e.unverified, e.courier])).toEqual([
+      ['YT0000000001', true, 'ZTO'],
+      ['YT0000000002', false, 'YUNDA'],
+      ['YT0000000003', false, null],
     ]);
     await again.close();
   });
