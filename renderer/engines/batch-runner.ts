@@ -109,7 +109,7 @@ export class BatchRunner {
   private readonly listeners = new Set<(p: BatchProgress) => void>();
   private unsub: Array<() => void> = [];
   private marks: Promise<void> = Promise.resolve();
-  private marking = false;
+  private markTimer: ReturnType<typeof setTimeout> | null = null;
   private readonly pendingMarks = new Map<string, { waybillNo: string; printedAt: string }>();
 
   constructor(db: StationDb, client: StationClient, sync: SyncEngine, opts: BatchRunnerOptions = {}) {
@@ -513,6 +513,7 @@ export class BatchRunner {
   }
 
   private async pauseWith(batchId: number, pause: NonNullable<BatchRow['pause']>) {
+    await this.flushMarks();
     await this.db.transaction('rw', this.db.batches, async () => {
       const b = await this.db.batches.get(batchId);
       if (b && (b.state === 'printing' || b.state === 'ready'))
@@ -549,6 +550,7 @@ export class BatchRunner {
             }).toBody(),
           });
         } else {
+          await this.flushMarks();
           await this.db.transaction('rw', this.db.batches, async () => {
             const b = await this.db.batches.get(batchId);
             if (b?.state === 'printing')
@@ -876,40 +878,39 @@ export class BatchRunner {
   private markPrinted(item: JobItemRow, sent: { waybillNo: string; printedAt: string }) {
     if (item.override?.kind === 'reprint') return;
     this.pendingMarks.set(item.orderSn, sent);
-    if (this.marking) return;
-    this.marking = true;
+    this.markTimer ??= setTimeout(() => void this.flushMarks(), MARK_DELAY_MS);
+  }
+
+  /** Writes the gathered marks now: a batch that ends or pauses waits for them, so its orders show as printed. */
+  private flushMarks(): Promise<void> {
+    if (this.markTimer) clearTimeout(this.markTimer);
+    this.markTimer = null;
     this.marks = this.marks.then(async () => {
-      try {
-        while (this.pendingMarks.size > 0) {
-          await new Promise((r) => setTimeout(r, MARK_DELAY_MS));
-          const marks = [...this.pendingMarks];
-          this.pendingMarks.clear();
-          await this.db
-            .transaction('rw', this.db.orders, this.db.meta, async () => {
-              const found = await this.db.orders.bulkGet(marks.map(([sn]) => sn));
-              const rows = marks.flatMap(([, m], k) => (found[k] ? [{ order: found[k], m }] : []));
-              if (rows.length === 0) return;
-              const first = await nextOrderSeqs(this.db, rows.length);
-              await this.db.orders.bulkPut(
-                rows.map(({ order, m }, k) => {
-                  const next = {
-                    ...order,
-                    seq: first + k,
-                    printedAt: m.printedAt,
-                    waybillNo: m.waybillNo,
-                    waybillStatus: order.waybillStatus === 'returned' ? ('returned' as const) : ('issued' as const),
-                  };
-                  return { ...next, view: viewOf(next) };
-                }),
-              );
-            })
-            .catch(() => undefined);
-        }
-      } finally {
-        // No await between the loop's last look and this: a mark that comes after it starts a new flush.
-        this.marking = false;
-      }
+      if (this.pendingMarks.size === 0) return;
+      const marks = [...this.pendingMarks];
+      this.pendingMarks.clear();
+      await this.db
+        .transaction('rw', this.db.orders, this.db.meta, async () => {
+          const found = await this.db.orders.bulkGet(marks.map(([sn]) => sn));
+          const rows = marks.flatMap(([, m], k) => (found[k] ? [{ order: found[k], m }] : []));
+          if (rows.length === 0) return;
+          const first = await nextOrderSeqs(this.db, rows.length);
+          await this.db.orders.bulkPut(
+            rows.map(({ order, m }, k) => {
+              const next = {
+                ...order,
+                seq: first + k,
+                printedAt: m.printedAt,
+                waybillNo: m.waybillNo,
+                waybillStatus: order.waybillStatus === 'returned' ? ('returned' as const) : ('issued' as const),
+              };
+              return { ...next, view: viewOf(next) };
+            }),
+          );
+        })
+        .catch(() => undefined);
     });
+    return this.marks;
   }
 }
 
