@@ -17,6 +17,7 @@ import { DomainError } from './errors.ts';
 import type { HubContext } from './context.ts';
 import type { HubDb } from './db/open.ts';
 import { dialectOf } from './db/dialect.ts';
+import { onRetry } from './db/tx.ts';
 import { installErrorHandlers } from './http/error-handler.ts';
 import { installJsonBodyParser } from './http/json-body.ts';
 import { registerRateLimits } from './http/rate-limit.ts';
@@ -120,6 +121,13 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   await registerRateLimits(app, ctx);
   await registerConsoleWeb(app, opts.consoleDir);
   installErrorHandlers(app);
+  // A deadlock means a writer broke the lock order (db/tx.ts): retried, but an operator should hear of it.
+  const stopRetryLog = onRetry(opts.db, (r) =>
+    r.cause === '40P01'
+      ? app.log.warn(r, 'write transaction retried after a deadlock')
+      : app.log.debug(r, 'write transaction retried'),
+  );
+  app.addHook('onClose', async () => stopRetryLog());
   if (opts.feedCompaction) {
     const compactor = new FeedCompactor(ctx, opts.feedCompaction);
     app.addHook('onReady', async () => compactor.start());

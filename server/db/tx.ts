@@ -31,6 +31,27 @@ function isRetryable(e: unknown): boolean {
   return typeof code === 'string' && (RETRYABLE_PG_CODES.has(code) || code.startsWith('SQLITE_BUSY'));
 }
 
+/** Why writeTx ran a transaction again: a PostgreSQL code (40001, 40P01), SQLITE_BUSY…, or `stale_read`. */
+export interface TxRetry {
+  cause: string;
+  attempt: number;
+}
+type RetryListener = (r: TxRetry) => void;
+const retryListeners = new WeakMap<HubDb, Set<RetryListener>>();
+
+/** Hears each retry writeTx makes on this database (they are otherwise silent: logs and tests count them). */
+export function onRetry(db: HubDb, listener: RetryListener): () => void {
+  let set = retryListeners.get(db);
+  if (!set) retryListeners.set(db, (set = new Set()));
+  set.add(listener);
+  return () => set.delete(listener);
+}
+
+function retryCause(e: unknown): string {
+  if (e instanceof RetryTransaction) return 'stale_read';
+  return String((e as { code?: unknown }).code);
+}
+
 /**
  * What a transaction changed that someone outside it waits to hear (a factory's feed moved, a station
  * was revoked): noted during the transaction, told to the database's listeners once it has committed,
@@ -69,6 +90,7 @@ export async function writeTx<T>(ctx: Pick<HubContext, 'db'>, fn: (trx: Tx) => P
       return result;
     } catch (e) {
       if (attempt >= 10 || !isRetryable(e)) throw e;
+      for (const l of retryListeners.get(ctx.db) ?? []) l({ cause: retryCause(e), attempt });
       await new Promise((r) => setTimeout(r, Math.random() * 5 * attempt));
     }
   }

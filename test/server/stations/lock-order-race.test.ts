@@ -5,8 +5,8 @@
  * merchant renaming itself and changing its shipper, the same merchant allocating, cancelling and
  * shipping its orders to two factories, a station taking numbers and returning them, stations being
  * paired, taking numbers and revoked, compaction, and a station pulling the feed. Every request must
- * get its documented answer (never a 5xx), PostgreSQL must report no deadlock (writeTx retries one
- * silently, so the server's own counter is asked), and afterwards the feed read from scratch must be
+ * get its documented answer (never a 5xx), PostgreSQL must report no deadlock and writeTx must retry
+ * none for a deadlock or a serialization failure (it would do so silently, so both are counted), and afterwards the feed read from scratch must be
  * the hub's view. Real HTTP throughout; a seeded PRNG (DAIFA_RACE_SEED to replay).
  */
 import { sql } from 'kysely';
@@ -14,6 +14,7 @@ import { expect, it } from 'vitest';
 import { ENDPOINTS, ERROR_RESPONSE, type EndpointName } from '../../../shared/api/endpoints.ts';
 import type { FactoryOrderSnapshot } from '../../../shared/api/orders.ts';
 import { compactFeeds } from '../../../server/stations/feed-compaction.ts';
+import { onRetry } from '../../../server/db/tx.ts';
 import type { HubContext } from '../../../server/context.ts';
 import { NO_RATE_LIMITS } from '../../../server/config.ts';
 import { mulberry32, type Rng } from '../../../server/seed.ts';
@@ -91,6 +92,8 @@ describeEachDb('lock order under contention', ({ hub, dialect }) => {
     });
     expect(start.status).toBe(200);
     const deadlocksBefore = dialect === 'postgres' ? await deadlocks(h) : 0;
+    const retries: Record<string, number> = {};
+    const stopCounting = onRetry(h.db, (r) => (retries[r.cause] = (retries[r.cause] ?? 0) + 1));
 
     const counts: Record<string, number> = {};
     const wrong: string[] = [];
@@ -234,8 +237,14 @@ describeEachDb('lock order under contention', ({ hub, dialect }) => {
     })(rngs[4]!);
 
     await Promise.all([profileLoop, merchantLoop, printerLoop, revokeLoop, compactLoop, readLoop]);
+    stopCounting();
+    console.info(`lock-order race [${dialect}]: writeTx retries ${JSON.stringify(retries)}`);
 
     expect(wrong).toEqual([]);
+    // Writers run at READ COMMITTED, so a serialization failure would be a change of isolation somewhere,
+    // and a deadlock a broken lock order: both are retried silently in production, and must not happen.
+    expect(retries['40P01'] ?? 0, 'deadlocks retried by writeTx').toBe(0);
+    expect(retries['40001'] ?? 0, 'serialization failures retried by writeTx').toBe(0);
     if (dialect === 'postgres') {
       // A backend reports its counters when idle, at most once a second.
       await sleep(1_100);
