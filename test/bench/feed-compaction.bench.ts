@@ -16,10 +16,9 @@ import { sql } from 'kysely';
 import { maskRecipient } from '../../shared/domain/masking.ts';
 import type { FeedResponse } from '../../shared/api/stations.ts';
 import { compactFeeds } from '../../server/stations/feed-compaction.ts';
-import type { HubContext } from '../../server/context.ts';
 import { NO_RATE_LIMITS } from '../../server/config.ts';
 import { chunks } from '../../server/db/tx.ts';
-import { ok, startTestHub, type Dialect, type TestHub, type TestStation } from '../server/support/hub.ts';
+import { hubContext, ok, startTestHub, type Dialect, type TestHub, type TestStation } from '../server/support/hub.ts';
 import { benchShops } from './hub.bench.ts';
 import { fmtMs, fmtRatio, markdownTable, timeMs } from './stats.ts';
 
@@ -187,15 +186,7 @@ async function run(dialect: Dialect): Promise<string[][]> {
     const sizeBefore = await tableSize(h);
     const fullBefore = await pull(h, station);
     const recentBefore = await pull(h, station, recent);
-    const ctx: HubContext = {
-      db: h.db,
-      dialect: h.dialect,
-      clock: h.clock,
-      adminToken: null,
-      testClock: false,
-      rateLimits: NO_RATE_LIMITS,
-      log: h.app.log,
-    };
+    const ctx = hubContext(h);
     let removed = 0;
     const compactMs = await timeMs(async () => {
       removed = (await compactFeeds(ctx)).removed;

@@ -5,12 +5,11 @@
  */
 import { expect, it } from 'vitest';
 import { compactFeeds } from '../../../server/stations/feed-compaction.ts';
-import type { HubContext } from '../../../server/context.ts';
-import { NO_RATE_LIMITS } from '../../../server/config.ts';
 import {
   allocate,
   cancelAllocation,
   describeEachDb,
+  hubContext,
   ok,
   pairStation,
   platformEvent,
@@ -21,18 +20,6 @@ import { allocatedOrders, issueAndReturn, issueNumbers, returnAddress, ship } fr
 
 const DAY = 86_400_000;
 const RETENTION = 30 * DAY;
-
-function ctxOf(h: TestHub): HubContext {
-  return {
-    db: h.db,
-    dialect: h.dialect,
-    clock: h.clock,
-    adminToken: null,
-    testClock: false,
-    rateLimits: NO_RATE_LIMITS,
-    log: h.app.log,
-  };
-}
 
 async function feedRows(h: TestHub, factoryShopId: number) {
   const rows = await h.db
@@ -59,14 +46,14 @@ describeEachDb('feed compaction', ({ hub }) => {
     await cancelAllocation(h, merchant, [unallocated]);
     await issueNumbers(h, station, [printing]);
 
-    expect(await compactFeeds(ctxOf(h), RETENTION)).toEqual({ factories: 0, removed: 0 }); // a checkpoint, no horizon yet
+    expect(await compactFeeds(hubContext(h), RETENTION)).toEqual({ factories: 0, removed: 0 }); // a checkpoint, no horizon yet
     h.clock.set(new Date('2026-02-05T00:00:00Z'));
     await ship(h, merchant, [late], addr); // after the checkpoint: above the horizon
     const { cursor: recentCursor } = await pullAll(h, station, oldCursor);
     const before = await feedRows(h, factory.shopId);
     expect(before).toHaveLength(5);
 
-    const result = await compactFeeds(ctxOf(h), RETENTION);
+    const result = await compactFeeds(hubContext(h), RETENTION);
     expect(result.removed).toBeGreaterThanOrEqual(2);
     expect(await feedRows(h, factory.shopId)).toEqual([late, live, printing].sort());
 
@@ -92,6 +79,6 @@ describeEachDb('feed compaction', ({ hub }) => {
     expect(all.sort()).toEqual([late, live, printing, unallocated].sort());
 
     // Compacting again moves nothing until another retention period has passed.
-    expect(await compactFeeds(ctxOf(h), RETENTION)).toEqual({ factories: 0, removed: 0 });
+    expect(await compactFeeds(hubContext(h), RETENTION)).toEqual({ factories: 0, removed: 0 });
   });
 });

@@ -15,19 +15,18 @@ import { ENDPOINTS, ERROR_RESPONSE, type EndpointName } from '../../../shared/ap
 import type { FactoryOrderSnapshot } from '../../../shared/api/orders.ts';
 import { compactFeeds } from '../../../server/stations/feed-compaction.ts';
 import { onRetry } from '../../../server/db/tx.ts';
-import type { HubContext } from '../../../server/context.ts';
-import { NO_RATE_LIMITS } from '../../../server/config.ts';
 import { mulberry32, type Rng } from '../../../server/seed.ts';
 import {
+  type ApiResponse,
   bindAndAccept,
   call,
   createFactory,
   createMerchant,
   createOrders,
-  describeEachDb,
   DEFAULT_SHIPPER,
+  describeEachDb,
+  hubContext,
   pairStation,
-  type ApiResponse,
   type TestHub,
   type TestStation,
 } from '../support/hub.ts';
@@ -43,18 +42,6 @@ const some = (rng: Rng, xs: readonly string[], max: number): string[] => [
   ...new Set(Array.from({ length: 1 + Math.floor(rng() * max) }, () => pick(rng, xs))),
 ];
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function ctxOf(h: TestHub): HubContext {
-  return {
-    db: h.db,
-    dialect: h.dialect,
-    clock: h.clock,
-    adminToken: null,
-    testClock: false,
-    rateLimits: NO_RATE_LIMITS,
-    log: h.app.log,
-  };
-}
 
 /** Deadlocks PostgreSQL has detected in this hub's database (its cumulative statistics). */
 async function deadlocks(h: TestHub): Promise<number> {
@@ -218,7 +205,7 @@ describeEachDb('lock order under contention', ({ hub, dialect }) => {
     const compactLoop = (async () => {
       while (running()) {
         try {
-          const r = await compactFeeds(ctxOf(h), 0);
+          const r = await compactFeeds(hubContext(h), 0);
           compactions++;
           compacted += r.removed;
         } catch (e) {

@@ -18,6 +18,7 @@ import { buildApp } from '../../../server/app.ts';
 import { createSettableClock, type SettableClock } from '../../../server/clock.ts';
 import { openDb, type HubDb } from '../../../server/db/open.ts';
 import { NO_RATE_LIMITS, type RateLimits } from '../../../server/config.ts';
+import type { HubContext } from '../../../server/context.ts';
 import type {
   AllocateResponse,
   CancelAllocationResponse,
@@ -48,6 +49,20 @@ export interface TestHub {
   /** The DATABASE_URL this hub runs on (for a second process, e.g. the seed CLI). */
   databaseUrl: string;
   close(): Promise<void>;
+}
+
+/** The context the hub's domain functions take, to call them on a test hub's database without HTTP. */
+export function hubContext(h: TestHub, over: Partial<HubContext> = {}): HubContext {
+  return {
+    db: h.db,
+    dialect: h.dialect,
+    clock: h.clock,
+    adminToken: null,
+    testClock: false,
+    rateLimits: NO_RATE_LIMITS,
+    log: h.app.log,
+    ...over,
+  };
 }
 
 export const PG_URL = process.env.DAIFA_TEST_PG_URL ?? '';

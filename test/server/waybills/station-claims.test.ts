@@ -5,19 +5,18 @@
  * that lost the claim has its return intercepted; reprints are recorded; the feed, the guard check
  * and the merchant's order detail show all of it. On SQLite and PostgreSQL.
  */
-import { NO_RATE_LIMITS } from '../../../server/config.ts';
 import { expect, it } from 'vitest';
 import type { WaybillResult } from '../../../shared/api/waybills.ts';
 import type { MerchantOrderDetailResponse } from '../../../shared/api/orders.ts';
 import { issueWaybills, dbSerialSource, STATION_REVOKED_REASON } from '../../../server/waybills/waybills.ts';
 import { SimulatedWaybillService, type ElectronicWaybillService } from '../../../server/waybills/courier.ts';
 import { createSettableClock } from '../../../server/clock.ts';
-import type { HubContext } from '../../../server/context.ts';
 import type { Courier } from '../../../shared/domain/types.ts';
 import {
   call,
   check,
   describeEachDb,
+  hubContext,
   makeOrder,
   ok,
   pairStation,
@@ -336,15 +335,7 @@ describeEachDb('station claims: POST /v1/station/waybills', ({ hub }) => {
     const { factory, a, b, sns } = await twoStations(h, 2);
     const [takenNo, revokedNo] = await issueNumbers(h, a, sns);
     const recorded: Array<[Courier, string]> = [];
-    const ctx: HubContext = {
-      db: h.db,
-      dialect: h.dialect,
-      clock: createSettableClock(),
-      adminToken: null,
-      testClock: false,
-      rateLimits: NO_RATE_LIMITS,
-      log: h.app.log,
-    };
+    const ctx = hubContext(h, { clock: createSettableClock() });
     const simulated = new SimulatedWaybillService(dbSerialSource(ctx));
     const courier: ElectronicWaybillService = {
       couriers: simulated.couriers,
