@@ -10,6 +10,7 @@ import pg from 'pg';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import type { Database } from './schema.ts';
 import { migrate } from './migrate.ts';
+import { guardedDialect } from './tx-scope.ts';
 import type { DbProfiler } from './profile.ts';
 
 export type HubDb = Kysely<Database>;
@@ -29,8 +30,17 @@ export interface OpenDbOptions {
 /** How each PostgreSQL database was opened, for the hub's own extra connections (see openSidePool). */
 const opened = new WeakMap<HubDb, { url: string; profiler?: DbProfiler }>();
 
+/** What tx-scope.ts knows each database's transactions by. */
+const owners = new WeakMap<HubDb, object>();
+
+export function transactionOwner(db: HubDb): object | undefined {
+  return owners.get(db);
+}
+
 export async function openDb(url: string, opts: OpenDbOptions = {}): Promise<HubDb> {
-  const db = new Kysely<Database>({ dialect: dialectFor(url, opts) });
+  const owner = {};
+  const db = new Kysely<Database>({ dialect: guardedDialect(dialectFor(url, opts), owner) });
+  owners.set(db, owner);
   if (!url.startsWith('sqlite:')) opened.set(db, { url, profiler: opts.profiler });
   if (opts.migrate !== false) {
     try {

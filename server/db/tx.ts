@@ -13,7 +13,8 @@
 import type { Transaction } from 'kysely';
 import type { HubContext } from '../context.ts';
 import type { Database } from './schema.ts';
-import type { HubDb } from './open.ts';
+import { transactionOwner, type HubDb } from './open.ts';
+import { inTransaction } from './tx-scope.ts';
 import { inList } from './sql.ts';
 
 export type Tx = Transaction<Database>;
@@ -84,7 +85,7 @@ export async function writeTx<T>(ctx: Pick<HubContext, 'db'>, fn: (trx: Tx) => P
         // A fresh list per attempt: an attempt that rolled back told nobody anything.
         notes = [];
         pendingNotes.set(trx, notes);
-        return fn(trx);
+        return inTransaction(transactionOwner(ctx.db), () => fn(trx));
       });
       if (notes.length > 0) for (const l of commitListeners.get(ctx.db) ?? []) l(notes);
       return result;
@@ -98,8 +99,10 @@ export async function writeTx<T>(ctx: Pick<HubContext, 'db'>, fn: (trx: Tx) => P
 
 /** A consistent read across several statements (feed pages, checks). */
 export async function readTx<T>(ctx: Pick<HubContext, 'db' | 'dialect'>, fn: (trx: Tx) => Promise<T>): Promise<T> {
-  const builder = ctx.db.transaction();
-  return ctx.dialect === 'postgres' ? builder.setIsolationLevel('repeatable read').execute(fn) : builder.execute(fn);
+  const builder =
+    ctx.dialect === 'postgres' ? ctx.db.transaction().setIsolationLevel('repeatable read') : ctx.db.transaction();
+  const owner = transactionOwner(ctx.db);
+  return builder.execute((trx) => inTransaction(owner, () => fn(trx)));
 }
 
 /** Lock order rows for update (PostgreSQL; a no-op on SQLite, whose writers are serialised). */

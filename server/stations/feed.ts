@@ -13,14 +13,19 @@ import { readTx } from '../db/tx.ts';
 import { inList } from '../db/sql.ts';
 import type { HubDb } from '../db/open.ts';
 
-/** Cursor text: "f<factory>.v<version>". Opaque to clients. */
-export function formatCursor(factoryShopId: number, version: number): string {
-  return `f${factoryShopId}.v${version}`;
+/**
+ * Cursor text: "f<factory>.v<version>", or "f<factory>.v<version>.s" inside a reset that has more
+ * pages. Opaque to clients.
+ */
+export function formatCursor(factoryShopId: number, version: number, scan = false): string {
+  return `f${factoryShopId}.v${version}${scan ? '.s' : ''}`;
 }
 
-export function parseCursor(cursor: string | undefined): { factoryShopId: number; version: number } | null {
-  const m = cursor ? /^f(\d{1,10})\.v(\d{1,15})$/.exec(cursor) : null;
-  return m ? { factoryShopId: Number(m[1]), version: Number(m[2]) } : null;
+export function parseCursor(
+  cursor: string | undefined,
+): { factoryShopId: number; version: number; scan: boolean } | null {
+  const m = cursor ? /^f(\d{1,10})\.v(\d{1,15})(\.s)?$/.exec(cursor) : null;
+  return m ? { factoryShopId: Number(m[1]), version: Number(m[2]), scan: m[3] !== undefined } : null;
 }
 
 /**
@@ -29,6 +34,13 @@ export function parseCursor(cursor: string | undefined): { factoryShopId: number
  * writers of a factory commit in version order (db/tx.ts), so the entries read cannot have a gap
  * that a later commit fills; and the orders, read after, are at least as new as their entries (an
  * order changed meanwhile shows its newer state at the older version, and comes again at the newer).
+ *
+ * A cursor below `min_version` gets a reset: compaction may have removed entries above it that the
+ * station holds older copies of. Inside a reset the station holds only what this reset sent, so the
+ * reset's own cursor (".s") continues below `min_version`: the orders still there are often older
+ * than the horizon (waiting to be printed for longer than the retention), and a reset of more than one
+ * page would otherwise start again for ever. The last page's cursor is the head, which is never below
+ * `min_version`, so a station that read to the end is caught up.
  */
 export async function feedPage(
   ctx: HubContext,
@@ -37,8 +49,9 @@ export async function feedPage(
   limit: number,
 ): Promise<FeedResponse> {
   const c = parseCursor(cursor);
-  // -1 never lies within [min_version, version]: another factory's cursor, or none, reads from 0.
+  // -1 never lies within [floor, version]: another factory's cursor, or none, reads from 0.
   const asked = c !== null && c.factoryShopId === factoryShopId ? c.version : -1;
+  const scan = c?.scan === true;
   const rows = await ctx.db
     .selectFrom('factory_versions as fv')
     .leftJoin('feed_entries as fe', (j) =>
@@ -47,7 +60,7 @@ export async function feedPage(
         .on(
           'fe.version',
           '>',
-          sql<number>`case when ${asked} >= fv.min_version and ${asked} <= fv.version then ${asked} else 0 end`,
+          sql<number>`case when ${asked} >= ${scan ? 0 : sql.ref('fv.min_version')} and ${asked} <= fv.version then ${asked} else 0 end`,
         ),
     )
     .select(['fv.version as head', 'fv.min_version', 'fe.order_id', 'fe.version'])
@@ -57,20 +70,22 @@ export async function feedPage(
     .execute();
   const head = rows[0]?.head ?? 0;
   // A cursor we cannot serve incrementally: another factory's, from the future (a restored hub),
-  // below the retained floor, or garbage. The station clears its cache and takes everything.
-  const reset = asked < 0 || asked > head || asked < (rows[0]?.min_version ?? 0);
-  const from = reset ? 0 : asked;
+  // below the retained floor outside a reset, or garbage. The station clears its cache and takes everything.
+  const reset = asked < 0 || asked > head || (!scan && asked < (rows[0]?.min_version ?? 0));
   const entries = rows.flatMap((r) =>
     r.order_id !== null && r.version !== null ? [{ order_id: r.order_id, version: r.version }] : [],
   );
   const page = entries.slice(0, limit);
   const changes = await snapshots(ctx.db, factoryShopId, page);
-  const last = page[page.length - 1];
+  const hasMore = entries.length > limit;
   return {
     reset,
     changes,
-    cursor: formatCursor(factoryShopId, last ? last.version : from),
-    hasMore: entries.length > limit,
+    // The head and the entries come from one statement: with no more pages, every entry up to the head was read.
+    cursor: hasMore
+      ? formatCursor(factoryShopId, page[page.length - 1]!.version, reset || scan)
+      : formatCursor(factoryShopId, head),
+    hasMore,
   };
 }
 

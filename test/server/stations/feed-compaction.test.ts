@@ -9,6 +9,7 @@ import {
   allocate,
   cancelAllocation,
   describeEachDb,
+  feed,
   hubContext,
   ok,
   pairStation,
@@ -80,5 +81,41 @@ describeEachDb('feed compaction', ({ hub }) => {
 
     // Compacting again moves nothing until another retention period has passed.
     expect(await compactFeeds(hubContext(h), RETENTION)).toEqual({ factories: 0, removed: 0 });
+  });
+
+  it('a reset longer than one page ends, though the orders it carries are older than the horizon; then the station is caught up', async () => {
+    const h = hub();
+    // Eleven orders waiting to be printed since long ago, and one finished just now: the horizon moves
+    // past all of them, and compaction removes only the finished one.
+    const { merchant, factory, sns } = await allocatedOrders(h, 12);
+    const [done, ...waiting] = sns as [string, ...string[]];
+    const printer = await pairStation(h, factory, '取号站');
+    await issueAndReturn(h, printer, [done]);
+    await ship(h, merchant, [done], await returnAddress(h, merchant));
+    await compactFeeds(hubContext(h), 0);
+    expect(await feedRows(h, factory.shopId)).toEqual([...waiting].sort());
+
+    const station = await pairStation(h, factory, '新打印站');
+    const seen = new Set<string>();
+    const pages: Array<[boolean, number, boolean]> = [];
+    let cursor: string | undefined;
+    for (let more = true; more;) {
+      const page = await feed(h, station, cursor, 5);
+      pages.push([page.reset, page.changes.length, page.hasMore]);
+      for (const c of page.changes) seen.add(c.orderSn);
+      cursor = page.cursor;
+      more = page.hasMore;
+      if (pages.length > 10) throw new Error(`the reset never ends: ${JSON.stringify(pages)}`);
+    }
+    // One reset, then its later pages continue it below the horizon.
+    expect(pages).toEqual([
+      [true, 5, true],
+      [false, 5, true],
+      [false, 1, false],
+    ]);
+    expect([...seen].sort()).toEqual([...waiting].sort());
+    // Read to the end, the station is caught up: its next pull is no reset, and empty.
+    const next = await feed(h, station, cursor, 5);
+    expect([next.reset, next.changes.length]).toEqual([false, 0]);
   });
 });

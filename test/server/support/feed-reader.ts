@@ -48,7 +48,7 @@ export class FeedReader {
       this.view.clear();
     }
     // Within a page, versions rise strictly; an incremental page only has versions past the cursor.
-    const from = !page.reset && cursor ? Number(/\.v(\d+)$/.exec(cursor)?.[1] ?? -1) : 0;
+    const from = !page.reset && cursor ? Number(/\.v(\d+)/.exec(cursor)?.[1] ?? -1) : 0;
     let last = from;
     for (const c of page.changes) {
       expect(c.version, `feed order at ${c.orderSn}`).toBeGreaterThan(last);
@@ -62,7 +62,10 @@ export class FeedReader {
     return page;
   }
 
-  async drain(limit: number): Promise<void> {
-    while ((await this.pull(limit)).hasMore);
+  /** Pulls until the feed has no more; a feed that never ends (a reset starting over) fails, not hangs. */
+  async drain(limit: number, maxPages = 1_000): Promise<void> {
+    for (let n = 1; (await this.pull(limit)).hasMore; n++) {
+      if (n >= maxPages) throw new Error(`the feed did not end after ${n} pages of ${limit} (cursor ${this.cursor})`);
+    }
   }
 }
