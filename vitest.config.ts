@@ -5,7 +5,13 @@ export default defineConfig({
   test: {
     projects: [
       {
-        test: { name: 'shared', include: ['test/shared/**/*.test.ts', 'test/lint/**/*.test.ts'], environment: 'node' },
+        test: {
+          name: 'shared',
+          include: ['test/shared/**/*.test.ts', 'test/lint/**/*.test.ts'],
+          environment: 'node',
+          // The lint suite starts ESLint (and its CLI): a second or so here, more on a loaded machine.
+          testTimeout: 30_000,
+        },
       },
       {
         test: {
@@ -50,6 +56,7 @@ export default defineConfig({
           include: ['test/renderer/**/*.test.{ts,tsx}'],
           environment: 'happy-dom',
           setupFiles: ['test/renderer/setup.ts'],
+          testTimeout: 30_000,
         },
       },
     ],
