@@ -64,7 +64,12 @@ export function guardedDialect(dialect: Dialect, owner: object): Dialect {
         held = new Promise<void>((r) => (done = r));
         await before;
         unlock = done;
-        return acquire();
+        try {
+          return await acquire();
+        } catch (e) {
+          done();
+          throw e;
+        }
       };
       driver.releaseConnection = async (connection) => {
         try {
