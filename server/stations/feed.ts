@@ -60,7 +60,7 @@ export async function feedPage(
         .on(
           'fe.version',
           '>',
-          sql<number>`case when ${asked} >= ${scan ? 0 : sql.ref('fv.min_version')} and ${asked} <= fv.version then ${asked} else 0 end`,
+          sql<number>`case when ${asked} >= ${scan ? sql`0` : sql`fv.min_version`} and ${asked} <= fv.version then ${asked} else 0 end`,
         ),
     )
     .select(['fv.version as head', 'fv.min_version', 'fe.order_id', 'fe.version'])
