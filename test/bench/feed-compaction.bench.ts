@@ -176,7 +176,7 @@ async function pull(
       changes += page.changes.length;
       pages++;
       if (pages > 1_000) throw new Error(`the feed did not end after ${pages} pages (cursor ${c})`);
-      c = (globalThis as any).STRIP ? page.cursor.replace(/\.s$/, '') : page.cursor;
+      c = page.cursor;
       if (!page.hasMore) return;
     }
   });
@@ -197,9 +197,7 @@ async function run(dialect: Dialect): Promise<string[][]> {
     for (let i = 0; i < ORDERS; i++) if (isLive(i) || i >= firstRecent) kept++;
 
     const sizeBefore = await tableSize(h);
-    (globalThis as any).STRIP = !!process.env.STRIP_SCAN;
     const fullBefore = await pull(h, station);
-    (globalThis as any).STRIP = false;
     const recentBefore = await pull(h, station, recent);
     const ctx = hubContext(h);
     let removed = 0;
