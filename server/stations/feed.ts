@@ -52,29 +52,33 @@ export async function feedPage(
   // -1 never lies within [floor, version]: another factory's cursor, or none, reads from 0.
   const asked = c !== null && c.factoryShopId === factoryShopId ? c.version : -1;
   const scan = c?.scan === true;
-  const rows = await ctx.db
-    .selectFrom('factory_versions as fv')
-    .leftJoin('feed_entries as fe', (j) =>
-      j
-        .onRef('fe.factory_shop_id', '=', 'fv.factory_shop_id')
-        .on(
-          'fe.version',
-          '>',
-          sql<number>`case when ${asked} >= ${scan ? sql`0` : sql`fv.min_version`} and ${asked} <= fv.version then ${asked} else 0 end`,
-        ),
-    )
-    .select(['fv.version as head', 'fv.min_version', 'fe.order_id', 'fe.version'])
-    .where('fv.factory_shop_id', '=', factoryShopId)
-    .orderBy('fe.version')
-    .limit(limit + 1)
-    .execute();
-  const head = rows[0]?.head ?? 0;
+  // One statement, so the head and the entries are one snapshot. The lower bound is a scalar subquery
+  // (computed once), so the entries are an ordered range of the (factory, version) index that stops
+  // after one page; a bound taken from a join reads every entry past the cursor for each page.
+  const floor = scan ? sql`0` : sql`min_version`;
+  const from = sql`(select case when ${asked} >= ${floor} and ${asked} <= version then ${asked} else 0 end
+    from factory_versions where factory_shop_id = ${factoryShopId})`;
+  const { rows } = await sql<{
+    head: number | null;
+    min_version: number | null;
+    order_id: number | null;
+    version: number | null;
+  }>`select version as head, min_version, cast(null as integer) as order_id, cast(null as integer) as version
+       from factory_versions where factory_shop_id = ${factoryShopId}
+     union all
+     select * from (
+       select cast(null as integer) as head, cast(null as integer) as min_version, order_id, version from feed_entries
+        where factory_shop_id = ${factoryShopId} and version > ${from}
+        order by version limit ${limit + 1}
+     ) as page`.execute(ctx.db);
+  const factory = rows.find((r) => r.order_id === null);
+  const head = factory?.head ?? 0;
   // A cursor we cannot serve incrementally: another factory's, from the future (a restored hub),
   // below the retained floor outside a reset, or garbage. The station clears its cache and takes everything.
-  const reset = asked < 0 || asked > head || (!scan && asked < (rows[0]?.min_version ?? 0));
-  const entries = rows.flatMap((r) =>
-    r.order_id !== null && r.version !== null ? [{ order_id: r.order_id, version: r.version }] : [],
-  );
+  const reset = asked < 0 || asked > head || (!scan && asked < (factory?.min_version ?? 0));
+  const entries = rows
+    .flatMap((r) => (r.order_id !== null && r.version !== null ? [{ order_id: r.order_id, version: r.version }] : []))
+    .sort((a, b) => a.version - b.version);
   const page = entries.slice(0, limit);
   const changes = await snapshots(ctx.db, factoryShopId, page);
   const hasMore = entries.length > limit;

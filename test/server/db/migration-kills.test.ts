@@ -20,7 +20,7 @@ import { ensureMigrationTable, migrate, recordedMigrations } from '../../../serv
 import { MIGRATIONS } from '../../../server/db/migrations/index.ts';
 import { buildApp } from '../../../server/app.ts';
 import { systemClock } from '../../../server/clock.ts';
-import { IN_CI, PG_URL, type Dialect } from '../support/hub.ts';
+import { dropPgDatabase, IN_CI, PG_URL, type Dialect } from '../support/hub.ts';
 
 const CLI = fileURLToPath(new URL('../../../server/db/migrate-cli.ts', import.meta.url));
 const NAMES = Object.keys(MIGRATIONS).sort();
@@ -107,7 +107,7 @@ async function databases(dialect: Dialect): Promise<Databases> {
     },
     async cleanup() {
       await schemas.end();
-      for (const name of [...copies, base, empties]) await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      for (const name of [...copies, base, empties]) await dropPgDatabase(name);
       await admin.end();
     },
   };

@@ -93,18 +93,25 @@ export async function freshDatabase(dialect: Dialect): Promise<{ url: string; dr
   u.pathname = `/${name}`;
   return {
     url: u.toString(),
-    drop: () =>
-      withPgAdmin(async (c) => {
-        // A closed pool's connections may still be saying goodbye: FORCE would terminate them, and the
-        // server's FATAL reaching a client mid-close is an unhandled error in the test process.
-        for (let i = 0; i < 40; i++) {
-          const open = await c.query('SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1', [name]);
-          if (open.rows[0].n === 0) break;
-          await new Promise((r) => setTimeout(r, 50));
-        }
-        await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      }),
+    drop: () => dropPgDatabase(name),
   };
+}
+
+/**
+ * Drops a test database on the PostgreSQL server of DAIFA_TEST_PG_URL. Retried: an autovacuum worker
+ * busy in it makes DROP … WITH (FORCE) fail for a role that may not signal it (42501), for a moment.
+ */
+export function dropPgDatabase(name: string): Promise<void> {
+  return withPgAdmin(async (c) => {
+    // A closed pool's connections may still be saying goodbye: FORCE would terminate them, and the
+    // server's FATAL reaching a client mid-close is an unhandled error in the test process.
+    for (let i = 0; i < 40; i++) {
+      const open = await c.query('SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1', [name]);
+      if (open.rows[0].n === 0) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  });
 }
 
 /** Run one statement on the PG admin connection, retrying briefly: a loaded CI box can refuse a moment. */
@@ -115,7 +122,7 @@ async function withPgAdmin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
       await c.connect();
       return await fn(c);
     } catch (e) {
-      if (attempt >= 5) throw e;
+      if (attempt >= 8) throw e;
       await new Promise((r) => setTimeout(r, 200 * attempt));
     } finally {
       await c.end().catch(() => undefined);
