@@ -32,6 +32,7 @@ export class QueryOutsideTransactionError extends Error {
  * lock would be taken before the driver could refuse.
  */
 export function guardedDialect(dialect: Dialect, owner: object): Dialect {
+  const single = !dialect.createAdapter().supportsMultipleConnections;
   const refuse = (): boolean => {
     const tx = current.getStore();
     return tx !== undefined && tx.open && tx.owner === owner;
@@ -39,7 +40,7 @@ export function guardedDialect(dialect: Dialect, owner: object): Dialect {
   return {
     createAdapter: () => {
       const adapter = dialect.createAdapter();
-      if (adapter.supportsMultipleConnections) return adapter;
+      if (!single) return adapter;
       return new Proxy(adapter, {
         get: (target, prop) =>
           prop === 'supportsMultipleConnections' ? true : (Reflect.get(target, prop, target) as unknown),
@@ -51,7 +52,7 @@ export function guardedDialect(dialect: Dialect, owner: object): Dialect {
       const driver = dialect.createDriver();
       const acquire = driver.acquireConnection.bind(driver);
       const release = driver.releaseConnection.bind(driver);
-      if (dialect.createAdapter().supportsMultipleConnections) {
+      if (!single) {
         driver.acquireConnection = () => (refuse() ? Promise.reject(new QueryOutsideTransactionError()) : acquire());
         return driver;
       }
