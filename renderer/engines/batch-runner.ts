@@ -865,15 +865,11 @@ export class BatchRunner {
   }
 
   /**
-   * The order list's "已打印" mark, written after the label's own commit and off its critical path: it
-   * is a view of the print log, not a safety record (a crash before it only delays the mark until the feed
-   * reports the return).
-   */
-  /**
-   * Shows the number on the order in the list. Off the label's critical path, and the marks of
-   * MARK_DELAY_MS go together in one commit: a commit per label here would compete with the labels' own
-   * commits (both write `meta`) and cost a quarter of the batch's speed. A mark lost in a crash only
-   * leaves the order unmarked until the hub's feed brings it back as returned.
+   * The order list's "已打印" mark with the number: a view of the print log, not a safety record, so it
+   * is written after the label's own commit and off its critical path. The marks of MARK_DELAY_MS go
+   * together in one commit: a commit per label here would compete with the labels' own commits (both
+   * write `meta`) and cost a quarter of the batch's speed. A mark lost in a crash only leaves the order
+   * unmarked until the hub's feed brings it back as returned.
    */
   private markPrinted(item: JobItemRow, sent: { waybillNo: string; printedAt: string }) {
     if (item.override?.kind === 'reprint') return;
