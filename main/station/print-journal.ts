@@ -8,7 +8,7 @@
  */
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
-import { COURIERS } from '../../shared/domain/couriers.ts';
+import { CourierSchema } from '../../shared/api/common.ts';
 import type { Courier } from '../../shared/domain/types.ts';
 
 export interface JournalEntry {
@@ -65,10 +65,6 @@ function recordLine(w: string, e: Omit<JournalEntry, 'sent'>): string {
   return `${w}\t${e.orderSn}\t${e.at}\t${e.printerId ?? ''}\t${e.unverified ? UNVERIFIED : ''}\t${e.courier ?? ''}\n`;
 }
 
-function courierOf(field: string | undefined): Courier | null {
-  return (COURIERS as readonly string[]).includes(field ?? '') ? (field as Courier) : null;
-}
-
 export async function openPrintJournal(file: string, now: () => Date = () => new Date()): Promise<PrintJournal> {
   await fsp.mkdir(path.dirname(file), { recursive: true });
   const entries = new Map<string, JournalEntry>();
@@ -104,7 +100,7 @@ export async function openPrintJournal(file: string, now: () => Date = () => new
       printerId: printerId || null,
       sent: false,
       unverified: flags === UNVERIFIED,
-      courier: courierOf(courier),
+      courier: CourierSchema.safeParse(courier).data ?? null,
     });
   }
   if (dropped > 0) {
